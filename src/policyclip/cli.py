@@ -1,0 +1,225 @@
+"""The command line. The only module that knows about Typer, the terminal and exit codes."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from . import __version__
+from .errors import PolicyclipError
+
+EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_INPUT, EXIT_SPEECH, EXIT_RENDER = 0, 1, 2, 3, 4, 5
+EXIT_INTERRUPTED = 130
+
+app = typer.Typer(
+    name="policyclip",
+    help="Turn a YAML policy brief into a captioned vertical short video.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+_state = {"debug": False}
+T = TypeVar("T")
+
+
+def _err(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _guard(action: Callable[[], T]) -> T:
+    """Run a command body; map errors to `error:`/`hint:` lines and exit codes."""
+    try:
+        return action()
+    except PolicyclipError as exc:
+        if _state["debug"]:
+            traceback.print_exc()
+        for line in exc.lines():
+            _err(f"error: {line}")
+        if exc.hint:
+            _err(f"hint: {exc.hint}")
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        _err("error: interrupted; no output was left half-written")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        if _state["debug"]:
+            raise
+        _err(f"error: internal error: {type(exc).__name__}: {exc}")
+        _err("hint: this is a bug in policyclip; rerun with --debug and report the traceback")
+        raise typer.Exit(EXIT_BUG) from None
+
+
+class _StderrReporter:
+    """Progress as plain lines on stderr (a live percentage on a terminal)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.tty = sys.stderr.isatty()
+        self.last_percent = -1
+
+    def stage(self, message: str) -> None:
+        if not self.quiet:
+            _err(f"policyclip: {message}")
+
+    def warn(self, message: str) -> None:
+        _err(f"warning: {message}")
+
+    def progress(self, done_ms: int, total_ms: int) -> None:
+        percent = min(100, done_ms * 100 // max(1, total_ms))
+        if self.quiet or not self.tty or percent == self.last_percent:
+            return
+        self.last_percent = percent
+        end = "\n" if percent >= 100 else ""
+        print(f"\rpolicyclip: encoding {percent:3d}%", end=end, file=sys.stderr, flush=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"policyclip {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+) -> None:
+    """Turn a YAML policy brief into a captioned vertical short video.
+
+    Exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input (brief, template, theme, files),
+    4 speech failed, 5 render or export failed, 130 interrupted.
+    """
+    _state["debug"] = debug
+
+
+BriefArg = Annotated[Path, typer.Argument(help="The policy brief (YAML).", show_default=False)]
+TemplateOpt = Annotated[str | None, typer.Option(
+    "--template", help="Template name (explainer) or path to a .j2 file. "
+    "Default: the brief's render.template, else explainer.")]
+AllowOutsideOpt = Annotated[bool, typer.Option(
+    "--allow-outside-paths", help="Let the brief reference files outside its own folder.")]
+
+
+@app.command()
+def render(
+    brief: BriefArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("out"),
+    tts: Annotated[str, typer.Option(
+        "--tts", help="Speech engine: auto (edge if its service answers, else espeak), "
+        "edge (online), espeak (offline), none (captions only, timed by reading speed).",
+    )] = "auto",
+    voice: Annotated[str | None, typer.Option(
+        "--voice", help="Voice of the chosen engine, e.g. zh-CN-YunxiNeural (edge) or "
+        "cmn-latn-pinyin (espeak). Default: the brief's render.voice, else per language.")] = None,
+    rate: Annotated[str | None, typer.Option(
+        "--rate", help="Speaking rate like +10% or -5%. Default: the brief's render.rate.")] = None,
+    template: TemplateOpt = None,
+    theme: Annotated[str | None, typer.Option(
+        "--theme", help="Theme name (default, gov-red) or path to a theme .yaml file.")] = None,
+    preview: Annotated[bool, typer.Option(
+        "--preview", help="Fast low-resolution preview (540x960, 15 fps).")] = False,
+    allow_outside_paths: AllowOutsideOpt = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only print warnings and errors.")]
+    = False,
+) -> None:
+    """Render BRIEF into OUT/<stem>.mp4 with .srt, .vtt, .script.txt, .json, .timeline.json and
+    .cover.jpg beside it. Outputs appear only when complete."""
+    from . import pipeline, speech
+
+    if tts not in speech.ENGINES:
+        _err(f"error: --tts must be one of {', '.join(speech.ENGINES)}, got '{tts}'")
+        raise typer.Exit(EXIT_USAGE)
+    options = pipeline.RenderOptions(tts=tts, voice=voice, rate=rate, template=template,
+                                     theme=theme, preview=preview,
+                                     allow_outside_paths=allow_outside_paths)
+    reporter = _StderrReporter(quiet)
+    result = _guard(lambda: pipeline.render_brief(brief, out, options, reporter))
+    seconds = result.timeline.duration_ms / 1000
+    print(f"{result.outputs['video']}  ({seconds:.1f} s, speech: {result.timeline.engine}"
+          f"{' ' + result.timeline.voice if result.timeline.voice else ''})")
+
+
+@app.command()
+def check(
+    briefs: Annotated[list[Path], typer.Argument(help="Brief files to validate.",
+                                                 show_default=False)],
+    template: TemplateOpt = None,
+    allow_outside_paths: AllowOutsideOpt = False,
+) -> None:
+    """Validate briefs (and run their template) without rendering; report every problem.
+    Exits 0 when all are valid, 3 otherwise."""
+    from . import pipeline
+
+    options = pipeline.RenderOptions(template=template, allow_outside_paths=allow_outside_paths)
+    failed = 0
+    for path in briefs:
+        try:
+            _guard(lambda p=path: pipeline.plan(pipeline.load(p, options), options))  # type: ignore[misc]
+            print(f"ok: {path}")
+        except typer.Exit as exc:
+            failed += 1
+            if exc.exit_code != EXIT_INPUT:
+                raise
+    if failed:
+        _err(f"{failed} of {len(briefs)} brief(s) have problems")
+        raise typer.Exit(EXIT_INPUT)
+
+
+@app.command()
+def script(
+    brief: BriefArg,
+    template: TemplateOpt = None,
+    cues: Annotated[bool, typer.Option("--cues", help="Also show each sentence's caption cues, "
+                                       "one per line, with ' / ' between a cue's two lines.")]
+    = False,
+    allow_outside_paths: AllowOutsideOpt = False,
+) -> None:
+    """Print the narration script that a render would speak (no speech, no video)."""
+    from . import pipeline
+
+    options = pipeline.RenderOptions(template=template, allow_outside_paths=allow_outside_paths)
+    written, sentences = _guard(lambda: pipeline.plan(pipeline.load(brief, options), options))
+    if not cues:
+        print(written.text(), end="")
+        return
+    for index, scene in enumerate(written.scenes):
+        ref = "" if scene.ref is None else f" {scene.ref}"
+        print(f"@scene {scene.card}{ref}")
+        for sentence in (s for s in sentences if s.scene == index):
+            for lines in sentence.cues:
+                print("  " + " / ".join(lines))
+
+
+@app.command()
+def doctor() -> None:
+    """Check speech engines, fonts, ffmpeg and the edge service; say how to fix what is missing.
+    Exits 0 when an offline render can work, 3 otherwise."""
+    from . import doctor as checks
+
+    required_ok = True
+    for result in _guard(checks.run_checks):
+        mark = "ok  " if result.ok else ("MISS" if result.required else "warn")
+        print(f"[{mark}] {result.name}: {result.detail}")
+        if not result.ok and result.fix:
+            print(f"       fix: {result.fix}")
+        required_ok &= result.ok or not result.required
+    raise typer.Exit(EXIT_OK if required_ok else EXIT_INPUT)
+
+
+def main() -> None:
+    """Entry point of the `policyclip` command."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

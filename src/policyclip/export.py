@@ -1,0 +1,82 @@
+"""Stage 8: sidecar files (SRT, VTT, script, metadata, timeline) and atomic placement."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .models import Brief, Cue, Timeline
+
+
+def subtitles(cues: Iterable[Cue], fmt: str) -> str:
+    """The cues as SubRip (`srt`) or WebVTT (`vtt`) text, lines kept as on screen."""
+    import pysubs2
+
+    subs = pysubs2.SSAFile()
+    for cue in cues:
+        subs.append(pysubs2.SSAEvent(start=cue.start_ms, end=cue.end_ms,
+                                     text="\\N".join(cue.lines)))
+    text: str = subs.to_string(fmt)
+    return text
+
+
+def description(brief: Brief) -> str:
+    """The text for the upload form's description box."""
+    lead = brief.hook or brief.title
+    tags = " ".join(f"#{tag}" for tag in brief.hashtags)
+    return "\n".join(part for part in (lead, brief.summary, tags) if part)
+
+
+def inputs_hash(brief: Brief, extra_files: Iterable[Path], settings: dict[str, Any]) -> str:
+    """sha256 of everything that decides the output: brief, its files, template, theme, options."""
+    digest = hashlib.sha256()
+    for path in (brief.path, *brief.referenced_files(), *extra_files):
+        digest.update(str(path.name).encode())
+        digest.update(path.read_bytes())
+    digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
+    digest.update(__version__.encode())
+    return digest.hexdigest()
+
+
+def metadata(
+    brief: Brief, timeline: Timeline, *, inputs_sha256: str, files: dict[str, str],
+    template: str, theme: str, aigc: dict[str, str] | None, ai_label_text: str | None,
+) -> dict[str, Any]:
+    """Everything a person or a script needs to publish the video."""
+    return {
+        "title": brief.title,
+        "description": description(brief),
+        "hashtags": list(brief.hashtags),
+        "duration_ms": timeline.duration_ms,
+        "language": brief.language,
+        "speech": {"engine": timeline.engine, "voice": timeline.voice},
+        "aigc": None if aigc is None else {"visible_label": ai_label_text,
+                                           "visible_ms": timeline.ai_label_ms,
+                                           "metadata": aigc},
+        "video": {"width": timeline.width, "height": timeline.height, "fps": timeline.fps},
+        "template": template,
+        "theme": theme,
+        "tool": {"name": "policyclip", "version": __version__},
+        "inputs_sha256": inputs_sha256,
+        "files": files,
+    }
+
+
+def to_json(data: Any) -> str:
+    """Pretty, UTF-8-friendly JSON text."""
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def place(staged: list[Path], out_dir: Path) -> list[Path]:
+    """Move finished files into `out_dir`, each by an atomic rename, in the given order."""
+    placed = []
+    for path in staged:
+        target = out_dir / path.name
+        os.replace(path, target)
+        placed.append(target)
+    return placed

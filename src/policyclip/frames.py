@@ -1,0 +1,456 @@
+"""Stage 6: Timeline -> still frames. Each distinct screen state is drawn once with Pillow.
+
+The screen only changes when a scene, a caption cue or the AI label changes, so the video is a
+short list of stills with durations. Layout keeps the bottom fifth and the right-hand edge free
+for the platforms' own buttons and text.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+from .errors import RenderError
+from .linebreak import LineRules, break_lines
+from .models import Brief, Cue, TimedScene, Timeline
+from .theme import FontFace, Theme, resolve_font
+
+Font = ImageFont.FreeTypeFont
+
+# Layout on a 1080x1920 frame; everything scales with the output width.
+LABEL_TOP = 236
+CARD_BOX = (60, 340, 1020, 1180)
+CARD_PADDING = 56
+CAPTION_BOX = (60, 1210, 940, 1510)  # right edge and bottom fifth stay clear
+CAPTION_PADDING = (28, 16)
+
+WORDS = {
+    "zh": {"point": "要点", "steps": "怎么办", "source": "政策来源", "issued": "发布日期",
+           "effective": "有效期", "from": "起施行", "until": "截至", "contact": "咨询",
+           "audience": "适用对象", "q": "问", "a": "答", "dash": "至"},
+    "en": {"point": "Point", "steps": "What to do", "source": "Source", "issued": "Issued",
+           "effective": "In effect", "from": "from", "until": "until", "contact": "Contact",
+           "audience": "For", "q": "Q", "a": "A", "dash": "to"},
+}
+
+
+@dataclass(frozen=True)
+class ScreenState:
+    """What is on screen from start to end: a scene, maybe a cue, maybe the AI label."""
+
+    start_ms: int
+    end_ms: int
+    scene: int
+    cue: int | None
+    label: bool
+
+
+def screen_states(timeline: Timeline) -> list[ScreenState]:
+    """Cut the timeline into intervals during which the picture does not change."""
+    cuts = {0, timeline.duration_ms, timeline.ai_label_ms}
+    for scene in timeline.scenes:
+        cuts |= {scene.start_ms, scene.end_ms}
+    for cue in timeline.cues:
+        cuts |= {cue.start_ms, cue.end_ms}
+    times = sorted(t for t in cuts if 0 <= t <= timeline.duration_ms)
+    states: list[ScreenState] = []
+    for start, end in zip(times, times[1:], strict=False):
+        scene = next(s.index for s in timeline.scenes if s.start_ms <= start < s.end_ms)
+        cue = next((i for i, c in enumerate(timeline.cues) if c.start_ms <= start < c.end_ms),
+                   None)
+        label = start < timeline.ai_label_ms
+        last = states[-1] if states else None
+        if last and (last.scene, last.cue, last.label) == (scene, cue, label):
+            states[-1] = ScreenState(last.start_ms, end, scene, cue, label)
+        else:
+            states.append(ScreenState(start, end, scene, cue, label))
+    return states
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+@functools.cache
+def _font(face: FontFace, size: int) -> Font:
+    try:
+        return ImageFont.truetype(str(face.path), size=size, index=face.index)
+    except OSError as exc:
+        raise RenderError(f"cannot load font {face.path} (face {face.index}): {exc}") from None
+
+
+class FramePainter:
+    """Draws the frames of one video: a base picture per scene, then captions and label on top."""
+
+    def __init__(self, brief: Brief, theme: Theme, timeline: Timeline) -> None:
+        self.brief = brief
+        self.theme = theme
+        self.timeline = timeline
+        self.scale = timeline.width / 1080
+        self.bold = resolve_font(theme.fonts.bold)
+        self.regular = resolve_font(theme.fonts.regular)
+        self.words = WORDS["zh" if brief.is_chinese else "en"]
+        self._bases: dict[int, Image.Image] = {}
+        self._background: Image.Image | None = None
+
+    # ------------------------------------------------------------ geometry helpers
+
+    def px(self, value: float) -> int:
+        """A length on the 1080-wide design grid, in output pixels."""
+        return max(1, round(value * self.scale))
+
+    def box(self, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        """A design-grid box in output pixels."""
+        x0, y0, x1, y1 = box
+        return self.px(x0), self.px(y0), self.px(x1), self.px(y1)
+
+    def wrap(self, text: str, face: FontFace, size: int, max_width: int) -> list[str]:
+        """Break text into lines no wider than max_width pixels with this font."""
+        font = _font(face, size)
+        units = max(2.0, max_width / size)
+        while True:
+            rules = LineRules(max_units=units, latin_unit=0.55, chinese=self.brief.is_chinese)
+            if not self.brief.is_chinese:
+                rules = LineRules(max_units=units * 1.9, latin_unit=1.0, chinese=False)
+            lines = break_lines(text, rules, self.brief.glossary.keys())
+            if all(font.getlength(line) <= max_width for line in lines) or units <= 2:
+                return lines
+            units -= 0.5
+
+    def fit(
+        self, text: str, face: FontFace, size: int, box: tuple[int, int, int, int],
+        max_lines: int = 99, spacing: float = 1.3,
+    ) -> tuple[list[str], Font]:
+        """The largest size (at most `size`) at which text fits the box."""
+        width, height = box[2] - box[0], box[3] - box[1]
+        size = self.px(size)
+        while True:
+            lines = self.wrap(text, face, size, width)
+            if (len(lines) <= max_lines and len(lines) * size * spacing <= height) or size <= 16:
+                return lines, _font(face, size)
+            size = int(size * 0.92)
+
+    def draw_lines(
+        self, draw: ImageDraw.ImageDraw, lines: list[str], font: Font, x: int, y: int,
+        colour: str, *, width: int | None = None, spacing: float = 1.3,
+    ) -> int:
+        """Draw lines from (x, y), centred in `width` when given; return the y below them."""
+        step = round(font.size * spacing)
+        for line in lines:
+            left = x if width is None else x + (width - round(font.getlength(line))) // 2
+            draw.text((left, y), line, font=font, fill=_rgb(colour))
+            y += step
+        return y
+
+    # ------------------------------------------------------------ backgrounds and cards
+
+    def background(self) -> Image.Image:
+        """The theme's gradient, once per video."""
+        if self._background is None:
+            size = (self.timeline.width, self.timeline.height)
+            top = Image.new("RGB", size, _rgb(self.theme.background.top))
+            bottom = Image.new("RGB", size, _rgb(self.theme.background.bottom))
+            mask = Image.linear_gradient("L").resize(size)
+            self._background = Image.composite(bottom, top, mask)
+        return self._background
+
+    def scene_base(self, scene: TimedScene) -> Image.Image:
+        """Background, card and logo of a scene, drawn once."""
+        if scene.index not in self._bases:
+            image = self.background().copy()
+            draw = ImageDraw.Draw(image)
+            x0, y0, x1, y1 = self.box(CARD_BOX)
+            draw.rounded_rectangle((x0, y0, x1, y1), radius=self.px(36),
+                                   fill=_rgb(self.theme.colors.card))
+            pad = self.px(CARD_PADDING)
+            content = (x0 + pad, y0 + pad, x1 - pad, y1 - pad)
+            getattr(self, f"_card_{scene.card}")(image, draw, content, scene.ref)
+            self._draw_logo(image)
+            self._bases[scene.index] = image
+        return self._bases[scene.index]
+
+    def _card_title(self, image: Image.Image, draw: ImageDraw.ImageDraw,
+                    box: tuple[int, int, int, int], ref: int | None) -> None:
+        x0, y0, x1, y1 = box
+        y = self._pill(draw, self.brief.issuer, x0, y0, x1 - x0)
+        extra = []
+        if self.brief.audience:
+            extra.append(f"{self.words['audience']}：{self.brief.audience}"
+                         if self.brief.is_chinese else f"For: {self.brief.audience}")
+        period = self._period()
+        if period:
+            extra.append(period)
+        sizes = self.theme.sizes
+        extra_font = _font(self.regular, self.px(sizes.body - 6))
+        extra_lines = [line for part in extra
+                       for line in self.wrap(part, self.regular, extra_font.size, x1 - x0)]
+        extra_height = round(len(extra_lines) * extra_font.size * 1.35)
+        title_box = (x0, y + self.px(40), x1, y1 - extra_height - self.px(40))
+        lines, font = self.fit(self.brief.title, self.bold, sizes.title, title_box, max_lines=5,
+                               spacing=1.25)
+        block = round(len(lines) * font.size * 1.25)
+        top = title_box[1] + (title_box[3] - title_box[1] - block) // 2
+        self.draw_lines(draw, lines, font, x0, top, self.theme.colors.text,
+                        width=x1 - x0, spacing=1.25)
+        self.draw_lines(draw, extra_lines, extra_font, x0, y1 - extra_height,
+                        self.theme.colors.muted, width=x1 - x0, spacing=1.35)
+
+    def _card_point(self, image: Image.Image, draw: ImageDraw.ImageDraw,
+                    box: tuple[int, int, int, int], ref: int | None) -> None:
+        assert ref is not None
+        point = self.brief.points[ref]
+        x0, y0, x1, y1 = box
+        sizes = self.theme.sizes
+        tag = f"{self.words['point']} {ref + 1}/{len(self.brief.points)}"
+        tag_font = _font(self.bold, self.px(sizes.body - 8))
+        draw.text((x0, y0), tag, font=tag_font, fill=_rgb(self.theme.colors.accent))
+        y = y0 + round(tag_font.size * 1.6)
+        lines, font = self.fit(point.heading, self.bold, sizes.heading, (x0, y, x1, y + self.px(300)),
+                               max_lines=3, spacing=1.2)
+        y = self.draw_lines(draw, lines, font, x0, y, self.theme.colors.text, spacing=1.2)
+        y += self.px(30)
+        draw.line((x0, y, x0 + self.px(120), y), fill=_rgb(self.theme.colors.accent),
+                  width=self.px(8))
+        area = (x0, y + self.px(40), x1, y1)
+        if point.figure:
+            self._figure(draw, point.figure.value, point.figure.label, area)
+        elif point.image:
+            self._picture(image, point.image, area)
+        else:
+            lines, font = self.fit(point.text, self.regular, sizes.body, area, spacing=1.45)
+            self.draw_lines(draw, lines, font, x0, area[1], self.theme.colors.muted, spacing=1.45)
+
+    def _card_faq(self, image: Image.Image, draw: ImageDraw.ImageDraw,
+                  box: tuple[int, int, int, int], ref: int | None) -> None:
+        assert ref is not None
+        item = self.brief.faq[ref]
+        x0, y0, x1, y1 = box
+        sizes = self.theme.sizes
+        badge = self.px(84)
+        middle = y0 + (y1 - y0) * 2 // 5
+        for mark, text, face, size, top, bottom, colour in (
+            (self.words["q"], item.q, self.bold, sizes.heading - 8, y0, middle,
+             self.theme.colors.text),
+            (self.words["a"], item.a, self.regular, sizes.body, middle + self.px(30), y1,
+             self.theme.colors.muted),
+        ):
+            draw.rounded_rectangle((x0, top, x0 + badge, top + badge), radius=self.px(18),
+                                   fill=_rgb(self.theme.colors.accent))
+            mark_font = _font(self.bold, self.px(52))
+            self.draw_lines(draw, [mark], mark_font, x0, top + (badge - mark_font.size) // 2
+                            - self.px(6), self.theme.colors.on_accent, width=badge)
+            lines, font = self.fit(text, face, size, (x0 + badge + self.px(30), top, x1, bottom),
+                                   spacing=1.35)
+            self.draw_lines(draw, lines, font, x0 + badge + self.px(30), top, colour, spacing=1.35)
+
+    def _card_steps(self, image: Image.Image, draw: ImageDraw.ImageDraw,
+                    box: tuple[int, int, int, int], ref: int | None) -> None:
+        x0, y0, x1, y1 = box
+        sizes = self.theme.sizes
+        head = _font(self.bold, self.px(sizes.heading))
+        draw.text((x0, y0), self.words["steps"], font=head, fill=_rgb(self.theme.colors.text))
+        y = y0 + round(head.size * 1.6)
+        steps = self.brief.steps or ()
+        slot = (y1 - y) // max(1, len(steps))
+        size = sizes.body
+        badge = self.px(64)
+        for number, step in enumerate(steps, start=1):
+            draw.ellipse((x0, y, x0 + badge, y + badge), fill=_rgb(self.theme.colors.accent))
+            num_font = _font(self.bold, self.px(38))
+            self.draw_lines(draw, [str(number)], num_font, x0, y + (badge - num_font.size) // 2
+                            - self.px(5), self.theme.colors.on_accent, width=badge)
+            lines, font = self.fit(step, self.regular, size,
+                                   (x0 + badge + self.px(28), y, x1, y + slot - self.px(16)),
+                                   spacing=1.3)
+            self.draw_lines(draw, lines, font, x0 + badge + self.px(28), y, self.theme.colors.text,
+                            spacing=1.3)
+            y += slot
+
+    def _card_source(self, image: Image.Image, draw: ImageDraw.ImageDraw,
+                     box: tuple[int, int, int, int], ref: int | None) -> None:
+        x0, y0, x1, y1 = box
+        sizes = self.theme.sizes
+        y = self._pill(draw, self.words["source"], x0, y0, None)
+        y += self.px(40)
+        lines, font = self.fit(self.brief.issuer, self.bold, sizes.heading - 8,
+                               (x0, y, x1, y + self.px(260)), max_lines=3, spacing=1.25)
+        y = self.draw_lines(draw, lines, font, x0, y, self.theme.colors.text, spacing=1.25)
+        details = []
+        if self.brief.doc_number:
+            details.append(self.brief.doc_number)
+        if self.brief.published:
+            details.append(f"{self.words['issued']}：{self._date(self.brief.published)}"
+                           if self.brief.is_chinese else
+                           f"Issued {self._date(self.brief.published)}")
+        period = self._period()
+        if period:
+            details.append(period)
+        if self.brief.contact:
+            details.append(f"{self.words['contact']}：{self.brief.contact}"
+                           if self.brief.is_chinese else f"Contact: {self.brief.contact}")
+        if self.brief.source_url:
+            details.append(self.brief.source_url)
+        cta = self.brief.cta
+        cta_height = self.px(150) if cta else 0
+        y += self.px(24)
+        for detail in details:
+            lines, font = self.fit(detail, self.regular, sizes.body - 4,
+                                   (x0, y, x1, y1 - cta_height), max_lines=3, spacing=1.35)
+            y = self.draw_lines(draw, lines, font, x0, y, self.theme.colors.muted, spacing=1.35)
+            y += self.px(10)
+        if cta:
+            lines, font = self.fit(cta, self.bold, sizes.body + 4, (x0, y1 - cta_height, x1, y1),
+                                   max_lines=2, spacing=1.25)
+            top = y1 - round(len(lines) * font.size * 1.25)
+            self.draw_lines(draw, lines, font, x0, top, self.theme.colors.accent, width=x1 - x0,
+                            spacing=1.25)
+
+    # ------------------------------------------------------------ pieces
+
+    def _pill(self, draw: ImageDraw.ImageDraw, text: str, x: int, y: int,
+              width: int | None) -> int:
+        """A rounded accent tag; returns the y below it."""
+        font_size = self.theme.sizes.body - 6
+        max_width = (width or self.px(840)) - self.px(60)
+        lines, font = self.fit(text, self.bold, font_size, (0, 0, max_width, self.px(200)),
+                               max_lines=2, spacing=1.25)
+        text_width = max(round(font.getlength(line)) for line in lines)
+        height = round(len(lines) * font.size * 1.25) + self.px(28)
+        left = x if width is None else x + (width - text_width - self.px(60)) // 2
+        draw.rounded_rectangle((left, y, left + text_width + self.px(60), y + height),
+                               radius=self.px(24), fill=_rgb(self.theme.colors.accent))
+        self.draw_lines(draw, lines, font, left + self.px(30), y + self.px(10),
+                        self.theme.colors.on_accent, spacing=1.25)
+        return y + height
+
+    def _figure(self, draw: ImageDraw.ImageDraw, value: str, label: str,
+                area: tuple[int, int, int, int]) -> None:
+        x0, y0, x1, y1 = area
+        size = self.px(self.theme.sizes.figure)
+        font = _font(self.bold, size)
+        while font.getlength(value) > x1 - x0 and size > 40:
+            size = int(size * 0.9)
+            font = _font(self.bold, size)
+        label_lines, label_font = self.fit(label, self.regular, self.theme.sizes.body,
+                                           (x0, y0, x1, y1), max_lines=2)
+        block = round(size * 1.2) + round(len(label_lines) * label_font.size * 1.3)
+        top = y0 + max(0, (y1 - y0 - block) // 2)
+        self.draw_lines(draw, [value], font, x0, top, self.theme.colors.accent, width=x1 - x0)
+        self.draw_lines(draw, label_lines, label_font, x0, top + round(size * 1.2),
+                        self.theme.colors.muted, width=x1 - x0)
+
+    def _picture(self, image: Image.Image, path: Path, area: tuple[int, int, int, int]) -> None:
+        x0, y0, x1, y1 = area
+        picture = _load_picture(path, (x1 - x0, y1 - y0))
+        left = x0 + (x1 - x0 - picture.width) // 2
+        top = y0 + (y1 - y0 - picture.height) // 2
+        image.paste(picture, (left, top), picture)
+
+    def _draw_logo(self, image: Image.Image) -> None:
+        logo_path = self.brief.render.logo
+        if logo_path is None:
+            return
+        logo = _load_picture(logo_path, (self.px(220), self.px(90)))
+        image.paste(logo, (self.px(CARD_BOX[2]) - logo.width, self.px(LABEL_TOP)), logo)
+
+    def _date(self, value: object) -> str:
+        import datetime as dt
+
+        assert isinstance(value, dt.date)
+        if self.brief.is_chinese:
+            return f"{value.year}年{value.month}月{value.day}日"
+        return f"{value:%B} {value.day}, {value.year}"
+
+    def _period(self) -> str | None:
+        eff = self.brief.effective
+        if eff is None or (eff.start is None and eff.end is None):
+            return None
+        w = self.words
+        if eff.start and eff.end:
+            return f"{w['effective']}：{self._date(eff.start)}{w['dash']}{self._date(eff.end)}" \
+                if self.brief.is_chinese else \
+                f"In effect {self._date(eff.start)} to {self._date(eff.end)}"
+        if eff.start:
+            return f"{self._date(eff.start)}{w['from']}" if self.brief.is_chinese else \
+                f"In effect from {self._date(eff.start)}"
+        assert eff.end is not None
+        return f"{w['until']}{self._date(eff.end)}" if self.brief.is_chinese else \
+            f"In effect until {self._date(eff.end)}"
+
+    # ------------------------------------------------------------ states
+
+    def draw(self, state: ScreenState) -> Image.Image:
+        """The full picture of one screen state."""
+        scene = self.timeline.scenes[state.scene]
+        image = self.scene_base(scene).copy()
+        if state.label:
+            self._draw_label(image)
+        if state.cue is not None:
+            self._draw_caption(image, self.timeline.cues[state.cue])
+        return image
+
+    def _draw_label(self, image: Image.Image) -> None:
+        labels = self.theme.ai_label
+        text = labels.get("zh" if self.brief.is_chinese else "en") or next(iter(labels.values()))
+        font = _font(self.bold, self.px(self.theme.sizes.label))
+        draw = ImageDraw.Draw(image, "RGBA")
+        x, y = self.px(CARD_BOX[0]), self.px(LABEL_TOP)
+        width = round(font.getlength(text))
+        draw.rounded_rectangle((x, y, x + width + self.px(40), y + round(font.size * 1.45)),
+                               radius=self.px(16), fill=(0, 0, 0, 150))
+        draw.text((x + self.px(20), y + round(font.size * 0.12)), text, font=font,
+                  fill=(255, 255, 255))
+
+    def caption_layout(self, cue: Cue) -> tuple[Font, list[int]]:
+        """The caption font (shrunk only if a line would overflow) and each line's width."""
+        x0, _, x1, _ = self.box(CAPTION_BOX)
+        room = x1 - x0 - 2 * self.px(CAPTION_PADDING[0])
+        size = self.px(self.theme.sizes.caption)
+        while True:
+            font = _font(self.bold, size)
+            widths = [round(font.getlength(line)) for line in cue.lines]
+            if max(widths) <= room or size <= 12:
+                return font, widths
+            size -= 2
+
+    def _draw_caption(self, image: Image.Image, cue: Cue) -> None:
+        font, widths = self.caption_layout(cue)
+        x0, y0, x1, y1 = self.box(CAPTION_BOX)
+        pad_x, pad_y = self.px(CAPTION_PADDING[0]), self.px(CAPTION_PADDING[1])
+        line_height = round(font.size * 1.35)
+        height = line_height * len(cue.lines) + 2 * pad_y
+        box_width = max(widths) + 2 * pad_x
+        centre_x, centre_y = (x0 + x1) // 2, (y0 + y1) // 2
+        left, top = centre_x - box_width // 2, centre_y - height // 2
+        alpha = round(255 * self.theme.caption_box_opacity)
+        draw = ImageDraw.Draw(image, "RGBA")
+        draw.rounded_rectangle((left, top, left + box_width, top + height), radius=self.px(20),
+                               fill=(*_rgb(self.theme.colors.caption_box), alpha))
+        y = top + pad_y + (line_height - font.size) // 2 - round(font.size * 0.08)
+        for line, line_width in zip(cue.lines, widths, strict=True):
+            draw.text((centre_x - line_width // 2, y), line, font=font,
+                      fill=_rgb(self.theme.colors.caption_text))
+            y += line_height
+
+    def cover(self) -> Image.Image:
+        """The cover picture: the title scene without captions or label."""
+        return self.scene_base(self.timeline.scenes[0]).copy()
+
+
+@functools.cache
+def _load_picture(path: Path, size: tuple[int, int]) -> Image.Image:
+    """A picture turned upright by its EXIF data and scaled once to fit `size` (RGBA)."""
+    with Image.open(path) as source:
+        upright = ImageOps.exif_transpose(source)
+        picture = upright.convert("RGBA")
+    return ImageOps.contain(picture, size, Image.Resampling.LANCZOS)
+
+
+def draw_states(painter: FramePainter, states: list[ScreenState]) -> Iterator[Image.Image]:
+    """Draw every state in order."""
+    for state in states:
+        yield painter.draw(state)

@@ -1,0 +1,247 @@
+"""Line breaking for Chinese and English on-screen text (W3C clreq, GB/T 15834).
+
+Text is cut into atoms that must never be split: words (jieba for Chinese, glossary terms kept
+whole), numbers with their units, URLs, Latin words, with closing punctuation glued to the atom
+before it and opening punctuation glued to the atom after it. Lines are then filled atom by atom.
+Used by the captions stage and by card drawing; it is a helper, not a pipeline stage.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+CLOSING = set("、，。．：；！？,.:;!?）)］]｝}〕〉》」』】〙〗”’%％‰…—～·")
+OPENING = set("（(［[｛{〔〈《「『【〘〖“‘¥￥$£€")
+# Punctuation after which a caption may end a cue (a clause boundary).
+CLAUSE_END = set("，,；;：:、。！？!?…")
+# Dropped from the end of a caption line: short-video captions don't print them.
+DROP_AT_LINE_END = "。，、；：,;:．"
+
+_UNIT = (
+    r"(?:%|％|‰|平方米|平方公里|公里|千米|公斤|公顷|小时|分钟|人次|万|亿|千|百|元|角|块|个|人|次|户|家"
+    r"|项|条|款|件|岁|天|周|年|月|日|号|时|分|秒|倍|名|所|座|辆|台|份|套|层|亩|吨|斤|克|米|度|℃"
+    r"|km|kg|㎡|m²)"
+)
+_NUM = r"[¥￥$£€]?\d+(?:[.,:]\d+)*"
+_PROTECTED = re.compile(
+    r"https?://[^\s，。；！？、）》」』”]+"  # URLs
+    r"|(?:[\u4e00-\u9fff]{0,3}[〔［\[]\d{4}[〕］\]]\d+号)"  # document numbers: 国发〔2023〕13号
+    rf"|{_NUM}{_UNIT}*(?:(?:[/／]{_UNIT}+)|(?:[-—–~～至到]{_NUM}{_UNIT}*)|(?:{_NUM}{_UNIT}+))*"
+    r"|[A-Za-z][A-Za-z0-9'’_\-.]*[A-Za-z0-9]|[A-Za-z]"  # Latin words, App, MCN, e.g.
+    r"|——+|…+|\.\.\.+"  # dashes and ellipses are never split
+)
+
+
+@dataclass(frozen=True)
+class LineRules:
+    """How much fits on a line: `max_units` where a CJK character is 1 and Latin `latin_unit`."""
+
+    max_units: float
+    latin_unit: float
+    chinese: bool = True
+
+
+CHINESE_CAPTIONS = LineRules(max_units=16, latin_unit=0.5)
+ENGLISH_CAPTIONS = LineRules(max_units=42, latin_unit=1.0, chinese=False)
+
+
+def caption_rules(language: str) -> LineRules:
+    """The caption line rules for a brief language."""
+    return CHINESE_CAPTIONS if language.lower().startswith("zh") else ENGLISH_CAPTIONS
+
+
+def char_width(ch: str, rules: LineRules) -> float:
+    """Width of one character in line units."""
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return 1.0
+    return rules.latin_unit if rules.chinese else 1.0
+
+
+def width(text: str, rules: LineRules) -> float:
+    """Width of a string in line units."""
+    return sum(char_width(ch, rules) for ch in text)
+
+
+@functools.cache
+def _tokenizer(glossary: tuple[str, ...]) -> Any:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    for term in glossary:
+        tokenizer.add_word(term, freq=100_000)
+    return tokenizer
+
+
+def _words(run: str, glossary: tuple[str, ...]) -> list[str]:
+    if not re.search(r"[\u3400-\u9fff]", run):
+        return list(run) if not run.isspace() else [run]
+    return list(_tokenizer(glossary).cut(run, HMM=True))
+
+
+def atoms(text: str, glossary: Iterable[str] = ()) -> list[str]:
+    """Cut text into pieces that a line break may fall between but never inside."""
+    terms = tuple(sorted(set(glossary)))
+    pieces: list[str] = []
+    pos = 0
+    for match in _PROTECTED.finditer(text):
+        pieces += _split_plain(text[pos : match.start()], terms)
+        pieces.append(match.group())
+        pos = match.end()
+    pieces += _split_plain(text[pos:], terms)
+    return _glue(pieces)
+
+
+def _split_plain(run: str, glossary: tuple[str, ...]) -> list[str]:
+    out: list[str] = []
+    for chunk in re.split(r"(\s+)", run):
+        if chunk:
+            out += [chunk] if chunk.isspace() else _words(chunk, glossary)
+    return out
+
+
+def _glue(pieces: list[str]) -> list[str]:
+    # Straight quotes are opening or closing by parity: 小微企业"六税两费"减半.
+    quotes = {'"': 0, "'": 0}
+    merged: list[str] = []
+    pending_open = ""
+    for piece in pieces:
+        if piece.isspace():
+            if pending_open:
+                pending_open += piece
+            else:
+                merged.append(piece)
+            continue
+        if piece in quotes:
+            quotes[piece] += 1
+            kind = "open" if quotes[piece] % 2 else "close"
+        elif piece[0] in OPENING and all(c in OPENING for c in piece):
+            kind = "open"
+        elif piece[0] in CLOSING and (all(c in CLOSING for c in piece) or piece[0] in "—…"):
+            kind = "close"
+        else:
+            kind = "word"
+        if kind == "open":
+            pending_open += piece
+        elif kind == "close" and merged and not merged[-1].isspace() and not pending_open:
+            merged[-1] += piece
+        else:
+            merged.append(pending_open + piece)
+            pending_open = ""
+    if pending_open:
+        if merged:
+            merged[-1] += pending_open
+        else:
+            merged.append(pending_open)
+    return merged
+
+
+def _fill(items: list[str], rules: LineRules) -> list[list[str]]:
+    """Greedy fill; an atom wider than a line is cut by characters as a last resort."""
+    lines: list[list[str]] = []
+    current: list[str] = []
+    for item in items:
+        if current and width("".join(current) + item.rstrip(), rules) > rules.max_units:
+            lines.append(current)
+            current = []
+            if item.isspace():
+                continue
+        if not current and width(item.strip(), rules) > rules.max_units:
+            for part in _hard_cut(item.strip(), rules):
+                lines.append([part])
+            continue
+        current.append(item)
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _hard_cut(text: str, rules: LineRules) -> list[str]:
+    parts, current = [], ""
+    for ch in text:
+        if current and width(current + ch, rules) > rules.max_units:
+            parts.append(current)
+            current = ""
+        current += ch
+    return [*parts, current] if current else parts
+
+
+def _balanced(items: list[str], rules: LineRules) -> list[list[str]] | None:
+    """Split items into two lines of similar width, both within the limit."""
+    best: tuple[float, int] | None = None
+    for k in range(1, len(items)):
+        left = width("".join(items[:k]).strip(), rules)
+        right = width("".join(items[k:]).strip(), rules)
+        if left <= rules.max_units and right <= rules.max_units:
+            # Prefer a clause boundary, then the most even split.
+            penalty = abs(left - right) - (3 if items[k - 1].rstrip()[-1:] in CLAUSE_END else 0)
+            if best is None or penalty < best[0]:
+                best = (penalty, k)
+    if best is None:
+        return None
+    return [items[: best[1]], items[best[1] :]]
+
+
+def _clauses(items: list[str]) -> list[list[str]]:
+    clauses: list[list[str]] = [[]]
+    for item in items:
+        clauses[-1].append(item)
+        if item.rstrip()[-1:] in CLAUSE_END:
+            clauses.append([])
+    return [c for c in clauses if "".join(c).strip()]
+
+
+def _finish(line: list[str], rules: LineRules) -> str:
+    text = "".join(line).strip()
+    if rules.chinese:
+        text = text.rstrip(DROP_AT_LINE_END).strip()
+    return text
+
+
+def break_lines(text: str, rules: LineRules, glossary: Iterable[str] = ()) -> list[str]:
+    """Break text into lines that fit `rules` (for cards: any number of lines)."""
+    lines = _fill(atoms(text, glossary), rules)
+    return [t for t in ("".join(line).strip() for line in lines) if t]
+
+
+def caption_cues(
+    sentence: str, rules: LineRules, glossary: Iterable[str] = ()
+) -> list[tuple[str, ...]]:
+    """Split one sentence into caption cues of one or two lines, preferring one line."""
+    cues: list[list[list[str]]] = []
+    current: list[str] = []
+    for clause in _clauses(atoms(sentence, glossary)):
+        if width("".join(current + clause).strip(), rules) <= rules.max_units:
+            current += clause
+            continue
+        if current:
+            cues.append([current])
+            current = []
+        if width("".join(clause).strip(), rules) <= rules.max_units:
+            current = clause
+            continue
+        lines = _fill(clause, rules)
+        for i in range(0, len(lines), 2):
+            pair = lines[i : i + 2]
+            balanced = _balanced(pair[0] + pair[1], rules) if len(pair) == 2 else None
+            cues.append(balanced or pair)
+    if current:
+        cues.append([current])
+    out: list[tuple[str, ...]] = []
+    for cue in cues:
+        lines = tuple(t for t in (_finish(line, rules) for line in cue) if t)
+        if lines:
+            out.append(lines)
+    return out
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split narration into sentences at 。！？；!? and at '. ' (closing quotes stay attached)."""
+    parts = re.split(r"(?<=[。！？；!?;…])(?![”’」』）)\"'。！？!?…])|(?<=\.)\s+(?=[A-Z\"“])", text)
+    return [p.strip() for p in parts if p and p.strip()]

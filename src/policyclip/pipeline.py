@@ -1,0 +1,179 @@
+"""Puts the stages in order. Stages never import each other; only this module knows them all."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from . import brief as brief_stage
+from . import captions, export, frames, render, script, speech, theme, timeline
+from .errors import RenderError
+from .linebreak import caption_rules
+from .models import Brief, Script, Sentence, Timeline
+
+
+class Reporter(Protocol):
+    """Where the pipeline says what it is doing; the CLI decides how to show it."""
+
+    def stage(self, message: str) -> None:
+        """A new stage starts."""
+
+    def warn(self, message: str) -> None:
+        """Something the user should know, that does not stop the render."""
+
+    def progress(self, done_ms: int, total_ms: int) -> None:
+        """Encoding progress."""
+
+
+class QuietReporter:
+    """Says nothing (for library use and tests)."""
+
+    def stage(self, message: str) -> None:
+        """Ignore."""
+
+    def warn(self, message: str) -> None:
+        """Ignore."""
+
+    def progress(self, done_ms: int, total_ms: int) -> None:
+        """Ignore."""
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What the user asked for; None means the brief's `render:` block or the default."""
+
+    tts: str = "auto"
+    voice: str | None = None
+    rate: str | None = None
+    template: str | None = None
+    theme: str | None = None
+    preview: bool = False
+    allow_outside_paths: bool = False
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What a render produced."""
+
+    outputs: dict[str, Path]
+    timeline: Timeline
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+def load(path: Path, options: RenderOptions) -> Brief:
+    """Stage 1 alone: the validated brief."""
+    return brief_stage.load_brief(path, allow_outside=options.allow_outside_paths)
+
+
+def plan(brief: Brief, options: RenderOptions) -> tuple[Script, tuple[Sentence, ...]]:
+    """Stages 2-3: the script and its caption cues (no speech, no pictures)."""
+    written = script.write_script(brief, options.template)
+    rules = caption_rules(brief.language)
+    return written, captions.plan_captions(written, rules, brief.glossary.keys())
+
+
+def render_brief(
+    path: Path, out_dir: Path, options: RenderOptions, reporter: Reporter | None = None
+) -> RenderResult:
+    """Run every stage for one brief and place the outputs in `out_dir` atomically."""
+    report = reporter or QuietReporter()
+    report.stage(f"reading {path}")
+    brief = load(path, options)
+    theme_path = theme.find_theme(options.theme or brief.render.theme, brief.path.parent)
+    look = theme.load_theme(theme_path)
+    template_path = script.find_template(
+        options.template or brief.render.template or script.DEFAULT_TEMPLATE,
+        brief.language, brief.path.parent)
+    written, sentences = plan(brief, options)
+    rules = caption_rules(brief.language)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = brief.stem
+    canvas = timeline.Canvas(540, 960, 15) if options.preview else timeline.Canvas()
+    settings = render.EncodeSettings(preset="ultrafast", crf=28) if options.preview \
+        else render.EncodeSettings()
+
+    with tempfile.TemporaryDirectory(prefix="policyclip-") as work_name:
+        work = Path(work_name)
+        report.stage(f"speaking {len(sentences)} sentences")
+        warnings: list[str] = []
+
+        def warn(message: str) -> None:
+            warnings.append(message)
+            report.warn(message)
+
+        narration = speech.synthesize(
+            sentences, engine=options.tts, language=brief.language,
+            voice=options.voice or brief.render.voice, rate=options.rate or brief.render.rate
+            or "+0%", workdir=work, warn=warn,
+        )
+        plan_ = timeline.build_timeline(written, sentences, narration, rules, canvas=canvas)
+
+        report.stage("drawing frames")
+        painter = frames.FramePainter(brief, look, plan_)
+        states = frames.screen_states(plan_)
+        stills = ((painter.draw(s), s.end_ms - s.start_ms) for s in states)
+        listing = render.write_states(stills, work)
+        narration_wav = work / "narration.wav"
+        render.mix_narration(plan_, work, narration_wav)
+
+        staging = Path(tempfile.mkdtemp(prefix=f".{stem}.partial-", dir=out_dir))
+        try:
+            names = {kind: f"{stem}{suffix}" for kind, suffix in (
+                ("video", ".mp4"), ("srt", ".srt"), ("vtt", ".vtt"), ("script", ".script.txt"),
+                ("metadata", ".json"), ("timeline", ".timeline.json"), ("cover", ".cover.jpg"))}
+            digest = export.inputs_hash(brief, [template_path, theme_path], {
+                "tts": options.tts, "voice": options.voice, "rate": options.rate,
+                "preview": options.preview})
+            aigc = render.aigc_label(digest[:32]) if narration.engine != "none" else None
+            report.stage("encoding video")
+            render.encode(
+                plan_, listing, narration_wav, staging / names["video"],
+                music=brief.render.music,
+                metadata={"title": brief.title, "artist": brief.issuer,
+                          "comment": f"policyclip {export.__version__}",
+                          **({"AIGC": render.aigc_tag(aigc)} if aigc else {})},
+                settings=settings,
+                on_progress=lambda done: report.progress(done, plan_.duration_ms),
+            )
+            _write_sidecars(staging, names, brief, written, plan_, painter, digest, aigc,
+                            template_path, look)
+            report.stage(f"writing outputs to {out_dir}")
+            # The video goes last: when it is there, everything beside it is complete.
+            order = [k for k in names if k != "video"] + ["video"]
+            export.place([staging / names[k] for k in order], out_dir)
+        except OSError as exc:
+            raise RenderError(f"cannot write outputs to {out_dir}: {exc.strerror or exc}") \
+                from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return RenderResult(
+        outputs={kind: out_dir / name for kind, name in names.items()},
+        timeline=plan_, warnings=tuple(warnings),
+    )
+
+
+def _write_sidecars(
+    staging: Path, names: dict[str, str], brief: Brief, written: Script, plan_: Timeline,
+    painter: frames.FramePainter, digest: str, aigc: dict[str, str] | None,
+    template_path: Path, look: theme.Theme,
+) -> None:
+    write: Callable[[str, str], None] = lambda kind, text: (staging / names[kind]).write_text(
+        text, encoding="utf-8")
+    write("srt", export.subtitles(plan_.cues, "srt"))
+    write("vtt", export.subtitles(plan_.cues, "vtt"))
+    write("script", written.text())
+    write("timeline", timeline.timeline_to_json(plan_))
+    painter.cover().save(staging / names["cover"], quality=90)
+    label = None
+    if aigc:
+        labels = look.ai_label
+        label = labels.get("zh" if brief.is_chinese else "en")
+    write("metadata", export.to_json(export.metadata(
+        brief, plan_, inputs_sha256=digest, files=dict(names),
+        template=template_path.name, theme=look.name,
+        aigc=aigc, ai_label_text=label,
+    )))

@@ -1,0 +1,199 @@
+"""Stage 2: Brief -> Script. A sandboxed Jinja template decides scenes, order and wording.
+
+A template writes narration text; a line `@scene CARD [N]` starts a scene and names the card on
+screen (title, point N, faq N, steps, source). Brief text is only ever data: values are inserted
+with their whitespace collapsed, so they can neither run template code nor start a scene.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import traceback
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .errors import TemplateError
+from .models import CARD_KINDS, Brief, Scene, Script
+from .resources import builtin_dir
+
+DEFAULT_TEMPLATE = "explainer"
+_MARKER = re.compile(r"^\s*@scene\b(.*)$")
+
+
+def template_dirs(brief_dir: Path | None) -> list[Path]:
+    """Folders searched for templates by name: next to the brief, the working dir, built-ins."""
+    dirs = [brief_dir / "templates"] if brief_dir else []
+    dirs += [Path.cwd() / "templates", builtin_dir("templates")]
+    unique: list[Path] = []
+    for folder in dirs:
+        if folder.is_dir() and folder.resolve() not in [u.resolve() for u in unique]:
+            unique.append(folder)
+    return unique
+
+
+def find_template(name_or_path: str, language: str, brief_dir: Path | None) -> Path:
+    """Resolve a template name (explainer) or path (my.j2) to a file."""
+    given = Path(name_or_path)
+    if given.suffix == ".j2" or len(given.parts) > 1:
+        candidates = [given] if given.is_absolute() else [Path.cwd() / given]
+        if brief_dir and not given.is_absolute():
+            candidates.insert(0, brief_dir / given)
+        for candidate in candidates:
+            if candidate.is_file():
+                return candidate
+        raise TemplateError(f"template file not found: {name_or_path}")
+    lang = language.lower()
+    names = [f"{name_or_path}.{lang}.j2", f"{name_or_path}.{lang.split('-')[0]}.j2",
+             f"{name_or_path}.j2"]
+    for folder in template_dirs(brief_dir):
+        for file_name in names:
+            if (folder / file_name).is_file():
+                return folder / file_name
+    known = sorted(builtin_names())
+    raise TemplateError(
+        f"no template named '{name_or_path}' for language {language}",
+        hint=f"built-in templates: {', '.join(known)}; or pass a path to a .j2 file",
+    )
+
+
+def builtin_names() -> set[str]:
+    """Names of the built-in templates."""
+    return {p.name.split(".")[0] for p in builtin_dir("templates").glob("*.j2")}
+
+
+def write_script(brief: Brief, template: str | None = None) -> Script:
+    """Run the template on the brief and split its output into scenes."""
+    path = find_template(template or brief.render.template or DEFAULT_TEMPLATE,
+                         brief.language, brief.path.parent)
+    text = _render(path, brief)
+    scenes = _scenes(text, brief, path.name)
+    return Script(template=str(path), scenes=tuple(scenes))
+
+
+def _environment(folder: Path) -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_collapse,
+    )
+    env.filters.update(
+        cn_date=cn_date,
+        en_date=en_date,
+        join_cn=join_cn,
+        join_en=join_en,
+        strip_end=strip_end,
+    )
+    return env
+
+
+def _collapse(value: Any) -> Any:
+    # Every value printed by the template lands on one line, so brief text can't add a marker.
+    if isinstance(value, str):
+        return " ".join(value.split())
+    return value
+
+
+def _render(path: Path, brief: Brief) -> str:
+    env = _environment(path.parent)
+    try:
+        template = env.get_template(path.name)
+        return template.render(brief=brief)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{path.name}:{exc.lineno}: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        line = _template_line(exc, path)
+        where = f"{path.name}:{line}" if line else path.name
+        raise TemplateError(f"{where}: {exc.message or exc}") from None
+
+
+def _template_line(exc: BaseException, path: Path) -> int | None:
+    # Jinja rewrites tracebacks so that frames point at template lines.
+    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__)
+             if f.filename == str(path) or f.filename.endswith(path.name)]
+    return lines[-1] if lines else None
+
+
+def _scenes(text: str, brief: Brief, template_name: str) -> list[Scene]:
+    scenes: list[Scene] = []
+    card: tuple[str, int | None] | None = None
+    lines: list[str] = []
+
+    def close() -> None:
+        if card is not None:
+            narration = " ".join(line.strip() for line in lines if line.strip())
+            if brief.is_chinese:
+                narration = re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", narration)
+            scenes.append(Scene(card=card[0], ref=card[1], narration=narration))
+
+    for line in text.splitlines():
+        match = _MARKER.match(line)
+        if match:
+            close()
+            card, lines = _parse_marker(match.group(1).split(), brief, template_name), []
+        elif line.strip():
+            if card is None:
+                raise TemplateError(
+                    f"{template_name}: narration before the first '@scene' line: {line.strip()!r}"
+                )
+            lines.append(line)
+    close()
+    if not scenes:
+        raise TemplateError(f"{template_name}: the template produced no '@scene' lines")
+    return scenes
+
+
+def _parse_marker(words: Sequence[str], brief: Brief, template_name: str) -> tuple[str, int | None]:
+    if not words or words[0] not in CARD_KINDS:
+        raise TemplateError(
+            f"{template_name}: '@scene {' '.join(words)}': card must be one of "
+            f"{', '.join(CARD_KINDS)}"
+        )
+    card = words[0]
+    if card not in ("point", "faq"):
+        return card, None
+    count = len(brief.points) if card == "point" else len(brief.faq)
+    if len(words) != 2 or not words[1].isdigit() or int(words[1]) >= count:
+        raise TemplateError(
+            f"{template_name}: '@scene {' '.join(words)}': needs an index from 0 to {count - 1}"
+        )
+    return card, int(words[1])
+
+
+# ---------------------------------------------------------------- filters for template authors
+
+
+def cn_date(value: dt.date | None) -> str:
+    """2023-08-02 -> 2023年8月2日."""
+    return "" if value is None else f"{value.year}年{value.month}月{value.day}日"
+
+
+def en_date(value: dt.date | None) -> str:
+    """2023-08-02 -> August 2, 2023."""
+    return "" if value is None else f"{value:%B} {value.day}, {value.year}"
+
+
+def join_cn(items: Iterable[str]) -> str:
+    """Join with the Chinese enumeration comma: 甲、乙、丙."""
+    return "、".join(items)
+
+
+def join_en(items: Iterable[str]) -> str:
+    """Join as English prose: a, b and c."""
+    words = list(items)
+    if len(words) < 2:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def strip_end(value: str) -> str:
+    """Drop trailing sentence punctuation, so the template can add its own."""
+    return value.rstrip("。．.！!？?；;，,、 ")

@@ -1,0 +1,130 @@
+"""The online engine: edge-tts (Microsoft Edge's read-aloud voices).
+
+Offline, edge-tts fails fast with an aiohttp.ClientError; a hanging connection is bounded by a
+connect timeout and an overall timeout; transient failures (no audio, 403 after service changes,
+5xx, throttling) are retried a bounded number of times with backoff. edge-tts leaves an empty file
+behind when it fails, so audio is collected in memory and written only when complete.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .. import media
+from ..errors import SpeechError
+from .base import EngineUnavailable
+
+DEFAULT_VOICES = {
+    "zh": "zh-CN-XiaoxiaoNeural",
+    "zh-tw": "zh-TW-HsiaoChenNeural",
+    "zh-hk": "zh-HK-HiuMaanNeural",
+    "en": "en-US-AriaNeural",
+    "en-gb": "en-GB-SoniaNeural",
+}
+
+
+def default_voice(language: str) -> str:
+    """The edge voice for a brief language."""
+    lang = language.lower()
+    return DEFAULT_VOICES.get(lang, DEFAULT_VOICES[lang.split("-")[0]])
+
+
+def _is_transient(exc: BaseException) -> bool:
+    import aiohttp
+    import edge_tts.exceptions as edge_errors
+
+    if isinstance(exc, (edge_errors.NoAudioReceived, edge_errors.WebSocketError,
+                        edge_errors.UnexpectedResponse, edge_errors.UnknownResponse,
+                        asyncio.TimeoutError)):
+        return True
+    if isinstance(exc, aiohttp.WSServerHandshakeError | aiohttp.ClientResponseError):
+        return exc.status == 403 or exc.status == 429 or exc.status >= 500
+    return False
+
+
+def _is_unreachable(exc: BaseException) -> bool:
+    import aiohttp
+
+    return isinstance(exc, aiohttp.ClientConnectionError | OSError) and not _is_transient(exc)
+
+
+class EdgeEngine:
+    """edge-tts with timeouts, retries and clean failure."""
+
+    name = "edge"
+
+    def __init__(
+        self,
+        voice: str,
+        rate: str = "+0%",
+        *,
+        communicate: Callable[..., Any] | None = None,
+        connect_timeout_s: int = 5,
+        total_timeout_s: float = 30.0,
+        retries: int = 3,
+        backoff_s: float = 0.5,
+    ) -> None:
+        if communicate is None:
+            import edge_tts
+
+            communicate = edge_tts.Communicate
+        self.voice = voice
+        self.rate = rate
+        self.communicate = communicate
+        self.connect_timeout_s = connect_timeout_s
+        self.total_timeout_s = total_timeout_s
+        self.retries = retries
+        self.backoff_s = backoff_s
+
+    async def _fetch(self, text: str) -> bytes:
+        stream = self.communicate(
+            text, self.voice, rate=self.rate,
+            connect_timeout=self.connect_timeout_s, receive_timeout=self.connect_timeout_s * 4,
+        )
+        chunks = [chunk["data"] async for chunk in stream.stream() if chunk["type"] == "audio"]
+        return b"".join(chunks)
+
+    def fetch_mp3(self, text: str) -> bytes:
+        """The MP3 bytes for `text`, retrying transient failures."""
+        last: BaseException | None = None
+        for attempt in range(self.retries + 1):
+            try:
+                audio = asyncio.run(asyncio.wait_for(self._fetch(text), self.total_timeout_s))
+                if audio:
+                    return audio
+                import edge_tts.exceptions as edge_errors
+
+                last = edge_errors.NoAudioReceived("empty audio")
+            except Exception as exc:
+                if _is_unreachable(exc):
+                    raise EngineUnavailable(
+                        f"the edge-tts service cannot be reached ({type(exc).__name__}: {exc})",
+                        hint="check the network, or use --tts espeak for offline speech",
+                    ) from None
+                if not _is_transient(exc):
+                    raise SpeechError(f"edge-tts failed: {type(exc).__name__}: {exc}") from None
+                last = exc
+            if attempt < self.retries:
+                time.sleep(self.backoff_s * 2**attempt)
+        kind = type(last).__name__ if last else "error"
+        raise SpeechError(
+            f"edge-tts failed {self.retries + 1} times ({kind}: {last})",
+            hint="the service may be throttling or changed; try again later or use --tts espeak",
+        )
+
+    def synthesize(self, text: str, out: Path) -> int:
+        """Fetch speech for `text` and write it to `out` as WAV; return its duration in ms."""
+        mp3 = out.with_suffix(".mp3")
+        mp3.write_bytes(self.fetch_mp3(text))
+        try:
+            samples = media.decode_audio(mp3)
+        except OSError as exc:
+            raise SpeechError(f"edge-tts returned audio that cannot be decoded: {exc}") from None
+        finally:
+            mp3.unlink(missing_ok=True)
+        media.write_wav(out, samples)
+        return round(len(samples) * 1000 / media.SAMPLE_RATE)

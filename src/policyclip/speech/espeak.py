@@ -1,0 +1,58 @@
+"""The offline engine: espeak-ng, run as a subprocess."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import wave
+from pathlib import Path
+
+from ..errors import SpeechError
+from .base import EngineUnavailable
+
+# Debian's espeak-ng 1.51 `cmn` reads digits and Latin in English; `cmn-latn-pinyin` reads Mandarin.
+DEFAULT_VOICES = {"zh": "cmn-latn-pinyin", "zh-hk": "yue", "en": "en-us", "en-gb": "en-gb"}
+BASE_WORDS_PER_MINUTE = 175
+
+
+def default_voice(language: str) -> str:
+    """The espeak-ng voice for a brief language."""
+    lang = language.lower()
+    return DEFAULT_VOICES.get(lang, DEFAULT_VOICES[lang.split("-")[0]])
+
+
+def espeak_exe() -> str | None:
+    """Path of espeak-ng (or espeak), if installed."""
+    return shutil.which("espeak-ng") or shutil.which("espeak")
+
+
+class EspeakEngine:
+    """espeak-ng: offline, robotic but dependable."""
+
+    name = "espeak"
+
+    def __init__(self, voice: str, rate: str = "+0%") -> None:
+        exe = espeak_exe()
+        if exe is None:
+            raise EngineUnavailable(
+                "espeak-ng is not installed",
+                hint="Debian/Ubuntu: apt-get install espeak-ng; macOS: brew install espeak-ng",
+            )
+        self.exe = exe
+        self.voice = voice
+        self.speed = max(80, min(450, round(BASE_WORDS_PER_MINUTE * (1 + int(rate[:-1]) / 100))))
+
+    def synthesize(self, text: str, out: Path) -> int:
+        """Speak `text` into the WAV file `out`; return its duration in ms."""
+        cmd = [self.exe, "-v", self.voice, "-s", str(self.speed), "-w", str(out), "--stdin"]
+        try:
+            result = subprocess.run(cmd, input=text.encode(), capture_output=True, timeout=60,
+                                    check=False)
+        except subprocess.TimeoutExpired:
+            raise SpeechError("espeak-ng did not finish within 60 s") from None
+        if result.returncode != 0 or not out.is_file() or out.stat().st_size <= 44:
+            reason = result.stderr.decode(errors="replace").strip() or "no audio written"
+            raise SpeechError(f"espeak-ng failed with voice '{self.voice}': {reason}",
+                              hint="list voices with: espeak-ng --voices")
+        with wave.open(str(out), "rb") as wav:
+            return round(wav.getnframes() * 1000 / wav.getframerate())

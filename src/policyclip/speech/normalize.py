@@ -1,0 +1,82 @@
+"""Rewrite numbers, dates, money and symbols as words before they reach a speech engine.
+
+Captions keep the original text; only what is spoken changes. Chinese numbers are read with
+cn2an after the cases it does not know (hotlines digit by digit, ISO dates, ranges, currency
+signs, per-unit slashes) have been rewritten here.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DIGITS_ZH = dict(zip("0123456789", "零幺二三四五六七八九", strict=True))
+_CURRENCY_ZH = {"¥": "元", "￥": "元", "$": "美元", "£": "英镑", "€": "欧元"}
+_CURRENCY_EN = {"¥": "yuan", "￥": "yuan", "$": "dollars", "£": "pounds", "€": "euros"}
+_UNITS_ZH = {"km²": "平方公里", "km": "公里", "㎡": "平方米", "m²": "平方米", "kg": "公斤", "℃": "摄氏度"}
+_PER_UNIT = "元人次户月年日天周小时时件台辆吨斤公里米"
+_NUMBER_UNIT = r"(?:[万亿千百元角块个人次户家项条款件岁天周年月日号时分秒倍名所座辆台份套层亩吨斤克米%％‰])"
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def spoken_text(text: str, language: str) -> str:
+    """The text to send to a speech engine for `language` (zh-* or en-*)."""
+    if language.lower().startswith("zh"):
+        return spoken_chinese(text)
+    return spoken_english(text)
+
+
+def _digit_by_digit(digits: str) -> str:
+    return "".join(_DIGITS_ZH.get(d, d) for d in digits)
+
+
+def spoken_chinese(text: str) -> str:
+    """Chinese reading of numbers and symbols: 2000元/月 -> 两千元每月, 12366 -> 幺二三六六."""
+    import cn2an
+
+    text = re.sub(r"https?://\S+", "", text)
+    # Document numbers: 国发〔2023〕13号 -> 国发二零二三年十三号 (cn2an reads the year as digits).
+    text = re.sub(r"[〔［\[](\d{4})[〕］\]](\d+)号", r"\1年\2号", text)
+    # ISO dates.
+    text = re.sub(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)",
+                  lambda m: f"{m[1]}年{int(m[2])}月{int(m[3])}日", text)
+    # Ranges between numbers: 2023—2027年 (both are years), 1~3月.
+    text = re.sub(r"(?<!\d)(\d{4})\s*[-—–~～至]+\s*(\d{4})年", r"\1年至\2年", text)
+    text = re.sub(r"(?<=\d)\s*[-—–~～]+\s*(?=\d)", "至", text)
+    # Hotlines, phone numbers and other long digit runs with no unit: digit by digit, 1 as 幺.
+    text = re.sub(rf"(?<![\d.])(\d{{5,}})(?![\d.]|{_NUMBER_UNIT})",
+                  lambda m: _digit_by_digit(m[1]), text)
+    text = re.sub(r"(热线|电话|拨打|号码|短号)(\d{3,4})(?!\d)",
+                  lambda m: m[1] + _digit_by_digit(m[2]), text)
+    # Currency signs before a number: ¥13.5 -> 13.5元.
+    text = re.sub(r"([¥￥$£€])\s*(\d+(?:\.\d+)?)(万|亿)?",
+                  lambda m: f"{m[2]}{m[3] or ''}{_CURRENCY_ZH[m[1]]}", text)
+    for unit, word in _UNITS_ZH.items():
+        text = re.sub(rf"(?<=\d){re.escape(unit)}(?![A-Za-z])", word, text)
+    text = re.sub(rf"(?<=[{_PER_UNIT}])\s*[/／]\s*(?=[{_PER_UNIT}])", "每", text)
+    text = text.replace("‰", "‰").replace("％", "%")
+    text = re.sub(r"(\d+(?:\.\d+)?)‰", r"千分之\1", text)
+    text = text.replace("&", "和").replace("+", "加").replace("@", "")
+    text = re.sub(r"[#*_~|<>^]", " ", text)
+    try:
+        text = cn2an.transform(text, "an2cn")
+    except (ValueError, KeyError):  # pragma: no cover - cn2an rejects odd mixes; keep what we have
+        pass
+    # 二千 / 二万 / 二亿 at the head of a number is read 两.
+    return re.sub(r"(?<![一二三四五六七八九十百千万零点两])二(?=[千万亿])", "两", text)
+
+
+def spoken_english(text: str) -> str:
+    """English reading of symbols: 50% -> 50 percent, £150 -> 150 pounds, 2023-01-01 -> a date."""
+    text = re.sub(r"https?://(?:www\.)?([^/\s]+)\S*", r"\1", text)
+    text = re.sub(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)",
+                  lambda m: f"{_MONTHS[int(m[2]) - 1]} {int(m[3])}, {m[1]}"
+                  if 1 <= int(m[2]) <= 12 else m[0], text)
+    text = re.sub(r"([¥￥$£€])\s*(\d[\d,]*(?:\.\d+)?)(?:\s*(million|billion|thousand))?",
+                  lambda m: f"{m[2]} {m[3] + ' ' if m[3] else ''}{_CURRENCY_EN[m[1]]}", text)
+    text = re.sub(r"(\d)\s*[%％]", r"\1 percent", text)
+    # Hotlines and phone numbers are read digit by digit.
+    text = re.sub(r"(?<![\d,.])\d{5,}(?![\d,.]*\d)", lambda m: " ".join(m[0]), text)
+    text = re.sub(r"(?<=\d)\s*[-–—~]\s*(?=\d)", " to ", text)
+    text = text.replace("&", " and ").replace("/", " per ")
+    return re.sub(r"\s+", " ", text).strip()

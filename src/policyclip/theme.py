@@ -1,0 +1,178 @@
+"""Themes: YAML data (colours, background, fonts, sizes), validated like briefs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ThemeError
+from .resources import builtin_dir, find_font
+from .validation import explain_errors, format_problems
+from .yamlfile import YamlProblem, read_yaml
+
+DEFAULT_THEME = "default"
+MIN_CAPTION_CONTRAST = 4.5
+
+
+def _colour(value: str) -> str:
+    if not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+        raise ValueError(f"expected a colour like #1A2B3C, got '{value}'")
+    return value.upper()
+
+
+Colour = Annotated[str, AfterValidator(_colour)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Background(_Strict):
+    """A vertical gradient from `top` to `bottom` (equal colours give a flat background)."""
+
+    top: Colour
+    bottom: Colour
+
+
+class Colours(_Strict):
+    """The palette."""
+
+    text: Colour
+    muted: Colour
+    accent: Colour
+    on_accent: Colour
+    card: Colour
+    caption_text: Colour
+    caption_box: Colour
+
+
+class FontChoice(_Strict):
+    """A font file (name searched in the system's font folders, or a path) and its face."""
+
+    file: str
+    index: int = Field(default=0, ge=0)
+
+
+class Fonts(_Strict):
+    """Fonts tried in order until one is installed."""
+
+    bold: list[FontChoice] = Field(min_length=1)
+    regular: list[FontChoice] = Field(min_length=1)
+
+
+class Sizes(_Strict):
+    """Text sizes in pixels at 1080x1920."""
+
+    title: int = Field(ge=20, le=200)
+    heading: int = Field(ge=20, le=160)
+    body: int = Field(ge=20, le=120)
+    figure: int = Field(ge=40, le=400)
+    caption: int = Field(ge=30, le=100)
+    label: int = Field(ge=54, le=120)
+
+
+class Theme(_Strict):
+    """A validated theme."""
+
+    name: str
+    background: Background
+    colors: Colours
+    fonts: Fonts
+    sizes: Sizes
+    caption_box_opacity: float = Field(ge=0.5, le=1.0)
+    ai_label: dict[str, str]
+
+
+_FIELDS = {name: list(model.model_fields) for name, model in {
+    "": Theme, "background": Background, "colors": Colours, "sizes": Sizes, "fonts": Fonts,
+    "bold": FontChoice, "regular": FontChoice}.items()}
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """A resolved font: the file and the face index inside it."""
+
+    path: Path
+    index: int
+
+
+def theme_dirs(brief_dir: Path | None) -> list[Path]:
+    """Folders searched for themes by name: next to the brief, the working dir, built-ins."""
+    dirs = [brief_dir / "themes"] if brief_dir else []
+    return [d for d in (*dirs, Path.cwd() / "themes", builtin_dir("templates") / "themes")
+            if d.is_dir()]
+
+
+def builtin_themes() -> list[str]:
+    """Names of the built-in themes."""
+    return sorted(p.stem for p in (builtin_dir("templates") / "themes").glob("*.yaml"))
+
+
+def find_theme(name_or_path: str | None, brief_dir: Path | None) -> Path:
+    """Resolve a theme name (default, gov-red) or a path to a .yaml file."""
+    name_or_path = name_or_path or DEFAULT_THEME
+    given = Path(name_or_path)
+    if given.suffix in (".yaml", ".yml") or len(given.parts) > 1:
+        bases = [brief_dir] if brief_dir and not given.is_absolute() else []
+        for candidate in [*(b / given for b in bases), given]:
+            if candidate.is_file():
+                return candidate
+        raise ThemeError(f"theme file not found: {name_or_path}")
+    for folder in theme_dirs(brief_dir):
+        if (folder / f"{name_or_path}.yaml").is_file():
+            return folder / f"{name_or_path}.yaml"
+    raise ThemeError(f"no theme named '{name_or_path}'",
+                     hint=f"built-in themes: {', '.join(builtin_themes())}")
+
+
+def load_theme(path: Path) -> Theme:
+    """Read and validate a theme file (see find_theme)."""
+    try:
+        doc = read_yaml(path)
+    except YamlProblem as exc:
+        raise ThemeError(f"{path.name}:{exc.line}: {exc.message}") from None
+    problems = [(line, message) for _, line, message in doc.problems]
+    theme = None
+    try:
+        theme = Theme.model_validate(doc.data)
+    except ValidationError as exc:
+        problems += explain_errors(exc, doc, _FIELDS, {p for p, _, _ in doc.problems})
+    if problems or theme is None:
+        raise ThemeError("\n".join(format_problems(path.name, problems)))
+    ratio = contrast_ratio(theme.colors.caption_text, theme.colors.caption_box)
+    if ratio < MIN_CAPTION_CONTRAST:
+        raise ThemeError(
+            f"{path.name}: colors.caption_text on colors.caption_box has contrast {ratio:.2f}:1; "
+            f"captions need at least {MIN_CAPTION_CONTRAST}:1"
+        )
+    return theme
+
+
+def resolve_font(choices: list[FontChoice]) -> FontFace:
+    """The first installed font of `choices`."""
+    for choice in choices:
+        found = find_font(choice.file)
+        if found is not None:
+            return FontFace(found, choice.index)
+    names = ", ".join(c.file for c in choices)
+    raise ThemeError(
+        f"none of the theme's fonts is installed ({names})",
+        hint="Debian/Ubuntu: apt-get install fonts-noto-cjk; macOS: brew install --cask "
+        "font-noto-sans-cjk-sc; or set POLICYCLIP_FONT_DIR to a folder with one of them",
+    )
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two #RRGGBB colours."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
