@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 CLOSING = set("、，。．：；！？,.:;!?）)］]｝}〕〉》」』】〙〗”’%％‰…—～·")
@@ -162,6 +163,20 @@ def _fill(items: list[str], rules: LineRules) -> list[list[str]]:
     return lines
 
 
+def _even_fill(items: list[str], rules: LineRules) -> list[list[str]]:
+    """Fill as few lines as greedy filling needs, but with their widths evened out."""
+    lines = _fill(items, rules)
+    total = width("".join(items).strip(), rules)
+    target = math.ceil(total / len(lines))
+    while target < rules.max_units:
+        narrower = replace(rules, max_units=target)
+        even = _fill(items, narrower)
+        if len(even) <= len(lines):
+            return even
+        target += 1
+    return lines
+
+
 def _hard_cut(text: str, rules: LineRules) -> list[str]:
     parts, current = [], ""
     for ch in text:
@@ -226,7 +241,7 @@ def caption_cues(
         if width("".join(clause).strip(), rules) <= rules.max_units:
             current = clause
             continue
-        lines = _fill(clause, rules)
+        lines = _even_fill(clause, rules)
         for i in range(0, len(lines), 2):
             pair = lines[i : i + 2]
             balanced = _balanced(pair[0] + pair[1], rules) if len(pair) == 2 else None
@@ -241,7 +256,24 @@ def caption_cues(
     return out
 
 
+_TERMINAL = set("。！？；!?;…")
+_TRAILING_CLOSERS = set("”’」』）)]\"'。！？!?…")
+
+
 def split_sentences(text: str) -> list[str]:
     """Split narration into sentences at 。！？；!? and at '. ' (closing quotes stay attached)."""
-    parts = re.split(r"(?<=[。！？；!?;…])(?![”’」』）)\"'。！？!?…])|(?<=\.)\s+(?=[A-Z\"“])", text)
-    return [p.strip() for p in parts if p and p.strip()]
+    sentences: list[str] = []
+    start = i = 0
+    while i < len(text):
+        ch = text[i]
+        english_stop = ch == "." and re.match(r"\.[\"”’)]*(\s+[A-Z\"“]|\s*$)", text[i:])
+        if ch in _TERMINAL or english_stop:
+            i += 1
+            while i < len(text) and text[i] in _TRAILING_CLOSERS:
+                i += 1
+            sentences.append(text[start:i])
+            start = i
+        else:
+            i += 1
+    sentences.append(text[start:])
+    return [s.strip() for s in sentences if s.strip()]

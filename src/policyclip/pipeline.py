@@ -90,7 +90,11 @@ def render_brief(
         brief.language, brief.path.parent)
     written, sentences = plan(brief, options)
     rules = caption_rules(brief.language)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RenderError(f"cannot create output folder {out_dir}: {exc.strerror or exc}") \
+            from None
     stem = brief.stem
     canvas = timeline.Canvas(540, 960, 15) if options.preview else timeline.Canvas()
     settings = render.EncodeSettings(preset="ultrafast", crf=28) if options.preview \

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import wave
@@ -26,6 +27,19 @@ def espeak_exe() -> str | None:
     return shutil.which("espeak-ng") or shutil.which("espeak")
 
 
+@functools.cache
+def installed_voices(exe: str) -> frozenset[str]:
+    """Every name espeak-ng accepts for -v: languages, voice names and voice files (lowercase)."""
+    listing = subprocess.run([exe, "--voices"], capture_output=True, timeout=30, check=False)
+    names: set[str] = set()
+    for row in listing.stdout.decode(errors="replace").splitlines()[1:]:
+        columns = row.split()
+        if len(columns) >= 5:
+            names |= {columns[1].lower(), columns[3].lower(), columns[4].lower(),
+                      columns[4].rsplit("/", 1)[-1].lower()}
+    return frozenset(names)
+
+
 class EspeakEngine:
     """espeak-ng: offline, robotic but dependable."""
 
@@ -38,6 +52,10 @@ class EspeakEngine:
                 "espeak-ng is not installed",
                 hint="Debian/Ubuntu: apt-get install espeak-ng; macOS: brew install espeak-ng",
             )
+        # espeak-ng quietly falls back to English for an unknown voice: refuse it instead.
+        if voice.split("+")[0].lower() not in installed_voices(exe):
+            raise SpeechError(f"espeak-ng has no voice '{voice}'",
+                              hint="list voices with: espeak-ng --voices")
         self.exe = exe
         self.voice = voice
         self.speed = max(80, min(450, round(BASE_WORDS_PER_MINUTE * (1 + int(rate[:-1]) / 100))))

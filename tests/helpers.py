@@ -1,0 +1,117 @@
+"""Shared test helpers: briefs on disk, and decoding outputs with the bundled ffmpeg."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import subprocess
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+from policyclip.media import ffmpeg_exe
+
+SHORT_BRIEF = """\
+title: 小微企业"六税两费"减半征收
+issuer: 财政部 税务总局
+doc_number: 财政部 税务总局公告2023年第12号
+effective:
+  from: 2023-01-01
+  to: 2027-12-31
+summary: 六种地方税费按50%减征。
+points:
+  - heading: 减多少
+    text: 按50%的幅度减征。
+    figure:
+      value: "50%"
+      label: 减征幅度
+contact: 纳税服务热线12366
+"""
+
+ENGLISH_BRIEF = """\
+title: Half-price local taxes for small firms
+issuer: Ministry of Finance
+language: en-US
+summary: Six local taxes and fees are cut by 50% for small businesses.
+points:
+  - heading: Who qualifies
+    text: Small-scale VAT payers, small low-profit firms and sole traders.
+"""
+
+
+def write_brief(folder: Path, text: str, name: str = "brief.yaml") -> Path:
+    """Write a brief (dedented) into folder and return its path."""
+    path = folder / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What `ffmpeg -i` says about a media file."""
+
+    duration_s: float
+    video: str
+    audio: str
+    raw: str
+
+
+def probe(path: Path) -> Probe:
+    """Parse `ffmpeg -i` output (the bundled ffmpeg has no ffprobe)."""
+    result = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(path)],
+                            capture_output=True, check=False)
+    text = result.stderr.decode(errors="replace")
+    duration = re.search(r"Duration: (\d+):(\d+):([\d.]+)", text)
+    assert duration, text
+    hours, minutes, seconds = duration.groups()
+    video = re.search(r"Stream #.*Video: (.*)", text)
+    audio = re.search(r"Stream #.*Audio: (.*)", text)
+    return Probe(
+        duration_s=int(hours) * 3600 + int(minutes) * 60 + float(seconds),
+        video=video.group(1) if video else "",
+        audio=audio.group(1) if audio else "",
+        raw=text,
+    )
+
+
+def stream_durations(path: Path) -> dict[str, float]:
+    """Decoded duration of the video and audio streams, in seconds."""
+    out = {}
+    for kind, selector in (("video", "0:v:0"), ("audio", "0:a:0")):
+        result = subprocess.run(
+            [ffmpeg_exe(), "-hide_banner", "-i", str(path), "-map", selector, "-f", "null", "-"],
+            capture_output=True, check=False)
+        times = re.findall(r"time=(\d+):(\d+):([\d.]+)", result.stderr.decode(errors="replace"))
+        hours, minutes, seconds = times[-1]
+        out[kind] = int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+    return out
+
+
+def frame_at(path: Path, seconds: float) -> Image.Image:
+    """Decode the frame shown at `seconds`."""
+    result = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-ss", f"{seconds:.3f}", "-i",
+         str(path), "-frames:v", "1", "-f", "image2pipe", "-vcodec", "png", "-"],
+        capture_output=True, check=True)
+    return Image.open(io.BytesIO(result.stdout)).convert("RGB")
+
+
+def top_level_boxes(path: Path) -> list[str]:
+    """The MP4's top-level box types in file order (moov before mdat means faststart)."""
+    boxes = []
+    with path.open("rb") as handle:
+        while header := handle.read(8):
+            size, kind = struct.unpack(">I4s", header)
+            if size == 1:
+                size = struct.unpack(">Q", handle.read(8))[0] - 8
+            boxes.append(kind.decode("latin-1"))
+            handle.seek(size - 8, io.SEEK_CUR)
+    return boxes
+
+
+def colour_distance(a: tuple[int, ...], b: tuple[int, ...]) -> int:
+    """Largest channel difference between two RGB colours."""
+    return max(abs(x - y) for x, y in zip(a, b, strict=True))

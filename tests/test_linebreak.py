@@ -1,0 +1,125 @@
+"""Caption line breaking: golden cases from real policy text, and properties over random text."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policyclip.linebreak import (
+    CHINESE_CAPTIONS,
+    CLOSING,
+    DROP_AT_LINE_END,
+    ENGLISH_CAPTIONS,
+    OPENING,
+    atoms,
+    caption_cues,
+    split_sentences,
+    width,
+)
+
+
+def test_golden_seed_sentence() -> None:
+    cues = caption_cues("截止2020年3月，我国直播用户达到5.6亿，占整体人口规模的40%。", CHINESE_CAPTIONS)
+    assert cues == [("截止2020年3月",), ("我国直播用户达到5.6亿",), ("占整体人口规模的40%",)]
+
+
+def test_golden_long_sentence_without_punctuation_breaks_between_words() -> None:
+    sentence = "今年618当日沈阳市与天猫合作举办天猫618东北沈阳站活动即时在线人数突破30万人"
+    cues = caption_cues(sentence, CHINESE_CAPTIONS)
+    assert cues == [("今年618当日沈阳市与天猫", "合作举办天猫618东北沈阳站"),
+                    ("活动即时在线人数突破30万人",)]
+
+
+def test_document_numbers_money_rates_and_urls_stay_whole() -> None:
+    text = "根据国发〔2023〕13号，每月补贴2000元/月，详见 https://www.gov.cn/zhengce/ 或拨打12345。"
+    pieces = atoms(text)
+    for whole in ("国发〔2023〕13号，", "2000元/月，", "https://www.gov.cn/zhengce/", "12345。"):
+        assert any(whole in piece for piece in pieces), (whole, pieces)
+
+
+def test_quotes_and_book_titles_hug_their_text() -> None:
+    assert atoms('小微企业"六税两费"减半') == ['小微', '企业', '"六税', '两费"', '减半']
+    pieces = atoms("印发《打赢蓝天保卫战三年行动计划》的通知")
+    assert any(p.startswith("《") for p in pieces) and any(p.endswith("》") for p in pieces)
+
+
+def test_glossary_terms_are_never_split() -> None:
+    cues = caption_cues("小型微利企业享受六税两费减半征收政策并且无需另行申请办理",
+                        CHINESE_CAPTIONS, glossary=["六税两费"])
+    assert any("六税两费" in line for cue in cues for line in cue)
+
+
+def test_english_lines_hold_42_characters_and_break_at_spaces() -> None:
+    cues = caption_cues("Small businesses pay half of six local taxes and fees, from January 1, "
+                        "2023 until the end of 2027, with no application needed.", ENGLISH_CAPTIONS)
+    for cue in cues:
+        assert 1 <= len(cue) <= 2
+        for line in cue:
+            assert len(line) <= 42 and line == line.strip()
+    words = " ".join(line for cue in cues for line in cue).split()
+    assert "Small businesses pay half of six local taxes and fees,".split() == words[:10]
+
+
+def test_sentences_split_after_terminal_punctuation_with_quotes_attached() -> None:
+    assert split_sentences("他说：“走吧。”好的！真的？是；Yes. No") == [
+        "他说：“走吧。”", "好的！", "真的？", "是；", "Yes.", "No"]
+
+
+# ---------------------------------------------------------------- properties
+
+WORDS = ["政策", "企业", "补贴", "申请", "个体工商户", "小微企业", "减税降费", "电子税务局",
+         "享受", "办理", "社区", "居民", "醫療保險", "補貼", "🎉", "👍"]
+PROTECTED = ["5.6亿", "4.1亿元", "60%", "72.7万", "2020年3月", "12345", "2000元/月", "国发〔2023〕13号",
+             "App", "MCN", "WeChat"]
+PUNCT = ["，", "、", "：", "；", "！", "？", "……", "——"]
+PAIRS = [("《", "》"), ("“", "”"), ("（", "）"), ("「", "」")]
+
+
+@st.composite
+def sentences(draw: st.DrawFn) -> tuple[str, list[str]]:
+    parts: list[str] = []
+    protected: list[str] = []
+    for _ in range(draw(st.integers(1, 14))):
+        kind = draw(st.sampled_from(["word", "word", "protected", "punct", "pair"]))
+        if kind == "word":
+            parts.append(draw(st.sampled_from(WORDS)))
+        elif kind == "protected":
+            token = draw(st.sampled_from(PROTECTED))
+            parts.append(token)
+            protected.append(token)
+        elif kind == "punct" and parts:
+            parts.append(draw(st.sampled_from(PUNCT)))
+        elif kind == "pair":
+            left, right = draw(st.sampled_from(PAIRS))
+            parts.append(left + draw(st.sampled_from(WORDS)) + right)
+    if not parts:
+        parts.append("政策")
+    # Latin and Chinese meet without spaces here, as in most real briefs.
+    return "".join(parts) + draw(st.sampled_from(["。", "！", "？", ""])), protected
+
+
+def _letters(text: str) -> str:
+    return re.sub(rf"[\s{re.escape(DROP_AT_LINE_END)}]", "", text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sentences())
+def test_caption_rules_hold_for_any_mix(case: tuple[str, list[str]]) -> None:
+    sentence, protected = case
+    cues = caption_cues(sentence, CHINESE_CAPTIONS)
+    lines = [line for cue in cues for line in cue]
+    # Nothing lost or reordered (only line-end 。，、；： may go).
+    assert _letters("".join(lines)) == _letters(sentence)
+    for cue in cues:
+        assert 1 <= len(cue) <= 2
+    for line in lines:
+        assert line and width(line, CHINESE_CAPTIONS) <= 16, line
+        assert line[0] not in CLOSING, (line, lines)
+        assert line[-1] not in OPENING, (line, lines)
+        assert not line.endswith(tuple(DROP_AT_LINE_END))
+    for token in protected:
+        assert any(token in line for line in lines), (token, lines)
+    for mark in ("……", "——"):
+        assert "".join(lines).count(mark) == sentence.count(mark)

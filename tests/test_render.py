@@ -1,0 +1,160 @@
+"""Render a real brief at full size once, then decode the MP4 and check what a viewer gets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pysubs2
+import pytest
+from helpers import (
+    SHORT_BRIEF,
+    colour_distance,
+    frame_at,
+    probe,
+    stream_durations,
+    top_level_boxes,
+    write_brief,
+)
+
+from policyclip import media
+from policyclip.frames import CAPTION_BOX, CARD_BOX, LABEL_TOP
+from policyclip.pipeline import RenderOptions, RenderResult, render_brief
+from policyclip.timeline import timeline_from_json
+
+CARD_WHITE = (255, 255, 255)
+CAPTION_BOX_COLOUR = (0x14, 0x21, 0x3D)  # default theme colors.caption_box
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> RenderResult:
+    folder = tmp_path_factory.mktemp("render")
+    brief = write_brief(folder, SHORT_BRIEF, "tax.yaml")
+    return render_brief(brief, folder / "out", RenderOptions(tts="espeak"))
+
+
+def test_every_output_is_written_and_nothing_else(rendered: RenderResult) -> None:
+    out = rendered.outputs["video"].parent
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(["tax.mp4", "tax.srt", "tax.vtt", "tax.script.txt", "tax.json",
+                            "tax.timeline.json", "tax.cover.jpg"])
+
+
+def test_video_streams_are_what_platforms_expect(rendered: RenderResult) -> None:
+    info = probe(rendered.outputs["video"])
+    assert info.video.startswith("h264")
+    assert "yuv420p" in info.video and "1080x1920" in info.video and " 30 fps" in info.video
+    assert info.audio.startswith("aac") and "48000 Hz" in info.audio
+    assert info.duration_s == pytest.approx(rendered.timeline.duration_ms / 1000, abs=0.1)
+
+
+def test_audio_and_video_have_equal_length(rendered: RenderResult) -> None:
+    durations = stream_durations(rendered.outputs["video"])
+    assert durations["video"] == pytest.approx(durations["audio"], abs=0.1)
+    assert durations["video"] == pytest.approx(rendered.timeline.duration_ms / 1000, abs=0.1)
+
+
+def test_moov_comes_before_mdat_for_fast_start(rendered: RenderResult) -> None:
+    boxes = top_level_boxes(rendered.outputs["video"])
+    assert boxes.index("moov") < boxes.index("mdat")
+
+
+def test_mp4_carries_the_implicit_aigc_label(rendered: RenderResult) -> None:
+    raw = probe(rendered.outputs["video"]).raw
+    line = next(ln for ln in raw.splitlines() if ln.strip().startswith("AIGC"))
+    label = json.loads(line.split(":", 1)[1].strip())
+    assert label["Label"] == "1" and label["ContentProducer"] == "policyclip"
+    assert set(label) == {"Label", "ContentProducer", "ProduceID", "ReservedCode1",
+                          "ContentPropagator", "PropagateID", "ReservedCode2"}
+
+
+def test_srt_and_vtt_match_the_burned_in_cues(rendered: RenderResult) -> None:
+    cues = rendered.timeline.cues
+    for kind in ("srt", "vtt"):
+        subs = pysubs2.load(str(rendered.outputs[kind]))
+        assert [(e.start, e.end, e.text.split("\\N")) for e in subs] == [
+            (c.start_ms, c.end_ms, list(c.lines)) for c in cues
+        ]
+    assert cues[0].lines == ("小微企业\"六税两费\"减半征收",)
+
+
+def test_timeline_json_round_trips(rendered: RenderResult) -> None:
+    path = rendered.outputs["timeline"]
+    assert timeline_from_json(path.read_text(encoding="utf-8"), path) == rendered.timeline
+
+
+def test_metadata_names_engine_voice_and_hash(rendered: RenderResult) -> None:
+    meta = json.loads(rendered.outputs["metadata"].read_text(encoding="utf-8"))
+    assert meta["title"] == "小微企业\"六税两费\"减半征收"
+    assert meta["speech"] == {"engine": "espeak", "voice": "cmn-latn-pinyin"}
+    assert meta["duration_ms"] == rendered.timeline.duration_ms
+    assert len(meta["inputs_sha256"]) == 64
+    assert meta["aigc"]["visible_label"] == "本视频含AI合成语音"
+    assert meta["aigc"]["visible_ms"] >= 2000
+
+
+def test_script_is_the_narration(rendered: RenderResult) -> None:
+    text = rendered.outputs["script"].read_text(encoding="utf-8")
+    assert "六种地方税费按50%减征。" in text
+    assert "纳税服务热线12366" in text
+
+
+def _mostly(image: object, box: tuple[int, int, int, int], colour: tuple[int, int, int]) -> float:
+    """Share of pixels in box within a small distance of colour."""
+    from PIL import Image
+
+    assert isinstance(image, Image.Image)
+    pixels = np.asarray(image.crop(box)).reshape(-1, 3).astype(int)
+    return float((np.abs(pixels - np.array(colour)).max(axis=1) < 24).mean())
+
+
+def test_frames_show_card_caption_and_label_at_the_right_times(rendered: RenderResult) -> None:
+    video = rendered.outputs["video"]
+    timeline = rendered.timeline
+    first = timeline.cues[0]
+    during = frame_at(video, (first.start_ms + first.end_ms) / 2000)
+    before = frame_at(video, 0.1)
+    caption_band = (CAPTION_BOX[0], CAPTION_BOX[1] + 60, CAPTION_BOX[2], CAPTION_BOX[3] - 60)
+    assert _mostly(during, caption_band, CAPTION_BOX_COLOUR) > 0.2
+    assert _mostly(before, caption_band, CAPTION_BOX_COLOUR) == 0.0
+    # The title card is white, and the caption text inside its box is white too.
+    card_inner = (CARD_BOX[0] + 20, CARD_BOX[1] + 20, CARD_BOX[0] + 40, CARD_BOX[3] - 20)
+    assert _mostly(during, card_inner, CARD_WHITE) > 0.95
+    assert _mostly(during, caption_band, (255, 255, 255)) > 0.01
+    # The AI label is on screen at the start and gone after its time.
+    label_spot = (CARD_BOX[0] + 4, LABEL_TOP + 30, CARD_BOX[0] + 14, LABEL_TOP + 50)
+    after = frame_at(video, timeline.ai_label_ms / 1000 + 0.5)
+    assert colour_distance(during.getpixel(label_spot[:2]), after.getpixel(label_spot[:2])) > 40
+
+
+def test_nothing_is_drawn_in_the_bottom_fifth_or_right_edge(rendered: RenderResult) -> None:
+    video = rendered.outputs["video"]
+    for cue in rendered.timeline.cues:
+        frame = frame_at(video, (cue.start_ms + cue.end_ms) / 2000)
+        bottom = np.asarray(frame.crop((0, 1536, 1080, 1920))).astype(int)
+        # The background is a smooth vertical gradient: every row is one colour.
+        assert (bottom.max(axis=1) - bottom.min(axis=1)).max() < 12
+        right_edge = np.asarray(frame.crop((960, 1200, 1080, 1536))).astype(int)
+        assert (right_edge.max(axis=1) - right_edge.min(axis=1)).max() < 12
+
+
+def test_each_cue_starts_with_its_speech(rendered: RenderResult) -> None:
+    rate = 16_000
+    samples = media.decode_audio(rendered.outputs["video"], rate)
+    starts = {clip.start_ms for clip in rendered.timeline.audio}
+    first_cues = [c for c in rendered.timeline.cues if c.start_ms in starts]
+    assert len(first_cues) == len(starts)
+
+    def loudness(start_ms: int, end_ms: int) -> float:
+        window = samples[start_ms * rate // 1000 : end_ms * rate // 1000]
+        return float(np.sqrt(np.mean(window**2))) if len(window) else 0.0
+
+    for cue in first_cues:
+        assert loudness(cue.start_ms, cue.start_ms + 200) > 0.01, cue
+        assert loudness(cue.start_ms - 180, cue.start_ms - 30) < 0.01, cue
+
+
+def test_no_partial_outputs_are_left_behind(rendered: RenderResult) -> None:
+    out: Path = rendered.outputs["video"].parent
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]

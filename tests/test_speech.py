@@ -1,0 +1,194 @@
+"""Speech engines: espeak-ng for real, edge-tts against fakes, `none` by reading speed."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import time
+import wave
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import edge_tts
+import edge_tts.exceptions
+import pytest
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
+
+from policyclip import media, speech
+from policyclip.errors import SpeechError
+from policyclip.models import Sentence
+from policyclip.speech.base import EngineUnavailable
+from policyclip.speech.edge import EdgeEngine
+from policyclip.speech.espeak import EspeakEngine
+from policyclip.speech.silent import SilentEngine, reading_ms
+
+
+def _mp3(seconds: float) -> bytes:
+    """A real MP3 of a tone, made with the bundled ffmpeg."""
+    result = subprocess.run(
+        [media.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
+         f"sine=frequency=440:duration={seconds}", "-c:a", "libmp3lame", "-f", "mp3", "-"],
+        capture_output=True, check=True)
+    return result.stdout
+
+
+class FakeCommunicate:
+    """Stands in for edge_tts.Communicate: plays a script of failures, then audio."""
+
+    script: list[BaseException | bytes] = []
+    calls: list[dict[str, Any]] = []
+
+    def __init__(self, text: str, voice: str, **kwargs: Any) -> None:
+        FakeCommunicate.calls.append({"text": text, "voice": voice, **kwargs})
+        self.step = FakeCommunicate.script.pop(0) if FakeCommunicate.script else b""
+
+    async def stream(self) -> AsyncIterator[dict[str, Any]]:
+        if isinstance(self.step, BaseException):
+            raise self.step
+        if self.step == b"hang":
+            await asyncio.sleep(3600)
+        yield {"type": "WordBoundary", "offset": 0, "duration": 1000, "text": "x"}
+        yield {"type": "audio", "data": self.step}
+
+
+@pytest.fixture
+def fake_edge(monkeypatch: pytest.MonkeyPatch) -> type[FakeCommunicate]:
+    FakeCommunicate.script = []
+    FakeCommunicate.calls = []
+    monkeypatch.setattr(edge_tts, "Communicate", FakeCommunicate)
+    return FakeCommunicate
+
+
+def _offline() -> OSError:
+    key = aiohttp.client_reqrep.ConnectionKey("speech.example", 443, True, True, None, None, None)
+    return aiohttp.ClientConnectorError(key, OSError(101, "Network is unreachable"))
+
+
+def test_espeak_speaks_mandarin_into_a_wav(tmp_path: Path) -> None:
+    engine = EspeakEngine("cmn-latn-pinyin")
+    out = tmp_path / "a.wav"
+    duration = engine.synthesize("小微企业的税，又能少交一半了。", out)
+    with wave.open(str(out)) as wav:
+        assert wav.getframerate() == 22050
+        assert duration == round(wav.getnframes() * 1000 / 22050)
+    assert 1500 < duration < 8000
+
+
+def test_espeak_rate_changes_duration(tmp_path: Path) -> None:
+    slow = EspeakEngine("cmn-latn-pinyin", "-30%").synthesize("政策早知道", tmp_path / "s.wav")
+    fast = EspeakEngine("cmn-latn-pinyin", "+50%").synthesize("政策早知道", tmp_path / "f.wav")
+    assert slow > fast
+
+
+def test_espeak_unknown_voice_is_a_speech_error(tmp_path: Path) -> None:
+    with pytest.raises(SpeechError, match="^espeak-ng has no voice 'no-such-voice'$"):
+        EspeakEngine("no-such-voice")
+    assert EspeakEngine("en-us+f3").voice == "en-us+f3"  # variants are fine
+
+
+def test_silent_engine_times_by_reading_speed(tmp_path: Path) -> None:
+    assert reading_ms("一二三四五六七八九") == 2000  # 9 characters at 4.5 a second
+    assert reading_ms("短") == 1200  # never flashes
+    assert SilentEngine().synthesize("一二三四五六七八九", tmp_path / "none.wav") == 2000
+    assert not (tmp_path / "none.wav").exists()
+
+
+def test_edge_writes_decoded_wav_and_asks_for_the_voice(
+    fake_edge: type[FakeCommunicate], tmp_path: Path
+) -> None:
+    fake_edge.script = [_mp3(1.0)]
+    out = tmp_path / "e.wav"
+    duration = EdgeEngine("zh-CN-XiaoxiaoNeural", "+10%").synthesize("你好", out)
+    assert duration == pytest.approx(1000, abs=80)
+    assert fake_edge.calls[0]["voice"] == "zh-CN-XiaoxiaoNeural"
+    assert fake_edge.calls[0]["rate"] == "+10%"
+    assert fake_edge.calls[0]["connect_timeout"] <= 10
+    assert not out.with_suffix(".mp3").exists()
+
+
+def test_edge_retries_transient_failures(fake_edge: type[FakeCommunicate], tmp_path: Path) -> None:
+    fake_edge.script = [edge_tts.exceptions.NoAudioReceived("none"), b"", _mp3(0.5)]
+    engine = EdgeEngine("zh-CN-XiaoxiaoNeural", backoff_s=0.01)
+    assert engine.synthesize("你好", tmp_path / "r.wav") > 400
+    assert len(fake_edge.calls) == 3
+
+
+def test_edge_gives_up_after_bounded_retries(
+    fake_edge: type[FakeCommunicate], tmp_path: Path
+) -> None:
+    url = URL("wss://speech.example/edge")
+    request = aiohttp.RequestInfo(url, "GET", CIMultiDictProxy(CIMultiDict()), url)
+    forbidden = aiohttp.WSServerHandshakeError(request, (), status=403, message="Forbidden")
+    fake_edge.script = [forbidden] * 10
+    engine = EdgeEngine("zh-CN-XiaoxiaoNeural", retries=2, backoff_s=0.01)
+    with pytest.raises(SpeechError, match=r"^edge-tts failed 3 times \(WSServerHandshakeError"):
+        engine.synthesize("你好", tmp_path / "f.wav")
+    assert len(fake_edge.calls) == 3
+    assert not (tmp_path / "f.wav").exists()
+
+
+def test_edge_hang_is_bounded(fake_edge: type[FakeCommunicate], tmp_path: Path) -> None:
+    fake_edge.script = [b"hang"] * 3
+    engine = EdgeEngine("zh-CN-XiaoxiaoNeural", total_timeout_s=0.2, retries=1, backoff_s=0.01)
+    started = time.monotonic()
+    with pytest.raises(SpeechError, match="edge-tts failed 2 times"):
+        engine.synthesize("你好", tmp_path / "h.wav")
+    assert time.monotonic() - started < 5
+
+
+def test_edge_offline_is_unavailable_at_once(
+    fake_edge: type[FakeCommunicate], tmp_path: Path
+) -> None:
+    fake_edge.script = [_offline()]
+    with pytest.raises(EngineUnavailable, match="the edge-tts service cannot be reached"):
+        EdgeEngine("zh-CN-XiaoxiaoNeural").synthesize("你好", tmp_path / "o.wav")
+    assert len(fake_edge.calls) == 1
+
+
+def _sentences() -> list[Sentence]:
+    return [Sentence(0, "减征幅度50%。", (("减征幅度50%",),)),
+            Sentence(1, "热线12366。", (("热线12366",),))]
+
+
+def test_auto_falls_back_to_espeak_with_a_warning(
+    fake_edge: type[FakeCommunicate], tmp_path: Path
+) -> None:
+    fake_edge.script = [_offline()]
+    warnings: list[str] = []
+    narration = speech.synthesize(_sentences(), engine="auto", language="zh-CN", voice=None,
+                                  rate="+0%", workdir=tmp_path, warn=warnings.append)
+    assert narration.engine == "espeak" and narration.voice == "cmn-latn-pinyin"
+    assert len(warnings) == 1
+    assert warnings[0].startswith("the edge-tts service cannot be reached")
+    assert warnings[0].endswith("; using espeak instead")
+    assert all(u.audio is not None and u.audio.is_file() for u in narration.utterances)
+
+
+def test_auto_uses_edge_when_it_answers(fake_edge: type[FakeCommunicate], tmp_path: Path) -> None:
+    fake_edge.script = [_mp3(0.6), _mp3(0.8)]
+    narration = speech.synthesize(_sentences(), engine="auto", language="zh-CN", voice=None,
+                                  rate="+0%", workdir=tmp_path, warn=pytest.fail)
+    assert narration.engine == "edge" and narration.voice == "zh-CN-XiaoxiaoNeural"
+    # The engine hears normalized text; captions keep the original.
+    assert [c["text"] for c in fake_edge.calls] == ["减征幅度百分之五十。", "热线幺二三六六。"]
+
+
+def test_explicit_edge_offline_fails_with_exit_code_4(
+    fake_edge: type[FakeCommunicate], tmp_path: Path
+) -> None:
+    fake_edge.script = [_offline()]
+    with pytest.raises(SpeechError) as caught:
+        speech.synthesize(_sentences(), engine="edge", language="zh-CN", voice=None,
+                          rate="+0%", workdir=tmp_path, warn=pytest.fail)
+    assert caught.value.exit_code == 4
+    assert caught.value.hint == "check the network, or use --tts espeak for offline speech"
+
+
+def test_english_briefs_get_english_voices(tmp_path: Path) -> None:
+    narration = speech.synthesize(
+        [Sentence(0, "Save 50% today.", (("Save 50% today.",),))], engine="espeak",
+        language="en-US", voice=None, rate="+0%", workdir=tmp_path, warn=pytest.fail)
+    assert narration.voice == "en-us"
