@@ -102,7 +102,8 @@ def main_options(
     _state["debug"] = debug
 
 
-BriefArg = Annotated[Path, typer.Argument(help="The policy brief (YAML).", show_default=False)]
+BriefArg = Annotated[Path, typer.Argument(help="The policy brief (YAML).", show_default=False,
+                                           metavar="BRIEF")]
 TemplateOpt = Annotated[str | None, typer.Option(
     "--template", help="Template name (explainer) or path to a .j2 file. "
     "Default: the brief's render.template, else explainer.")]
@@ -139,6 +140,9 @@ def render(
     if tts not in speech.ENGINES:
         _err(f"error: --tts must be one of {', '.join(speech.ENGINES)}, got '{tts}'")
         raise typer.Exit(EXIT_USAGE)
+    if rate is not None and not speech.valid_rate(rate):
+        _err(f"error: --rate must look like +10% or -5%, got '{rate}'")
+        raise typer.Exit(EXIT_USAGE)
     options = pipeline.RenderOptions(tts=tts, voice=voice, rate=rate, template=template,
                                      theme=theme, preview=preview,
                                      allow_outside_paths=allow_outside_paths)
@@ -152,7 +156,7 @@ def render(
 @app.command()
 def check(
     briefs: Annotated[list[Path], typer.Argument(help="Brief files to validate.",
-                                                 show_default=False)],
+                                                 show_default=False, metavar="BRIEF...")],
     template: TemplateOpt = None,
     allow_outside_paths: AllowOutsideOpt = False,
 ) -> None:

@@ -1,36 +1,52 @@
 """Read user-written YAML safely: bounded size and expansion, no object tags, no duplicate keys.
 
 PyYAML's loaders silently keep the last of two equal keys and expand aliases without limit, so
-this module composes the node tree itself and converts it, recording the line of every value.
+this module composes the node tree itself (counting nodes and depth as it goes, so that a huge or
+hostile file is refused after reading only a bounded part of it) and converts it, recording the
+line of every value.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import codecs
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.resolver import Resolver
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_VALUES = 20_000
 MAX_DEPTH = 32
+MAX_TEXT_CHARS = 2 * MAX_FILE_BYTES
 
+_STD = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {
-    f"tag:yaml.org,2002:{name}"
-    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+    f"{_STD}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 }
+# Characters YAML 1.1 does not allow in a stream (PyYAML and libyaml refuse them).
+_NOT_PRINTABLE = re.compile(
+    "[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 
 YamlPath = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
 class YamlDocument:
-    """A parsed YAML file: its data, the 1-based line of every value, and any problems."""
+    """A parsed YAML file: its data, the 1-based line of every value, and any problems.
+
+    `source` holds, for every plain scalar that YAML read as something other than text
+    (a number, true/false, null or a date), the characters as written in the file.
+    """
 
     data: Any
     lines: dict[YamlPath, int]
     problems: tuple[tuple[YamlPath, int, str], ...]
+    source: dict[YamlPath, str] = field(default_factory=dict)
 
     def line_of(self, path: YamlPath) -> int:
         """The line of the nearest value on `path` that exists in the file."""
@@ -59,30 +75,34 @@ def format_path(path: YamlPath) -> str:
 
 def read_yaml(path: Path) -> YamlDocument:
     """Parse one YAML file; raise YamlProblem when it is not a single well-formed document."""
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
+    with path.open("rb") as stream:
+        raw = stream.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        size = path.stat().st_size
         raise YamlProblem(1, f"file is {size} bytes; the limit is {MAX_FILE_BYTES} bytes")
-    raw = path.read_bytes()
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise YamlProblem(1, "not UTF-8 text (the file is UTF-16); save it as UTF-8")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise YamlProblem(line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})") from None
+        raise YamlProblem(
+            line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        ) from None
     return parse_yaml(text)
 
 
 def parse_yaml(text: str) -> YamlDocument:
     """Parse YAML text into a YamlDocument (see read_yaml)."""
-    loader = yaml.SafeLoader(text)
+    bad = _NOT_PRINTABLE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise YamlProblem(line, f"character U+{ord(bad.group()):04X} is not allowed in YAML")
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        message = exc.problem or exc.context or "invalid YAML"
-        if "expected a single document" in (exc.context or ""):
-            message = "only one YAML document is allowed (found a second '---')"
-        raise YamlProblem(line, f"YAML syntax error: {message}") from None
+        raise YamlProblem(*_syntax_error(exc, text)) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(1, f"YAML syntax error: {exc}") from None
     finally:
@@ -91,57 +111,151 @@ def parse_yaml(text: str) -> YamlDocument:
         return YamlDocument(None, {}, ())
     converter = _Converter()
     data = converter.convert(node, ())
-    return YamlDocument(data, converter.lines, tuple(converter.problems))
+    return YamlDocument(data, converter.lines, tuple(converter.problems), converter.source)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    problem = exc.problem or exc.context or "invalid YAML"
+    if "expected a single document" in (exc.context or ""):
+        return line, "only one YAML document is allowed (found a second '---')"
+    if problem.startswith("found character that cannot start any token") and mark:
+        # libyaml does not say which character; PyYAML does.
+        char = text.splitlines()[mark.line][mark.column : mark.column + 1]
+        problem = f"found character '{char}' that cannot start any token"
+    if "cannot start any token" in problem:
+        problem += " (put the value in quotes)"
+    elif exc.context and exc.context_mark and exc.context_mark.line != (mark and mark.line):
+        problem += f" ({exc.context} on line {exc.context_mark.line + 1})"
+    return line, f"YAML syntax error: {problem}"
+
+
+class _LimitedComposer(Composer):
+    """PyYAML's composer, refusing trees that are too big or too deep while they are read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.node_count = 0
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self.node_count += 1
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH or self.node_count > MAX_VALUES:
+                line = self.peek_event().start_mark.line + 1
+                raise YamlProblem(line, _too_big(self.depth > MAX_DEPTH))
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _too_big(too_deep: bool) -> str:
+    if too_deep:
+        return f"values are nested more than {MAX_DEPTH} levels deep"
+    return f"more than {MAX_VALUES} values (counting every use of an alias)"
+
+
+if hasattr(yaml, "CParser"):  # libyaml scans ~50x faster than pure Python
+
+    class _Loader(_LimitedComposer, yaml.CParser, Resolver):
+        def __init__(self, text: str) -> None:
+            yaml.CParser.__init__(self, text)
+            _LimitedComposer.__init__(self)
+            Resolver.__init__(self)
+
+else:  # pragma: no cover - PyYAML built without libyaml
+
+    class _Loader(  # type: ignore[no-redef]
+        yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, _LimitedComposer, Resolver
+    ):
+        def __init__(self, text: str) -> None:
+            yaml.reader.Reader.__init__(self, text)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            _LimitedComposer.__init__(self)
+            Resolver.__init__(self)
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(_STD) if tag.startswith(_STD) else tag
 
 
 class _Converter:
     def __init__(self) -> None:
         self.lines: dict[YamlPath, int] = {}
         self.problems: list[tuple[YamlPath, int, str]] = []
+        self.source: dict[YamlPath, str] = {}
         self.count = 0
+        self.chars = 0
+        self.open: set[int] = set()  # ids of the collections being converted (for cycles)
         self.constructor = yaml.constructor.SafeConstructor()
 
     def convert(self, node: yaml.Node, path: YamlPath) -> Any:
         self.count += 1
         line = node.start_mark.line + 1
-        if self.count > MAX_VALUES or len(path) > MAX_DEPTH:
-            # Alias bombs and recursive aliases end here, long before memory runs out.
-            raise YamlProblem(line, "too many or too deeply nested values (alias expansion?)")
-        self.lines.setdefault(path, line)
         where = format_path(path) or "document"
+        if id(node) in self.open:
+            raise YamlProblem(line, f"{where}: an alias refers to a value that contains it")
+        if self.count > MAX_VALUES or len(path) > MAX_DEPTH:
+            # Alias bombs end here, long before memory runs out.
+            raise YamlProblem(line, _too_big(len(path) > MAX_DEPTH))
+        self.lines.setdefault(path, line)
         if node.tag not in _PLAIN_TAGS:
-            self.problems.append((path, line, f"{where}: unsupported YAML tag '{node.tag}'"))
+            tag = _short_tag(node.tag)
+            self.problems.append((path, line, f"{where}: YAML tag '{tag}' is not allowed"))
             return None
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path, where)
+        self.open.add(id(node))
         try:
-            return self.constructor.construct_object(node)
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
+            return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
+        finally:
+            self.open.discard(id(node))
+
+    def _scalar(self, node: yaml.ScalarNode, path: YamlPath, where: str) -> Any:
+        self.chars += len(node.value)
+        if self.chars > MAX_TEXT_CHARS:
+            raise YamlProblem(
+                node.start_mark.line + 1,
+                f"more than {MAX_TEXT_CHARS} characters of text (counting every use of an alias)",
+            )
+        plain = node.style is None
+        try:
+            value = self.constructor.construct_object(node)
         except (ValueError, yaml.constructor.ConstructorError) as exc:
+            if plain:  # e.g. 2023-02-30 looks like a date but is none: keep it as written
+                return node.value
+            line = node.start_mark.line + 1
             self.problems.append((path, line, f"{where}: invalid value '{node.value}' ({exc})"))
             return None
+        if plain and not isinstance(value, str):
+            self.source[path] = node.value
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first_line: dict[str, int] = {}
+        where = format_path(path) or "document"
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problems.append((path, key_line, "merge keys ('<<') are not supported"))
+            if key_node.tag == f"{_STD}merge":
+                self.problems.append((path, key_line, f"{where}: merge keys ('<<') are not allowed"))
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append((path, key_line, f"{format_path(path) or 'document'}: "
-                                      "keys must be plain text"))
+                self.problems.append((path, key_line, f"{where}: a key must be plain text "
+                                      "(put text that starts with '{' or '[' in quotes)"))
                 continue
             key = str(key_node.value)
-            where = format_path((*path, key))
+            key_path = (*path, key)
             if key in first_line:
-                self.problems.append(
-                    ((*path, key), key_line, f"{where}: duplicate key (first defined on line {first_line[key]})")
-                )
+                self.problems.append((key_path, key_line, f"{format_path(key_path)}: duplicate "
+                                      f"key (first defined on line {first_line[key]})"))
                 continue
             first_line[key] = key_line
-            self.lines[(*path, key)] = key_line
-            result[key] = self.convert(value_node, (*path, key))
+            self.lines[key_path] = key_line
+            result[key] = self.convert(value_node, key_path)
         return result

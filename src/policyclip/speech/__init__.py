@@ -15,6 +15,11 @@ from .silent import reading_ms
 ENGINES = ("auto", "edge", "espeak", "none")
 
 
+def valid_rate(rate: str) -> bool:
+    """True for a speaking rate in edge-tts notation: +0%, -10%, +25%."""
+    return re.fullmatch(r"[+-]\d{1,3}%", rate) is not None
+
+
 def open_engine(name: str, language: str, voice: str | None, rate: str) -> SpeechEngine:
     """Create the engine `name` with the voice for `language` (or the given voice)."""
     if name == "edge":
@@ -74,4 +79,5 @@ def _speak_all(
     return Narration(engine=speaker.name, voice=speaker.voice, utterances=tuple(utterances))
 
 
-__all__ = ["ENGINES", "EngineUnavailable", "SpeechEngine", "open_engine", "synthesize"]
+__all__ = ["ENGINES", "EngineUnavailable", "SpeechEngine", "open_engine", "synthesize",
+           "valid_rate"]

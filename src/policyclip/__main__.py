@@ -1,0 +1,5 @@
+"""`python -m policyclip` runs the command line."""
+
+from policyclip.cli import main
+
+main()

@@ -1,0 +1,127 @@
+"""The command line as a user runs it: a real subprocess, exit codes, stdout and stderr."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from helpers import ENGLISH_BRIEF, SHORT_BRIEF, probe, write_brief
+
+from policyclip import __version__
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "policyclip", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=300, check=False)
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout == f"policyclip {__version__}\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "must_mention"),
+    [("render", ["--out", "--tts", "--voice", "--template", "--theme", "--preview"]),
+     ("check", ["BRIEF..."]), ("script", ["--cues"]), ("doctor", ["Exits 0"])],
+)
+def test_every_command_has_help(command: str, must_mention: list[str]) -> None:
+    result = run(command, "--help")
+    assert result.returncode == 0
+    for word in must_mention:
+        assert word in result.stdout
+
+
+def test_render_with_no_speech_writes_a_silent_captioned_video(tmp_path: Path) -> None:
+    brief = write_brief(tmp_path, ENGLISH_BRIEF, "small-firms.yaml")
+    result = run("render", str(brief), "--out", str(tmp_path / "out"), "--tts", "none",
+                 "--preview", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    video = tmp_path / "out" / "small-firms.mp4"
+    assert result.stdout.startswith(f"{video}  (")
+    meta = json.loads((tmp_path / "out" / "small-firms.json").read_text(encoding="utf-8"))
+    assert meta["speech"] == {"engine": "none", "voice": None}
+    assert meta["aigc"] is None  # no synthesized voice, no AI label
+    assert "AIGC" not in probe(video).raw
+    srt = (tmp_path / "out" / "small-firms.srt").read_text(encoding="utf-8")
+    assert "Half-price local taxes for small firms." in srt
+
+
+def test_script_prints_the_narration(tmp_path: Path) -> None:
+    result = run("script", str(write_brief(tmp_path, SHORT_BRIEF)))
+    assert result.returncode == 0
+    assert result.stdout.startswith("小微企业\"六税两费\"减半征收。六种地方税费按50%减征。\n\n")
+
+
+def test_script_cues_shows_caption_lines(tmp_path: Path) -> None:
+    result = run("script", str(write_brief(tmp_path, SHORT_BRIEF)), "--cues")
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[:3] == [
+        "@scene title", "  小微企业\"六税两费\"减半征收", "  六种地方税费按50%减征"]
+
+
+def test_check_reports_every_bad_brief_and_exits_3(tmp_path: Path) -> None:
+    good = write_brief(tmp_path, SHORT_BRIEF, "good.yaml")
+    bad = write_brief(tmp_path, "title: x\nissuer: y\nsumary: z\npoints: []\n", "bad.yaml")
+    result = run("check", str(good), str(bad), str(tmp_path / "missing.yaml"))
+    assert result.returncode == 3
+    assert result.stdout == f"ok: {good}\n"
+    assert "error: bad.yaml:3: sumary: unknown field (did you mean 'summary'?)" in result.stderr
+    assert f"error: {tmp_path / 'missing.yaml'}: no such file" in result.stderr
+    assert result.stderr.endswith("2 of 3 brief(s) have problems\n")
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_brief_renders_nothing(tmp_path: Path) -> None:
+    bad = write_brief(tmp_path, "title: [unclosed\n", "bad.yaml")
+    result = run("render", str(bad), "--out", str(tmp_path / "out"), "--tts", "none")
+    assert result.returncode == 3
+    assert "\nerror: bad.yaml:" in result.stderr and "YAML syntax error" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_engine_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("render", str(write_brief(tmp_path, SHORT_BRIEF)), "--tts", "google")
+    assert result.returncode == 2
+    assert result.stderr == "error: --tts must be one of auto, edge, espeak, none, got 'google'\n"
+
+
+def test_bad_rate_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("render", str(write_brief(tmp_path, SHORT_BRIEF)), "--rate", "fast")
+    assert result.returncode == 2
+    assert result.stderr == "error: --rate must look like +10% or -5%, got 'fast'\n"
+
+
+def test_output_folder_that_is_a_file_is_a_render_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = run("render", str(write_brief(tmp_path, SHORT_BRIEF)), "--out", str(blocker),
+                 "--tts", "none", "--preview")
+    assert result.returncode == 5
+    assert result.stderr.splitlines()[-1].startswith(f"error: cannot create output folder {blocker}")
+
+
+def test_interrupted_render_leaves_no_finished_looking_file(tmp_path: Path) -> None:
+    brief = write_brief(tmp_path, SHORT_BRIEF, "tax.yaml")
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "policyclip", "render", str(brief), "--out", str(out),
+         "--tts", "espeak"],
+        stderr=subprocess.PIPE, text=True, start_new_session=True)
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "encoding video" in line:
+            break
+    time.sleep(0.5)
+    os.killpg(proc.pid, signal.SIGINT)
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=60) == 130, rest
+    assert "interrupted" in rest
+    assert list(out.iterdir()) == []

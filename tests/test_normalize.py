@@ -1,0 +1,51 @@
+"""What the speech engine hears: numbers, dates, money and symbols read the right way."""
+
+from __future__ import annotations
+
+import pytest
+
+from policyclip.speech.normalize import spoken_chinese, spoken_english
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("减征幅度50%", "减征幅度百分之五十"),
+        ("每月补贴2000元/月", "每月补贴两千元每月"),
+        ("自2023年1月1日起", "自二零二三年一月一日起"),
+        ("2023-01-01起施行", "二零二三年一月一日起施行"),
+        ("2023—2027年", "二零二三年至二零二七年"),
+        ("1至3月", "一至三月"),
+        ("1~3月", "一至三月"),
+        ("成交4.1亿元", "成交四点一亿元"),
+        ("直播用户达到5.6亿", "直播用户达到五点六亿"),
+        ("72.7万人", "七十二点七万人"),
+        ("¥13.5", "十三点五元"),
+        ("£150", "一百五十英镑"),
+        ("拨打热线12366咨询", "拨打热线幺二三六六咨询"),
+        ("12345热线", "幺二三四五热线"),
+        ("国发〔2023〕13号", "国发二零二三年十三号"),
+        ("面积120㎡", "面积一百二十平方米"),
+        ("距离5km", "距离五公里"),
+        ("四分之三即3/4", "四分之三即四分之三"),
+        ("第3条", "第三条"),
+        ("详见https://www.gov.cn/", "详见"),
+    ],
+)
+def test_chinese_reading(written: str, spoken: str) -> None:
+    assert spoken_chinese(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Save 50% now", "Save 50 percent now"),
+        ("a fee of £150 and $1,200", "a fee of 150 pounds and 1,200 dollars"),
+        ("from 2023-01-01 to 2027-12-31", "from January 1, 2023 to December 31, 2027"),
+        ("Call 12366.", "Call 1 2 3 6 6."),
+        ("In 2023, 1,000 people", "In 2023, 1,000 people"),
+        ("ages 3-6", "ages 3 to 6"),
+    ],
+)
+def test_english_reading(written: str, spoken: str) -> None:
+    assert spoken_english(written) == spoken

@@ -1,0 +1,105 @@
+"""Templates: scene order, brief text as data, sandboxing and precise template errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import ENGLISH_BRIEF, SHORT_BRIEF, write_brief
+
+from policyclip.brief import load_brief
+from policyclip.errors import TemplateError
+from policyclip.script import cn_date, en_date, join_cn, join_en, write_script
+
+FULL = SHORT_BRIEF + """\
+hook: 小微企业的税，又能少交一半了？
+faq:
+  - q: 需要专门申请吗？
+    a: 不需要。
+steps:
+  - 登录电子税务局
+  - 填写申报表
+cta: 关注我们
+"""
+
+
+def _brief(tmp_path: Path, text: str = FULL):  # type: ignore[no-untyped-def]
+    return load_brief(write_brief(tmp_path, text))
+
+
+def test_explainer_orders_scenes(tmp_path: Path) -> None:
+    script = write_script(_brief(tmp_path))
+    assert [(s.card, s.ref) for s in script.scenes] == [
+        ("title", None), ("point", 0), ("steps", None), ("faq", 0), ("source", None)]
+    assert script.scenes[0].narration == "小微企业的税，又能少交一半了。六种地方税费按50%减征。"
+    assert script.scenes[2].narration == "怎么办？第一，登录电子税务局。第二，填写申报表。"
+    assert script.scenes[-1].narration.endswith("关注我们。")
+
+
+def test_brief_text_is_data_not_template_code(tmp_path: Path) -> None:
+    text = FULL.replace("summary: 六种地方税费按50%减征。",
+                        "summary: |\n  算一算 {{ 7*7 }} {% if true %}是{% endif %}\n  @scene source\n")
+    script = write_script(_brief(tmp_path, text))
+    assert "算一算 {{ 7*7 }} {% if true %}是{% endif %} @scene source" in script.scenes[0].narration
+    assert [s.card for s in script.scenes].count("source") == 1
+
+
+def test_english_brief_uses_the_english_template(tmp_path: Path) -> None:
+    script = write_script(_brief(tmp_path, ENGLISH_BRIEF))
+    assert script.template.endswith("explainer.en.j2")
+    assert script.scenes[1].narration == (
+        "Who qualifies: Small-scale VAT payers, small low-profit firms and sole traders.")
+
+
+def test_templates_folder_beside_the_brief_overrides_builtins(tmp_path: Path) -> None:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "explainer.zh.j2").write_text(
+        "@scene title\n{{ brief.title }}\n", encoding="utf-8")
+    script = write_script(_brief(tmp_path))
+    assert [s.card for s in script.scenes] == ["title"]
+
+
+def _custom(tmp_path: Path, body: str) -> str:
+    path = tmp_path / "mine.j2"
+    path.write_text(body, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("@scene title\n{{ brief.nope }}\n",
+         "mine.j2:2: 'policyclip.models.Brief object' has no attribute 'nope'"),
+        ("@scene title\n{% if %}\n", "mine.j2:2: Expected an expression, got 'end of statement block'"),
+        ("@scene poster\nhello\n",
+         "mine.j2: '@scene poster': card must be one of title, point, faq, steps, source"),
+        ("@scene point 3\nhello\n", "mine.j2: '@scene point 3': needs an index from 0 to 0"),
+        ("hello\n@scene title\n", "mine.j2: narration before the first '@scene' line: 'hello'"),
+        ("{# nothing #}\n", "mine.j2: the template produced no '@scene' lines"),
+        ("@scene title\n{{ brief.__class__.__mro__ }}\n",
+         "mine.j2:2: access to attribute '__class__' of 'Brief' object is unsafe."),
+    ],
+)
+def test_template_errors_name_file_and_line(tmp_path: Path, body: str, message: str) -> None:
+    brief = _brief(tmp_path)
+    with pytest.raises(TemplateError) as caught:
+        write_script(brief, _custom(tmp_path, body))
+    assert caught.value.message == message
+    assert caught.value.exit_code == 3
+
+
+def test_unknown_template_name_lists_builtins(tmp_path: Path) -> None:
+    with pytest.raises(TemplateError) as caught:
+        write_script(_brief(tmp_path), "nosuch")
+    assert caught.value.message == "no template named 'nosuch' for language zh-CN"
+    assert caught.value.hint is not None and "explainer" in caught.value.hint
+
+
+def test_filters_for_template_authors() -> None:
+    import datetime as dt
+
+    assert cn_date(dt.date(2023, 8, 2)) == "2023年8月2日"
+    assert en_date(dt.date(2023, 8, 2)) == "August 2, 2023"
+    assert join_cn(["甲", "乙", "丙"]) == "甲、乙、丙"
+    assert join_en(["a", "b", "c"]) == "a, b and c"
+    assert join_en(["a"]) == "a"
