@@ -115,19 +115,19 @@ def parse_yaml(text: str) -> YamlDocument:
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
-    mark = exc.problem_mark or exc.context_mark
+    at, context_at = exc.problem_mark, exc.context_mark
+    mark = at or context_at
     line = mark.line + 1 if mark else 1
     problem = exc.problem or exc.context or "invalid YAML"
     if "expected a single document" in (exc.context or ""):
         return line, "only one YAML document is allowed (found a second '---')"
-    if problem.startswith("found character that cannot start any token") and mark:
-        # libyaml does not say which character; PyYAML does.
-        char = text.splitlines()[mark.line][mark.column : mark.column + 1]
-        problem = f"found character '{char}' that cannot start any token"
     if "cannot start any token" in problem:
+        if at and "found character that" in problem:  # libyaml does not say which character
+            char = text.splitlines()[at.line][at.column : at.column + 1]
+            problem = f"found character '{char}' that cannot start any token"
         problem += " (put the value in quotes)"
-    elif exc.context and exc.context_mark and exc.context_mark.line != (mark and mark.line):
-        problem += f" ({exc.context} on line {exc.context_mark.line + 1})"
+    elif exc.context and at and context_at and context_at.line != at.line:
+        problem += f" ({exc.context} on line {context_at.line + 1})"
     return line, f"YAML syntax error: {problem}"
 
 
@@ -143,9 +143,10 @@ class _LimitedComposer(Composer):
         self.node_count += 1
         self.depth += 1
         try:
-            if self.depth > MAX_DEPTH or self.node_count > MAX_VALUES:
-                line = self.peek_event().start_mark.line + 1
-                raise YamlProblem(line, _too_big(self.depth > MAX_DEPTH))
+            too_deep = self.depth > MAX_DEPTH + 1  # the top value is at depth 1, path ()
+            if too_deep or self.node_count > MAX_VALUES:
+                event = self.peek_event()  # type: ignore[attr-defined]  # from the parser
+                raise YamlProblem(event.start_mark.line + 1, _too_big(too_deep))
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
@@ -157,11 +158,12 @@ def _too_big(too_deep: bool) -> str:
     return f"more than {MAX_VALUES} values (counting every use of an alias)"
 
 
-if hasattr(yaml, "CParser"):  # libyaml scans ~50x faster than pure Python
+if yaml.__with_libyaml__:  # libyaml scans ~50x faster than pure Python
+    from yaml._yaml import CParser
 
-    class _Loader(_LimitedComposer, yaml.CParser, Resolver):
+    class _Loader(_LimitedComposer, CParser, Resolver):
         def __init__(self, text: str) -> None:
-            yaml.CParser.__init__(self, text)
+            CParser.__init__(self, text)
             _LimitedComposer.__init__(self)
             Resolver.__init__(self)
 
@@ -243,7 +245,7 @@ class _Converter:
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if key_node.tag == f"{_STD}merge":
-                self.problems.append((path, key_line, f"{where}: merge keys ('<<') are not allowed"))
+                self.problems.append((path, key_line, f"{where}: merge keys (<<) are not allowed"))
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problems.append((path, key_line, f"{where}: a key must be plain text "
