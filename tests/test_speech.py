@@ -19,9 +19,9 @@ from yarl import URL
 
 from policyclip import media, speech
 from policyclip.errors import SpeechError
-from policyclip.models import Sentence
+from policyclip.models import CaptionCue, Sentence
 from policyclip.speech.base import EngineUnavailable
-from policyclip.speech.edge import EdgeEngine
+from policyclip.speech.edge import EdgeEngine, part_offsets
 from policyclip.speech.espeak import EspeakEngine
 from policyclip.speech.silent import SilentEngine, reading_ms
 
@@ -70,17 +70,19 @@ def _offline() -> OSError:
 def test_espeak_speaks_mandarin_into_a_wav(tmp_path: Path) -> None:
     engine = EspeakEngine("cmn-latn-pinyin")
     out = tmp_path / "a.wav"
-    duration = engine.synthesize("小微企业的税，又能少交一半了。", out)
+    spoken = engine.synthesize(["小微企业的税，", "又能少交一半了。"], out)
     with wave.open(str(out)) as wav:
         assert wav.getframerate() == 22050
-        assert duration == round(wav.getnframes() * 1000 / 22050)
-    assert 1500 < duration < 8000
+        assert spoken.duration_ms == round(wav.getnframes() * 1000 / 22050)
+    assert 1500 < spoken.duration_ms < 8000
+    first = engine.synthesize(["小微企业的税，"], tmp_path / "b.wav")
+    assert spoken.part_offsets_ms == (0, first.duration_ms)
 
 
 def test_espeak_rate_changes_duration(tmp_path: Path) -> None:
-    slow = EspeakEngine("cmn-latn-pinyin", "-30%").synthesize("政策早知道", tmp_path / "s.wav")
-    fast = EspeakEngine("cmn-latn-pinyin", "+50%").synthesize("政策早知道", tmp_path / "f.wav")
-    assert slow > fast
+    slow = EspeakEngine("cmn-latn-pinyin", "-30%").synthesize(["政策早知道"], tmp_path / "s.wav")
+    fast = EspeakEngine("cmn-latn-pinyin", "+50%").synthesize(["政策早知道"], tmp_path / "f.wav")
+    assert slow.duration_ms > fast.duration_ms
 
 
 def test_espeak_unknown_voice_is_a_speech_error(tmp_path: Path) -> None:
@@ -92,7 +94,8 @@ def test_espeak_unknown_voice_is_a_speech_error(tmp_path: Path) -> None:
 def test_silent_engine_times_by_reading_speed(tmp_path: Path) -> None:
     assert reading_ms("一二三四五六七八九") == 2000  # 9 characters at 4.5 a second
     assert reading_ms("短") == 1200  # never flashes
-    assert SilentEngine().synthesize("一二三四五六七八九", tmp_path / "none.wav") == 2000
+    spoken = SilentEngine().synthesize(["一二三四五六七八九", "短"], tmp_path / "none.wav")
+    assert (spoken.duration_ms, spoken.part_offsets_ms) == (3200, (0, 2000))
     assert not (tmp_path / "none.wav").exists()
 
 
@@ -101,9 +104,10 @@ def test_edge_writes_decoded_wav_and_asks_for_the_voice(
 ) -> None:
     fake_edge.script = [_mp3(1.0)]
     out = tmp_path / "e.wav"
-    duration = EdgeEngine("zh-CN-XiaoxiaoNeural", "+10%").synthesize("你好", out)
-    assert duration == pytest.approx(1000, abs=80)
+    spoken = EdgeEngine("zh-CN-XiaoxiaoNeural", "+10%").synthesize(["你好"], out)
+    assert spoken.duration_ms == pytest.approx(1000, abs=80)
     assert fake_edge.calls[0]["voice"] == "zh-CN-XiaoxiaoNeural"
+    assert fake_edge.calls[0]["boundary"] == "WordBoundary"
     assert fake_edge.calls[0]["rate"] == "+10%"
     assert fake_edge.calls[0]["connect_timeout"] <= 10
     assert not out.with_suffix(".mp3").exists()
@@ -112,7 +116,7 @@ def test_edge_writes_decoded_wav_and_asks_for_the_voice(
 def test_edge_retries_transient_failures(fake_edge: type[FakeCommunicate], tmp_path: Path) -> None:
     fake_edge.script = [edge_tts.exceptions.NoAudioReceived("none"), b"", _mp3(0.5)]
     engine = EdgeEngine("zh-CN-XiaoxiaoNeural", backoff_s=0.01)
-    assert engine.synthesize("你好", tmp_path / "r.wav") > 400
+    assert engine.synthesize(["你好"], tmp_path / "r.wav").duration_ms > 400
     assert len(fake_edge.calls) == 3
 
 
@@ -125,7 +129,7 @@ def test_edge_gives_up_after_bounded_retries(
     fake_edge.script = [forbidden] * 10
     engine = EdgeEngine("zh-CN-XiaoxiaoNeural", retries=2, backoff_s=0.01)
     with pytest.raises(SpeechError, match=r"^edge-tts failed 3 times \(WSServerHandshakeError"):
-        engine.synthesize("你好", tmp_path / "f.wav")
+        engine.synthesize(["你好"], tmp_path / "f.wav")
     assert len(fake_edge.calls) == 3
     assert not (tmp_path / "f.wav").exists()
 
@@ -135,7 +139,7 @@ def test_edge_hang_is_bounded(fake_edge: type[FakeCommunicate], tmp_path: Path) 
     engine = EdgeEngine("zh-CN-XiaoxiaoNeural", total_timeout_s=0.2, retries=1, backoff_s=0.01)
     started = time.monotonic()
     with pytest.raises(SpeechError, match="edge-tts failed 2 times"):
-        engine.synthesize("你好", tmp_path / "h.wav")
+        engine.synthesize(["你好"], tmp_path / "h.wav")
     assert time.monotonic() - started < 5
 
 
@@ -144,13 +148,13 @@ def test_edge_offline_is_unavailable_at_once(
 ) -> None:
     fake_edge.script = [_offline()]
     with pytest.raises(EngineUnavailable, match="the edge-tts service cannot be reached"):
-        EdgeEngine("zh-CN-XiaoxiaoNeural").synthesize("你好", tmp_path / "o.wav")
+        EdgeEngine("zh-CN-XiaoxiaoNeural").synthesize(["你好"], tmp_path / "o.wav")
     assert len(fake_edge.calls) == 1
 
 
 def _sentences() -> list[Sentence]:
-    return [Sentence(0, "减征幅度50%。", (("减征幅度50%",),)),
-            Sentence(1, "热线12366。", (("热线12366",),))]
+    return [Sentence(0, "减征幅度50%。", (CaptionCue(("减征幅度50%",), "减征幅度50%。"),)),
+            Sentence(1, "热线12366。", (CaptionCue(("热线12366",), "热线12366。"),))]
 
 
 def test_auto_falls_back_to_espeak_with_a_warning(
@@ -189,6 +193,27 @@ def test_explicit_edge_offline_fails_with_exit_code_4(
 
 def test_english_briefs_get_english_voices(tmp_path: Path) -> None:
     narration = speech.synthesize(
-        [Sentence(0, "Save 50% today.", (("Save 50% today.",),))], engine="espeak",
+        [Sentence(0, "Save 50% today.", (CaptionCue(("Save 50% today.",), "Save 50% today."),))],
+        engine="espeak",
         language="en-US", voice=None, rate="+0%", workdir=tmp_path, warn=pytest.fail)
     assert narration.voice == "en-us"
+
+
+def test_word_boundaries_place_each_cue() -> None:
+    parts = ["小微企业的税，", "又能少交一半了。"]
+    words = [(50, "小微"), (400, "企业"), (700, "的"), (820, "税"), (1300, "又"), (1500, "能")]
+    assert part_offsets(parts, words, 3000) == (0, 1300)
+    # Without usable boundaries, parts are spread by length.
+    assert part_offsets(parts, [], 3000) == (0, 1400)
+
+
+def test_edge_places_cues_from_boundaries(fake_edge: type[FakeCommunicate], tmp_path: Path) -> None:
+    class WithWords(FakeCommunicate):
+        async def stream(self) -> AsyncIterator[dict[str, Any]]:
+            for offset, word in ((0, "你好"), (6_000_000, "世界")):
+                yield {"type": "WordBoundary", "offset": offset, "duration": 1, "text": word}
+            yield {"type": "audio", "data": _mp3(1.0)}
+
+    edge_tts.Communicate = WithWords  # the fixture restores the real one
+    spoken = EdgeEngine("zh-CN-XiaoxiaoNeural").synthesize(["你好，", "世界。"], tmp_path / "w.wav")
+    assert spoken.part_offsets_ms == (0, 600)

@@ -200,8 +200,8 @@ def script(
         ref = "" if scene.ref is None else f" {scene.ref}"
         print(f"@scene {scene.card}{ref}")
         for sentence in (s for s in sentences if s.scene == index):
-            for lines in sentence.cues:
-                print("  " + " / ".join(lines))
+            for cue in sentence.cues:
+                print("  " + " / ".join(cue.lines))
 
 
 @app.command()

@@ -225,10 +225,14 @@ def break_lines(text: str, rules: LineRules, glossary: Iterable[str] = ()) -> li
     return [t for t in ("".join(line).strip() for line in lines) if t]
 
 
-def caption_cues(
+def caption_chunks(
     sentence: str, rules: LineRules, glossary: Iterable[str] = ()
-) -> list[tuple[str, ...]]:
-    """Split one sentence into caption cues of one or two lines, preferring one line."""
+) -> list[tuple[tuple[str, ...], str]]:
+    """Split one sentence into caption cues of one or two lines, preferring one line.
+
+    Each cue comes with the original text it shows (punctuation included), which is what the
+    speech engine is asked to say for it.
+    """
     cues: list[list[list[str]]] = []
     current: list[str] = []
     for clause in _clauses(atoms(sentence, glossary)):
@@ -248,12 +252,23 @@ def caption_cues(
             cues.append(balanced or pair)
     if current:
         cues.append([current])
-    out: list[tuple[str, ...]] = []
+    out: list[tuple[tuple[str, ...], str]] = []
     for cue in cues:
         lines = tuple(t for t in (_finish(line, rules) for line in cue) if t)
+        raw = "".join("".join(line) for line in cue).strip()
         if lines:
-            out.append(lines)
+            out.append((lines, raw))
+        elif out:
+            # Only punctuation: nothing to show, but keep it with the words it follows.
+            out[-1] = (out[-1][0], out[-1][1] + raw)
     return out
+
+
+def caption_cues(
+    sentence: str, rules: LineRules, glossary: Iterable[str] = ()
+) -> list[tuple[str, ...]]:
+    """The lines of each caption cue of a sentence (see caption_chunks)."""
+    return [lines for lines, _ in caption_chunks(sentence, rules, glossary)]
 
 
 _TERMINAL = set("。！？；!?;…")

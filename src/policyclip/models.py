@@ -130,12 +130,20 @@ class Script:
 
 
 @dataclass(frozen=True)
+class CaptionCue:
+    """The lines of one caption, and the original words it shows (what is spoken for it)."""
+
+    lines: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
 class Sentence:
     """One unit of speech: synthesized as a whole and shown as one or more caption cues."""
 
     scene: int
     text: str
-    cues: tuple[tuple[str, ...], ...]
+    cues: tuple[CaptionCue, ...]
 
 
 # ---------------------------------------------------------------- speech
@@ -143,9 +151,14 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Utterance:
-    """Synthesized audio for one sentence (no file when the engine is `none`)."""
+    """Synthesized audio for one sentence (no file when the engine is `none`).
+
+    `cue_offsets_ms` says when the words of each of the sentence's cues start, measured from the
+    start of the audio, so that captions appear when their words are spoken.
+    """
 
     duration_ms: int
+    cue_offsets_ms: tuple[int, ...]
     audio: Path | None = None
 
 

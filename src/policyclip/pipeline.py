@@ -89,7 +89,6 @@ def render_brief(
         options.template or brief.render.template or script.DEFAULT_TEMPLATE,
         brief.language, brief.path.parent)
     written, sentences = plan(brief, options)
-    rules = caption_rules(brief.language)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -114,7 +113,7 @@ def render_brief(
             voice=options.voice or brief.render.voice, rate=options.rate or brief.render.rate
             or "+0%", workdir=work, warn=warn,
         )
-        plan_ = timeline.build_timeline(written, sentences, narration, rules, canvas=canvas)
+        plan_ = timeline.build_timeline(written, sentences, narration, canvas=canvas)
 
         report.stage("drawing frames")
         painter = frames.FramePainter(brief, look, plan_)

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .linebreak import LineRules, width
 from .models import (
     TIMELINE_VERSION,
     AudioClip,
@@ -18,6 +17,7 @@ from .models import (
     Sentence,
     TimedScene,
     Timeline,
+    Utterance,
 )
 
 
@@ -46,7 +46,6 @@ def build_timeline(
     script: Script,
     sentences: tuple[Sentence, ...],
     narration: Narration,
-    rules: LineRules,
     *,
     canvas: Canvas = Canvas(),
     pacing: Pacing = Pacing(),
@@ -64,7 +63,7 @@ def build_timeline(
         for sentence, utterance in mine:
             if utterance.audio is not None:
                 audio.append(AudioClip(utterance.audio.name, clock, utterance.duration_ms))
-            scene_cues += _spread(sentence, clock, utterance.duration_ms, index, rules)
+            scene_cues += _spread(sentence, utterance, clock, index)
             clock += utterance.duration_ms + pacing.sentence_gap_ms
         end = max(clock - pacing.sentence_gap_ms + pacing.scene_gap_ms,
                   start + pacing.min_scene_ms)
@@ -81,17 +80,13 @@ def build_timeline(
     )
 
 
-def _spread(sentence: Sentence, start: int, duration: int, scene: int, rules: LineRules) -> list[Cue]:
-    """Share a sentence's speaking time among its cues by their length."""
-    weights = [max(1.0, width("".join(lines), rules)) for lines in sentence.cues]
-    total = sum(weights)
-    cues, done = [], 0.0
-    for lines, weight in zip(sentence.cues, weights, strict=True):
-        cue_start = start + round(duration * done / total)
-        done += weight
-        cue_end = start + round(duration * done / total)
-        cues.append(Cue(cue_start, cue_end, lines, scene))
-    return cues
+def _spread(sentence: Sentence, utterance: Utterance, start: int, scene: int) -> list[Cue]:
+    """Place a sentence's cues where the engine says their words start."""
+    offsets = [*utterance.cue_offsets_ms, utterance.duration_ms]
+    return [
+        Cue(start + offsets[i], start + max(offsets[i + 1], offsets[i]), cue.lines, scene)
+        for i, cue in enumerate(sentence.cues)
+    ]
 
 
 def _hold(cues: list[Cue], scene_end: int) -> list[Cue]:

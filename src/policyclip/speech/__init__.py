@@ -10,7 +10,7 @@ from ..errors import InputError
 from ..models import Narration, Sentence, Utterance
 from .base import EngineUnavailable, SpeechEngine
 from .normalize import spoken_text
-from .silent import reading_ms
+from .silent import SilentEngine
 
 ENGINES = ("auto", "edge", "espeak", "none")
 
@@ -67,15 +67,22 @@ def _speak_all(
 ) -> Narration:
     utterances: list[Utterance] = []
     speaks = speaker.name != "none"
+    chinese = language.lower().startswith("zh")
     for index, sentence in enumerate(sentences):
         out = workdir / f"speech-{index:04d}.wav"
-        text = spoken_text(sentence.text, language) if speaks else sentence.text
-        if speaks and not re.search(r"\w", text):
+        parts = [cue.text for cue in sentence.cues]
+        if speaks:
+            parts = [spoken_text(part, language) for part in parts]
+            if not chinese:  # cues of an English sentence are separate words
+                parts = [part + " " for part in parts[:-1]] + parts[-1:]
+        if speaks and not re.search(r"\w", "".join(parts)):
             # Nothing to say (a bare link or emoji): keep the caption up for its reading time.
-            utterances.append(Utterance(duration_ms=reading_ms(sentence.text)))
+            silent = SilentEngine().synthesize([c.text for c in sentence.cues], out)
+            utterances.append(Utterance(silent.duration_ms, silent.part_offsets_ms))
             continue
-        duration_ms = speaker.synthesize(text, out)
-        utterances.append(Utterance(duration_ms=duration_ms, audio=out if speaks else None))
+        spoken = speaker.synthesize(parts, out)
+        utterances.append(Utterance(spoken.duration_ms, spoken.part_offsets_ms,
+                                    audio=out if speaks else None))
     return Narration(engine=speaker.name, voice=speaker.voice, utterances=tuple(utterances))
 
 

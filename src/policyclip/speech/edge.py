@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from .. import media
 from ..errors import SpeechError
-from .base import EngineUnavailable
+from .base import EngineUnavailable, Spoken, proportional_offsets
+
+TICKS_PER_MS = 10_000  # edge-tts reports offsets in 100 ns ticks
 
 DEFAULT_VOICES = {
     "zh": "zh-CN-XiaoxiaoNeural",
@@ -80,22 +82,30 @@ class EdgeEngine:
         self.retries = retries
         self.backoff_s = backoff_s
 
-    async def _fetch(self, text: str) -> bytes:
+    async def _fetch(self, text: str) -> tuple[bytes, list[tuple[int, str]]]:
         stream = self.communicate(
-            text, self.voice, rate=self.rate,
+            text, self.voice, rate=self.rate, boundary="WordBoundary",
             connect_timeout=self.connect_timeout_s, receive_timeout=self.connect_timeout_s * 4,
         )
-        chunks = [chunk["data"] async for chunk in stream.stream() if chunk["type"] == "audio"]
-        return b"".join(chunks)
+        audio: list[bytes] = []
+        words: list[tuple[int, str]] = []
+        async for chunk in stream.stream():
+            if chunk["type"] == "audio":
+                audio.append(chunk["data"])
+            elif chunk["type"] == "WordBoundary":
+                words.append((round(chunk["offset"] / TICKS_PER_MS), str(chunk["text"])))
+        return b"".join(audio), words
 
-    def fetch_mp3(self, text: str) -> bytes:
-        """The MP3 bytes for `text`, retrying transient failures."""
+    def fetch(self, text: str) -> tuple[bytes, list[tuple[int, str]]]:
+        """The MP3 bytes for `text` and its word boundaries (ms, word), retrying transient
+        failures."""
         last: BaseException | None = None
         for attempt in range(self.retries + 1):
             try:
-                audio = asyncio.run(asyncio.wait_for(self._fetch(text), self.total_timeout_s))
+                audio, words = asyncio.run(
+                    asyncio.wait_for(self._fetch(text), self.total_timeout_s))
                 if audio:
-                    return audio
+                    return audio, words
                 import edge_tts.exceptions as edge_errors
 
                 last = edge_errors.NoAudioReceived("empty audio")
@@ -116,10 +126,12 @@ class EdgeEngine:
             hint="the service may be throttling or changed; try again later or use --tts espeak",
         )
 
-    def synthesize(self, text: str, out: Path) -> int:
-        """Fetch speech for `text` and write it to `out` as WAV; return its duration in ms."""
+    def synthesize(self, parts: Sequence[str], out: Path) -> Spoken:
+        """Fetch the sentence in one request and place each part by the word boundaries."""
+        text = "".join(parts)
+        mp3_bytes, words = self.fetch(text)
         mp3 = out.with_suffix(".mp3")
-        mp3.write_bytes(self.fetch_mp3(text))
+        mp3.write_bytes(mp3_bytes)
         try:
             samples = media.decode_audio(mp3)
         except OSError as exc:
@@ -127,4 +139,25 @@ class EdgeEngine:
         finally:
             mp3.unlink(missing_ok=True)
         media.write_wav(out, samples)
-        return round(len(samples) * 1000 / media.SAMPLE_RATE)
+        duration = round(len(samples) * 1000 / media.SAMPLE_RATE)
+        return Spoken(duration, part_offsets(parts, words, duration))
+
+
+def part_offsets(parts: Sequence[str], words: list[tuple[int, str]], duration_ms: int
+                 ) -> tuple[int, ...]:
+    """When each part starts, from the word boundaries edge-tts reported for the joined text."""
+    text = "".join(parts)
+    positions: list[tuple[int, int]] = []  # (character index in text, ms)
+    cursor = 0
+    for offset_ms, word in words:
+        found = text.find(word, cursor)
+        if found >= 0:
+            positions.append((found, offset_ms))
+            cursor = found + len(word)
+    fallback = proportional_offsets(parts, duration_ms)
+    offsets, start = [], 0
+    for number, part in enumerate(parts):
+        later = [ms for index, ms in positions if index >= start]
+        offsets.append(0 if number == 0 else (later[0] if later else fallback[number]))
+        start += len(part)
+    return tuple(offsets)

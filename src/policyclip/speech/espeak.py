@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
+import tempfile
 import wave
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import SpeechError
-from .base import EngineUnavailable
+from .base import EngineUnavailable, Spoken
 
 # Debian's espeak-ng 1.51 `cmn` reads digits and Latin in English; `cmn-latn-pinyin` reads Mandarin.
 DEFAULT_VOICES = {"zh": "cmn-latn-pinyin", "zh-hk": "yue", "en": "en-us", "en-gb": "en-gb"}
@@ -60,8 +62,32 @@ class EspeakEngine:
         self.voice = voice
         self.speed = max(80, min(450, round(BASE_WORDS_PER_MINUTE * (1 + int(rate[:-1]) / 100))))
 
-    def synthesize(self, text: str, out: Path) -> int:
-        """Speak `text` into the WAV file `out`; return its duration in ms."""
+    def synthesize(self, parts: Sequence[str], out: Path) -> Spoken:
+        """Speak each part and join them into one WAV; offsets are exact part boundaries."""
+        frames: list[bytes] = []
+        offsets: list[int] = []
+        params = None
+        total = 0
+        with tempfile.TemporaryDirectory(prefix="policyclip-espeak-") as tmp:
+            for number, part in enumerate(parts):
+                offsets.append(round(total * 1000 / params.framerate) if params else 0)
+                if not part.strip():
+                    continue
+                piece = Path(tmp) / f"{number}.wav"
+                self._speak(part, piece)
+                with wave.open(str(piece), "rb") as wav:
+                    params = wav.getparams()
+                    frames.append(wav.readframes(wav.getnframes()))
+                    total += wav.getnframes()
+        if params is None:
+            raise SpeechError("espeak-ng was given nothing to say")
+        with wave.open(str(out), "wb") as joined:
+            joined.setparams(params)
+            for chunk in frames:
+                joined.writeframes(chunk)
+        return Spoken(round(total * 1000 / params.framerate), tuple(offsets))
+
+    def _speak(self, text: str, out: Path) -> None:
         cmd = [self.exe, "-v", self.voice, "-s", str(self.speed), "-w", str(out), "--stdin"]
         try:
             result = subprocess.run(cmd, input=text.encode(), capture_output=True, timeout=60,
@@ -72,5 +98,3 @@ class EspeakEngine:
             reason = result.stderr.decode(errors="replace").strip() or "no audio written"
             raise SpeechError(f"espeak-ng failed with voice '{self.voice}': {reason}",
                               hint="list voices with: espeak-ng --voices")
-        with wave.open(str(out), "rb") as wav:
-            return round(wav.getnframes() * 1000 / wav.getframerate())

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
+
+from .base import Spoken
 
 CHINESE_CHARS_PER_SECOND = 4.5
 ENGLISH_WORDS_PER_SECOND = 2.6
-MIN_SENTENCE_MS = 1200
+MIN_CUE_MS = 1200  # a caption never flashes
 
 
 def reading_ms(text: str) -> int:
@@ -15,7 +18,7 @@ def reading_ms(text: str) -> int:
     han = len(re.findall(r"[\u3400-\u9fff]", text))
     words = len(re.findall(r"[A-Za-z0-9]+", text))
     seconds = han / CHINESE_CHARS_PER_SECOND + words / ENGLISH_WORDS_PER_SECOND
-    return max(MIN_SENTENCE_MS, round(seconds * 1000))
+    return max(MIN_CUE_MS, round(seconds * 1000))
 
 
 class SilentEngine:
@@ -24,6 +27,10 @@ class SilentEngine:
     name = "none"
     voice = None
 
-    def synthesize(self, text: str, out: Path) -> int:
-        """Return the reading time of `text`; `out` is not written."""
-        return reading_ms(text)
+    def synthesize(self, parts: Sequence[str], out: Path) -> Spoken:
+        """Time each part by how long it takes to read; `out` is not written."""
+        offsets, clock = [], 0
+        for part in parts:
+            offsets.append(clock)
+            clock += reading_ms(part)
+        return Spoken(clock, tuple(offsets))
