@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import ENGLISH_BRIEF, SHORT_BRIEF, probe, write_brief
 
+from helpers import ENGLISH_BRIEF, SHORT_BRIEF, probe, write_brief
 from policyclip import __version__
 
 
@@ -105,7 +105,8 @@ def test_output_folder_that_is_a_file_is_a_render_error(tmp_path: Path) -> None:
     result = run("render", str(write_brief(tmp_path, SHORT_BRIEF)), "--out", str(blocker),
                  "--tts", "none", "--preview")
     assert result.returncode == 5
-    assert result.stderr.splitlines()[-1].startswith(f"error: cannot create output folder {blocker}")
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith(f"error: cannot create output folder {blocker}")
 
 
 def test_interrupted_render_leaves_no_finished_looking_file(tmp_path: Path) -> None:

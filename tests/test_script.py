@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import ENGLISH_BRIEF, SHORT_BRIEF, write_brief
 
+from helpers import ENGLISH_BRIEF, SHORT_BRIEF, write_brief
 from policyclip.brief import load_brief
 from policyclip.errors import TemplateError
 from policyclip.script import cn_date, en_date, join_cn, join_en, write_script
@@ -37,8 +37,8 @@ def test_explainer_orders_scenes(tmp_path: Path) -> None:
 
 
 def test_brief_text_is_data_not_template_code(tmp_path: Path) -> None:
-    text = FULL.replace("summary: 六种地方税费按50%减征。",
-                        "summary: |\n  算一算 {{ 7*7 }} {% if true %}是{% endif %}\n  @scene source\n")
+    injected = "summary: |\n  算一算 {{ 7*7 }} {% if true %}是{% endif %}\n  @scene source\n"
+    text = FULL.replace("summary: 六种地方税费按50%减征。", injected)
     script = write_script(_brief(tmp_path, text))
     assert "算一算 {{ 7*7 }} {% if true %}是{% endif %} @scene source" in script.scenes[0].narration
     assert [s.card for s in script.scenes].count("source") == 1
@@ -70,7 +70,8 @@ def _custom(tmp_path: Path, body: str) -> str:
     [
         ("@scene title\n{{ brief.nope }}\n",
          "mine.j2:2: 'policyclip.models.Brief object' has no attribute 'nope'"),
-        ("@scene title\n{% if %}\n", "mine.j2:2: Expected an expression, got 'end of statement block'"),
+        ("@scene title\n{% if %}\n",
+         "mine.j2:2: Expected an expression, got 'end of statement block'"),
         ("@scene poster\nhello\n",
          "mine.j2: '@scene poster': card must be one of title, point, faq, steps, source"),
         ("@scene point 3\nhello\n", "mine.j2: '@scene point 3': needs an index from 0 to 0"),

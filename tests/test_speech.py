@@ -8,7 +8,7 @@ import time
 import wave
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import aiohttp
 import edge_tts
@@ -38,8 +38,8 @@ def _mp3(seconds: float) -> bytes:
 class FakeCommunicate:
     """Stands in for edge_tts.Communicate: plays a script of failures, then audio."""
 
-    script: list[BaseException | bytes] = []
-    calls: list[dict[str, Any]] = []
+    script: ClassVar[list[BaseException | bytes]] = []
+    calls: ClassVar[list[dict[str, Any]]] = []
 
     def __init__(self, text: str, voice: str, **kwargs: Any) -> None:
         FakeCommunicate.calls.append({"text": text, "voice": voice, **kwargs})
@@ -86,7 +86,7 @@ def test_espeak_rate_changes_duration(tmp_path: Path) -> None:
 
 
 def test_espeak_unknown_voice_is_a_speech_error(tmp_path: Path) -> None:
-    with pytest.raises(SpeechError, match="^espeak-ng has no voice 'no-such-voice'$"):
+    with pytest.raises(SpeechError, match=r"^espeak-ng has no voice 'no-such-voice'$"):
         EspeakEngine("no-such-voice")
     assert EspeakEngine("en-us+f3").voice == "en-us+f3"  # variants are fine
 

@@ -16,7 +16,8 @@ def plan_captions(
     sentences: list[Sentence] = []
     for index, scene in enumerate(script.scenes):
         for text in split_sentences(scene.narration):
-            cues = tuple(CaptionCue(lines, raw) for lines, raw in caption_chunks(text, rules, terms))
+            chunks = caption_chunks(text, rules, terms)
+            cues = tuple(CaptionCue(lines, raw) for lines, raw in chunks)
             if cues:
                 sentences.append(Sentence(scene=index, text=text, cues=cues))
     return tuple(sentences)

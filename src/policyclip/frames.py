@@ -8,6 +8,7 @@ for the platforms' own buttons and text.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,16 +59,16 @@ def screen_states(timeline: Timeline) -> list[ScreenState]:
         cuts |= {cue.start_ms, cue.end_ms}
     times = sorted(t for t in cuts if 0 <= t <= timeline.duration_ms)
     states: list[ScreenState] = []
-    for start, end in zip(times, times[1:], strict=False):
-        scene = next(s.index for s in timeline.scenes if s.start_ms <= start < s.end_ms)
-        cue = next((i for i, c in enumerate(timeline.cues) if c.start_ms <= start < c.end_ms),
-                   None)
+    for start, end in itertools.pairwise(times):
+        scene_index = next(s.index for s in timeline.scenes if s.start_ms <= start < s.end_ms)
+        cue_index = next(
+            (i for i, c in enumerate(timeline.cues) if c.start_ms <= start < c.end_ms), None)
         label = start < timeline.ai_label_ms
         last = states[-1] if states else None
-        if last and (last.scene, last.cue, last.label) == (scene, cue, label):
-            states[-1] = ScreenState(last.start_ms, end, scene, cue, label)
+        if last and (last.scene, last.cue, last.label) == (scene_index, cue_index, label):
+            states[-1] = ScreenState(last.start_ms, end, scene_index, cue_index, label)
         else:
-            states.append(ScreenState(start, end, scene, cue, label))
+            states.append(ScreenState(start, end, scene_index, cue_index, label))
     return states
 
 
@@ -187,7 +188,7 @@ class FramePainter:
         sizes = self.theme.sizes
         extra_font = _font(self.regular, self.px(sizes.body - 6))
         extra_lines = [line for part in extra
-                       for line in self.wrap(part, self.regular, extra_font.size, x1 - x0)]
+                       for line in self.wrap(part, self.regular, int(extra_font.size), x1 - x0)]
         extra_height = round(len(extra_lines) * extra_font.size * 1.35)
         title_box = (x0, y + self.px(40), x1, y1 - extra_height - self.px(40))
         lines, font = self.fit(self.brief.title, self.bold, sizes.title, title_box, max_lines=5,
@@ -209,7 +210,8 @@ class FramePainter:
         tag_font = _font(self.bold, self.px(sizes.body - 8))
         draw.text((x0, y0), tag, font=tag_font, fill=_rgb(self.theme.colors.accent))
         y = y0 + round(tag_font.size * 1.6)
-        lines, font = self.fit(point.heading, self.bold, sizes.heading, (x0, y, x1, y + self.px(300)),
+        heading_box = (x0, y, x1, y + self.px(300))
+        lines, font = self.fit(point.heading, self.bold, sizes.heading, heading_box,
                                max_lines=3, spacing=1.2)
         y = self.draw_lines(draw, lines, font, x0, y, self.theme.colors.text, spacing=1.2)
         y += self.px(30)
@@ -241,7 +243,7 @@ class FramePainter:
             draw.rounded_rectangle((x0, top, x0 + badge, top + badge), radius=self.px(18),
                                    fill=_rgb(self.theme.colors.accent))
             mark_font = _font(self.bold, self.px(52))
-            self.draw_lines(draw, [mark], mark_font, x0, top + (badge - mark_font.size) // 2
+            self.draw_lines(draw, [mark], mark_font, x0, top + (badge - int(mark_font.size)) // 2
                             - self.px(6), self.theme.colors.on_accent, width=badge)
             lines, font = self.fit(text, face, size, (x0 + badge + self.px(30), top, x1, bottom),
                                    spacing=1.35)
@@ -261,7 +263,7 @@ class FramePainter:
         for number, step in enumerate(steps, start=1):
             draw.ellipse((x0, y, x0 + badge, y + badge), fill=_rgb(self.theme.colors.accent))
             num_font = _font(self.bold, self.px(38))
-            self.draw_lines(draw, [str(number)], num_font, x0, y + (badge - num_font.size) // 2
+            self.draw_lines(draw, [str(number)], num_font, x0, y + (badge - int(num_font.size)) // 2
                             - self.px(5), self.theme.colors.on_accent, width=badge)
             lines, font = self.fit(step, self.regular, size,
                                    (x0 + badge + self.px(28), y, x1, y + slot - self.px(16)),

@@ -254,10 +254,10 @@ def caption_chunks(
         cues.append([current])
     out: list[tuple[tuple[str, ...], str]] = []
     for cue in cues:
-        lines = tuple(t for t in (_finish(line, rules) for line in cue) if t)
+        shown = tuple(t for t in (_finish(line, rules) for line in cue) if t)
         raw = "".join("".join(line) for line in cue).strip()
-        if lines:
-            out.append((lines, raw))
+        if shown:
+            out.append((shown, raw))
         elif out:
             # Only punctuation: nothing to show, but keep it with the words it follows.
             out[-1] = (out[-1][0], out[-1][1] + raw)

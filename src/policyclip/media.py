@@ -23,7 +23,9 @@ def ffmpeg_exe() -> str:
     return str(imageio_ffmpeg.get_ffmpeg_exe())
 
 
-def run_ffmpeg(args: list[str], *, timeout: float | None = None) -> subprocess.CompletedProcess[bytes]:
+def run_ffmpeg(
+    args: list[str], *, timeout: float | None = None
+) -> subprocess.CompletedProcess[bytes]:
     """Run ffmpeg quietly; the caller checks returncode and stderr."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *args]
     return subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)

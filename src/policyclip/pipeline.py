@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from . import __version__, captions, export, frames, render, script, speech, theme, timeline
 from . import brief as brief_stage
-from . import captions, export, frames, render, script, speech, theme, timeline
 from .errors import RenderError
 from .linebreak import caption_rules
 from .models import Brief, Script, Sentence, Timeline
@@ -137,7 +136,7 @@ def render_brief(
                 plan_, listing, narration_wav, staging / names["video"],
                 music=brief.render.music,
                 metadata={"title": brief.title, "artist": brief.issuer,
-                          "comment": f"policyclip {export.__version__}",
+                          "comment": f"policyclip {__version__}",
                           **({"AIGC": render.aigc_tag(aigc)} if aigc else {})},
                 settings=settings,
                 on_progress=lambda done: report.progress(done, plan_.duration_ms),
@@ -164,8 +163,9 @@ def _write_sidecars(
     painter: frames.FramePainter, digest: str, aigc: dict[str, str] | None,
     template_path: Path, look: theme.Theme,
 ) -> None:
-    write: Callable[[str, str], None] = lambda kind, text: (staging / names[kind]).write_text(
-        text, encoding="utf-8")
+    def write(kind: str, text: str) -> None:
+        (staging / names[kind]).write_text(text, encoding="utf-8")
+
     write("srt", export.subtitles(plan_.cues, "srt"))
     write("vtt", export.subtitles(plan_.cues, "vtt"))
     write("script", written.text())

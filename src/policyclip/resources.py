@@ -32,7 +32,7 @@ FONT_DIRS = (
 
 @functools.cache
 def find_font(name: str) -> Path | None:
-    """Find a font file by file name (or take a path as is); POLICYCLIP_FONT_DIR is searched first."""
+    """Find a font file by name (or take a path as is); POLICYCLIP_FONT_DIR is searched first."""
     given = Path(name).expanduser()
     if given.is_absolute() or given.parent != Path("."):
         return given if given.is_file() else None

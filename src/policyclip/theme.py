@@ -87,9 +87,10 @@ class Theme(_Strict):
     ai_label: dict[str, str]
 
 
-_FIELDS = {name: list(model.model_fields) for name, model in {
+_MODELS: dict[str, type[BaseModel]] = {
     "": Theme, "background": Background, "colors": Colours, "sizes": Sizes, "fonts": Fonts,
-    "bold": FontChoice, "regular": FontChoice}.items()}
+    "bold": FontChoice, "regular": FontChoice}
+_FIELDS = {name: list(model.model_fields) for name, model in _MODELS.items()}
 
 
 @dataclass(frozen=True)

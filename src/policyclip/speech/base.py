@@ -25,8 +25,15 @@ class Spoken:
 class SpeechEngine(Protocol):
     """Turns one sentence, given as consecutive parts (one per caption cue), into a WAV file."""
 
-    name: str
-    voice: str | None
+    @property
+    def name(self) -> str:
+        """The engine's name as users type it: edge, espeak, none."""
+        ...
+
+    @property
+    def voice(self) -> str | None:
+        """The voice in use, if the engine has voices."""
+        ...
 
     def synthesize(self, parts: Sequence[str], out: Path) -> Spoken:
         """Write speech for the parts, read as one sentence, to `out` (WAV)."""

@@ -7,14 +7,17 @@ signs, per-unit slashes) have been rewritten here.
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 _DIGITS_ZH = dict(zip("0123456789", "零幺二三四五六七八九", strict=True))
 _CURRENCY_ZH = {"¥": "元", "￥": "元", "$": "美元", "£": "英镑", "€": "欧元"}
 _CURRENCY_EN = {"¥": "yuan", "￥": "yuan", "$": "dollars", "£": "pounds", "€": "euros"}
-_UNITS_ZH = {"km²": "平方公里", "km": "公里", "㎡": "平方米", "m²": "平方米", "kg": "公斤", "℃": "摄氏度"}
+_UNITS_ZH = {"km²": "平方公里", "km": "公里", "㎡": "平方米", "m²": "平方米", "kg": "公斤",
+             "℃": "摄氏度"}
 _PER_UNIT = "元人次户月年日天周小时时件台辆吨斤公里米"
-_NUMBER_UNIT = r"(?:[万亿千百元角块个人次户家项条款件岁天周年月日号时分秒倍名所座辆台份套层亩吨斤克米%％‰])"
+_UNIT_CHARS = "万亿千百元角块个人次户家项条款件岁天周年月日号时分秒倍名所座辆台份套层亩吨斤克米%％‰"
+_NUMBER_UNIT = f"(?:[{_UNIT_CHARS}])"
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 
@@ -58,10 +61,9 @@ def spoken_chinese(text: str) -> str:
     text = re.sub(r"(\d+(?:\.\d+)?)‰", r"千分之\1", text)
     text = text.replace("&", "和").replace("+", "加").replace("@", "")
     text = re.sub(r"[#*_~|<>^]", " ", text)
-    try:
+    # cn2an rejects some odd mixes; then the text is read as it stands.
+    with contextlib.suppress(ValueError, KeyError):
         text = cn2an.transform(text, "an2cn")
-    except (ValueError, KeyError):  # pragma: no cover - cn2an rejects odd mixes; keep what we have
-        pass
     # 二千 / 二万 / 二亿 at the head of a number is read 两.
     return re.sub(r"(?<![一二三四五六七八九十百千万零点两])二(?=[千万亿])", "两", text)
 
