@@ -48,7 +48,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 say "installing policyclip into .venv"
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test]'
+.venv/bin/python -m pip install -q -e '.[test,bench]'
 
 .venv/bin/policyclip doctor || true
 say "rendering the bundled example"

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pysubs2
 import pytest
+
 from helpers import (
     SHORT_BRIEF,
     colour_distance,
@@ -17,7 +18,6 @@ from helpers import (
     top_level_boxes,
     write_brief,
 )
-
 from policyclip import media
 from policyclip.frames import CAPTION_BOX, CARD_BOX, LABEL_TOP
 from policyclip.pipeline import RenderOptions, RenderResult, render_brief

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from types import MappingProxyType
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlparse
 
 from pydantic import (
@@ -22,19 +23,29 @@ from pydantic import (
 from . import media
 from .errors import BriefError
 from .models import Brief, Effective, FaqItem, Figure, Point, RenderDefaults
-from .validation import describe, explain_errors, format_problems
+from .validation import describe, explain_errors, format_problems, wrong_type
 from .yamlfile import YamlPath, YamlProblem, format_path, read_yaml
 
-PLATFORMS = ("douyin", "kuaishou", "channels", "bilibili", "generic")
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp")
+Platform = Literal["douyin", "kuaishou", "channels", "bilibili", "generic"]
+PLATFORMS: tuple[str, ...] = get_args(Platform)
+
+# Fields that are not text. Anywhere else, a number or date YAML found is text as written.
+_TYPED: set[YamlPath] = {("version",), ("published",), ("effective", "from"), ("effective", "to")}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_OUTSIDE_HINT = (
+    "paths in a brief are relative to its folder; pass --allow-outside-paths to use files elsewhere"
+)
 
 
 def _text(value: Any) -> Any:
-    # YAML turns `12366` into an int; as text it means exactly what was written.
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+    if value is None:
+        raise ValueError("must not be empty")
     if not isinstance(value, str):
-        raise ValueError(f"expected text, got {describe(value)}")
+        raise wrong_type("text")
+    control = _CONTROL.search(value)
+    if control:
+        raise ValueError(f"contains the control character U+{ord(control.group()):04X}")
     return value
 
 
@@ -45,30 +56,39 @@ def _not_blank(value: str) -> str:
     return value
 
 
+def _version(value: Any) -> Any:
+    if type(value) is not int or value != 1:
+        raise wrong_type("1 (the only version)")
+    return value
+
+
 def _iso_date(value: Any) -> Any:
     if isinstance(value, dt.datetime):
-        raise ValueError(f"expected a date like 2023-08-02, got a date and time ({value})")
+        raise wrong_type("a date without a time, like 2023-08-02")
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
         try:
             return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"expected an ISO date like 2023-08-02, got '{value}'") from None
-    raise ValueError(f"expected an ISO date like 2023-08-02, got {describe(value)}")
+        except ValueError as exc:
+            raise ValueError(f"{value.strip()} is not a real date ({exc})") from None
+    raise wrong_type("a date like 2023-08-02")
 
 
 def _language(value: str) -> str:
-    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
-        raise ValueError(f"'{value}' is not a BCP-47 language tag like zh-CN or en-US")
+    tag = r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*"
+    if not re.fullmatch(tag, value):
+        fixed = value.replace("_", "-")
+        hint = f" (did you mean '{fixed}'?)" if re.fullmatch(tag, fixed) else ""
+        raise ValueError(f"'{value}' is not a language tag like zh-CN or en-US{hint}")
     if value.split("-")[0].lower() not in ("zh", "en"):
-        raise ValueError(f"language '{value}' is not supported (use zh-CN, zh-TW or en-US)")
+        raise ValueError(f"'{value}' is not supported; use a zh-* or en-* tag like zh-CN or en-US")
     return value
 
 
 def _url(value: str) -> str:
     parsed = urlparse(value)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or re.search(r"\s", value):
         raise ValueError(f"expected an http(s) URL, got '{value}'")
     return value
 
@@ -92,6 +112,15 @@ Date = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_absent(cls, data: Any) -> Any:
+        """`key:` with no value means the same as leaving an optional key out."""
+        if not isinstance(data, dict):
+            return data
+        optional = {f.alias or name for name, f in cls.model_fields.items() if not f.is_required()}
+        return {k: v for k, v in data.items() if v is not None or k not in optional}
 
 
 class _Figure(_Strict):
@@ -125,7 +154,7 @@ class _Effective(_Strict):
 class _Render(_Strict):
     template: Text | None = None
     theme: Text | None = None
-    platform: Literal["douyin", "kuaishou", "channels", "bilibili", "generic"] | None = None
+    platform: Platform | None = None
     voice: Text | None = None
     rate: Annotated[Text, AfterValidator(_rate)] | None = None
     music: Text | None = None
@@ -133,7 +162,7 @@ class _Render(_Strict):
 
 
 class _Brief(_Strict):
-    version: Literal[1] = 1
+    version: Annotated[int, BeforeValidator(_version)] = 1
     title: Text
     issuer: Text
     doc_number: Text | None = None
@@ -163,12 +192,19 @@ _FIELDS: dict[str, list[str]] = {
     "render": list(_Render.model_fields),
 }
 
+# Fields naming a file in the brief's folder, and what the file must be. `template` and `theme`
+# may also be a built-in name; they are files only when they look like a path.
+_FILE_KINDS = {"image": "picture", "logo": "picture", "music": "audio"}
+_NAME_OR_FILE = {"template": (".j2",), "theme": (".yaml", ".yml")}
+
 
 def load_brief(path: Path, *, allow_outside: bool = False) -> Brief:
     """Read, validate and check a brief; raise BriefError listing every problem."""
     name = path.name
-    if not path.is_file():
+    if not path.exists():
         raise BriefError([f"{path}: no such file"])
+    if not path.is_file():
+        raise BriefError([f"{path}: not a file"])
     try:
         doc = read_yaml(path)
     except YamlProblem as exc:
@@ -180,29 +216,49 @@ def load_brief(path: Path, *, allow_outside: bool = False) -> Brief:
     # A rejected value was replaced by None; don't also report it as a type error.
     bad_paths = {where for where, _, _ in doc.problems}
     if not isinstance(doc.data, dict):
-        got = "an empty file" if doc.data is None else describe(doc.data)
-        problems.append((1, f"a brief is a mapping of fields (title, issuer, ...), got {got}"))
+        if () not in bad_paths:
+            got = "an empty file" if doc.data is None else describe(doc.data)
+            problems.append((1, f"a brief is a mapping of fields (title, issuer, ...), got {got}"))
         raise BriefError(format_problems(name, problems))
 
+    data = _as_written(doc.data, (), doc.source)
     model: _Brief | None = None
     try:
-        model = _Brief.model_validate(doc.data)
+        model = _Brief.model_validate(data)
     except ValidationError as exc:
         problems += explain_errors(exc, doc, _FIELDS, bad_paths)
 
     base = path.resolve().parent
     files: dict[YamlPath, Path] = {}
-    if model is not None:
-        for where, rel in _file_fields(model):
-            checked = _check_file(base, rel, where, allow_outside)
-            if isinstance(checked, str):
-                problems.append((doc.line_of(where), f"{format_path(where)}: {checked}"))
-            else:
-                files[where] = checked
+    outside = False
+    for where, rel in _file_fields(data):
+        if where in bad_paths:
+            continue
+        found = _check_file(base, rel, _FILE_KINDS.get(str(where[-1])), allow_outside)
+        if isinstance(found, Path):
+            files[where] = found
+        else:
+            problems.append((doc.line_of(where), f"{format_path(where)}: {found[0]}"))
+            outside = outside or found[1]
 
     if problems or model is None:
-        raise BriefError(format_problems(name, problems))
+        raise BriefError(format_problems(name, problems), hint=_OUTSIDE_HINT if outside else None)
     return _to_brief(path, model, files)
+
+
+def _as_written(value: Any, path: YamlPath, source: dict[YamlPath, str]) -> Any:
+    """The data with every number and date outside `_TYPED` as text, exactly as written.
+
+    YAML reads `12366` as an int, `0755` as 493 and `1:30` as 90; in a text field each means
+    what was written. true/false and null stay as they are, so that they can be reported.
+    """
+    if isinstance(value, dict):
+        return {k: _as_written(v, (*path, k), source) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_written(v, (*path, i), source) for i, v in enumerate(value)]
+    if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
+        return value if path in _TYPED else source.get(path, value)
+    return value
 
 
 def _to_brief(path: Path, m: _Brief, files: dict[YamlPath, Path]) -> Brief:
@@ -248,33 +304,76 @@ def _to_brief(path: Path, m: _Brief, files: dict[YamlPath, Path]) -> Brief:
     )
 
 
-def _file_fields(m: _Brief) -> list[tuple[YamlPath, str]]:
-    found: list[tuple[YamlPath, str]] = [
-        (("points", i, "image"), p.image) for i, p in enumerate(m.points) if p.image
-    ]
-    if m.render.music:
-        found.append((("render", "music"), m.render.music))
-    if m.render.logo:
-        found.append((("render", "logo"), m.render.logo))
+def _file_fields(data: dict[str, Any]) -> list[tuple[YamlPath, str]]:
+    """Every non-blank text value of the brief that names a file, checked or not by the model."""
+    candidates: list[tuple[YamlPath, Any]] = []
+    points = data.get("points")
+    if isinstance(points, list):
+        candidates += [(("points", i, "image"), p.get("image"))
+                       for i, p in enumerate(points) if isinstance(p, dict)]
+    render = data.get("render")
+    if isinstance(render, dict):
+        candidates += [(("render", key), render.get(key))
+                       for key in ("template", "theme", "music", "logo")]
+    found = []
+    for where, value in candidates:
+        if not isinstance(value, str) or not value.strip() or _CONTROL.search(value):
+            continue  # the model reports what is wrong with it
+        suffixes = _NAME_OR_FILE.get(str(where[-1]))
+        given = Path(value.strip())
+        if suffixes is None or given.suffix in suffixes or len(given.parts) > 1:
+            found.append((where, value.strip()))
     return found
 
 
-def _check_file(base: Path, rel: str, where: YamlPath, allow_outside: bool) -> Path | str:
-    """The resolved path of a referenced file, or why it cannot be used."""
-    given = Path(rel)
-    if given.is_absolute() and not allow_outside:
+def _check_file(
+    base: Path, rel: str, kind: str | None, allow_outside: bool
+) -> Path | tuple[str, bool]:
+    """The file `rel` names, or why it cannot be used and whether that is its place."""
+    target = _resolve(base, rel)
+    if isinstance(target, str):
+        return target, False
+    escape = None if allow_outside else _escape(base, rel, target)
+    if escape:
+        return escape, True
+    problem = _file_problem(target, rel, kind)
+    return (problem, False) if problem else target
+
+
+def _resolve(base: Path, rel: str) -> Path | str:
+    """The absolute path of `rel` with every link followed, or why there is none."""
+    try:
+        return (base / rel).resolve()
+    except RuntimeError:  # how Python < 3.13 reports a loop of links
+        return f"'{rel}' is a loop of symbolic links"
+    except OSError as exc:
+        return f"cannot use '{rel}': {exc.strerror or exc}"
+
+
+def _escape(base: Path, rel: str, target: Path) -> str | None:
+    """Why the file `rel` (resolved to `target`) is not inside `base`, or None."""
+    if Path(rel).is_absolute():
         return f"'{rel}' is an absolute path; use a path relative to the brief's folder"
-    target = (base / given).resolve()
-    if not allow_outside and not target.is_relative_to(base):
-        return f"'{rel}' leaves the brief's folder (pass --allow-outside-paths to permit it)"
-    if not target.is_file():
-        return f"file not found: '{rel}'"
-    if where[-1] == "music":
+    if target.is_relative_to(base):
+        return None
+    if os.path.normpath(rel).split(os.sep)[0] == os.pardir:
+        return f"'{rel}' is outside the brief's folder"
+    return f"'{rel}' links to a file outside the brief's folder"
+
+
+def _file_problem(target: Path, rel: str, kind: str | None) -> str | None:
+    """Why the file `rel` (resolved to `target`) cannot be used as a `kind`, or None."""
+    try:
+        if target.is_dir():
+            return f"'{rel}' is a folder, not a file"
+        if not target.is_file():
+            return f"file not found: '{rel}'"
+    except OSError as exc:
+        return f"cannot use '{rel}': {exc.strerror or exc}"
+    if kind == "audio":
         reason = media.audio_problem(target)
-    else:
+    elif kind == "picture":
         reason = media.image_problem(target)
-    if reason:
-        return f"cannot use '{rel}': {reason}"
-    return target
-
-
+    else:
+        reason = None
+    return f"cannot use '{rel}': {reason}" if reason else None

@@ -162,6 +162,8 @@ class FramePainter:
     def scene_base(self, scene: TimedScene) -> Image.Image:
         """Background, card and logo of a scene, drawn once."""
         if scene.index not in self._bases:
+            # States come in time order: keep only the latest scene, so memory stays flat.
+            self._bases.clear()
             image = self.background().copy()
             draw = ImageDraw.Draw(image)
             x0, y0, x1, y1 = self.box(CARD_BOX)

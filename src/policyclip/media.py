@@ -66,13 +66,17 @@ def decode_audio(path: Path, rate: int = SAMPLE_RATE) -> npt.NDArray[np.float32]
     return np.frombuffer(result.stdout, dtype=np.float32)
 
 
-def write_wav(path: Path, samples: npt.NDArray[np.float32], rate: int = SAMPLE_RATE) -> None:
-    """Write mono float samples as 16-bit PCM WAV."""
+def pcm16(samples: npt.NDArray[np.float32]) -> bytes:
+    """Float samples in [-1, 1] as little-endian 16-bit PCM bytes."""
     import numpy as np
 
-    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
+    return bytes((np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes())
+
+
+def write_wav(path: Path, samples: npt.NDArray[np.float32], rate: int = SAMPLE_RATE) -> None:
+    """Write mono float samples as 16-bit PCM WAV."""
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(rate)
-        out.writeframes(pcm.tobytes())
+        out.writeframes(pcm16(samples))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import wave
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,27 +54,45 @@ def write_states(images: Iterable[tuple[Image.Image, int]], folder: Path) -> Pat
 
 
 def mix_narration(timeline: Timeline, speech_dir: Path, out: Path) -> None:
-    """Place every narration clip at its time on one mono track as long as the video."""
+    """Lay every narration clip at its time on one mono WAV track as long as the video.
+
+    Clips follow one another, so the track is written front to back one clip at a time:
+    memory stays the size of one clip whatever the length of the video.
+    """
     import numpy as np
 
     rate = media.SAMPLE_RATE
-    track = np.zeros(round(timeline.duration_ms * rate / 1000), dtype=np.float32)
-    for clip in timeline.audio:
-        try:
-            samples = media.decode_audio(speech_dir / clip.path, rate)
-        except OSError as exc:
-            raise RenderError(f"narration clip unusable: {exc}") from None
-        # Short fades at both ends so that joins never click.
-        fade = min(len(samples) // 2, rate // 200)
-        if fade:
-            ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
-            samples = samples.copy()
-            samples[:fade] *= ramp
-            samples[-fade:] *= ramp[::-1]
-        start = round(clip.start_ms * rate / 1000)
-        end = min(len(track), start + len(samples))
-        track[start:end] += samples[: end - start]
-    media.write_wav(out, track, rate)
+    total = round(timeline.duration_ms * rate / 1000)
+    written = 0
+    with wave.open(str(out), "wb") as track:
+        track.setnchannels(1)
+        track.setsampwidth(2)
+        track.setframerate(rate)
+
+        def silence(count: int) -> None:
+            chunk = b"\0\0" * min(count, rate)
+            while count > 0:
+                step = min(count, rate)
+                track.writeframes(chunk[: 2 * step])
+                count -= step
+
+        for clip in sorted(timeline.audio, key=lambda c: c.start_ms):
+            try:
+                samples = media.decode_audio(speech_dir / clip.path, rate)
+            except OSError as exc:
+                raise RenderError(f"narration clip unusable: {exc}") from None
+            start = max(written, round(clip.start_ms * rate / 1000))
+            samples = samples[: max(0, total - start)].copy()
+            # Short fades at both ends so that joins never click.
+            fade = min(len(samples) // 2, rate // 200)
+            if fade:
+                ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
+                samples[:fade] *= ramp
+                samples[-fade:] *= ramp[::-1]
+            silence(start - written)
+            track.writeframes(media.pcm16(samples))
+            written = start + len(samples)
+        silence(total - written)
 
 
 def aigc_label(produce_id: str) -> dict[str, str]:

@@ -8,8 +8,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
 
 from .yamlfile import YamlDocument, YamlPath, format_path
+
+WRONG_TYPE = "wrong_type"
+
+
+def wrong_type(expected: str) -> PydanticCustomError:
+    """The error a validator raises when a value is not `expected` (e.g. "text")."""
+    return PydanticCustomError(WRONG_TYPE, "expected {expected}", {"expected": expected})
 
 
 def explain_errors(
@@ -36,34 +44,54 @@ def _explain(
     doc: YamlDocument, path: YamlPath, error: Any, fields: Mapping[str, Sequence[str]]
 ) -> tuple[int, str]:
     kind = error["type"]
+    if path and path[-1] == "[key]":  # a mapping key failed its validator
+        path = path[:-1]
+        line = doc.line_of(path)
+        return line, f"{format_path(path[:-1])}: key '{path[-1]}': {_message(error)}"
     line = doc.line_of(path)
     where = format_path(path) or "document"
+    got = describe(error["input"], doc.source.get(path))
     if kind == "missing":
         return line, f"{where}: field required"
     if kind == "extra_forbidden":
         key = str(path[-1])
         parent = next((str(p) for p in reversed(path[:-1]) if isinstance(p, str)), "")
-        near = difflib.get_close_matches(key, fields.get(parent, []), n=1, cutoff=0.6)
-        hint = f" (did you mean '{near[0]}'?)" if near else ""
-        return line, f"{where}: unknown field{hint}"
+        return line, f"{where}: unknown field{_did_you_mean(key, fields.get(parent, []))}"
+    if kind == WRONG_TYPE:
+        return line, f"{where}: expected {error['ctx']['expected']}, got {got}"
     if kind == "literal_error":
         expected = error["ctx"]["expected"].replace("'", "").replace(" or ", ", ")
-        return line, f"{where}: expected one of {expected}, got {describe(error['input'])}"
+        choices = expected.split(", ")
+        hint = _did_you_mean(error["input"], choices) if isinstance(error["input"], str) else ""
+        wanted = expected if len(choices) == 1 else f"one of {expected}"
+        return line, f"{where}: expected {wanted}, got {got}{hint}"
     if kind in ("too_short", "too_long"):
         ctx = error.get("ctx", {})
-        low, high = ctx.get("min_length"), ctx.get("max_length")
+        bound = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
         count = len(error["input"]) if hasattr(error["input"], "__len__") else "?"
-        bound = f"at least {low}" if kind == "too_short" else f"at most {high}"
-        return line, f"{where}: needs {bound} items, got {count}"
+        limit = f"at least {bound}" if kind == "too_short" else f"at most {bound}"
+        return line, f"{where}: needs {limit} item{'' if bound == 1 else 's'}, got {count}"
     if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
         wanted = "a list" if kind == "list_type" else "a mapping"
-        return line, f"{where}: expected {wanted}, got {describe(error['input'])}"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return line, f"{where}: {message}"
+        return line, f"{where}: expected {wanted}, got {got}"
+    return line, f"{where}: {_message(error)}"
 
 
-def describe(value: Any) -> str:
-    """A short, user-facing description of a YAML value's type."""
+def _message(error: Any) -> str:
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    near = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean '{near[0]}'?)" if near else ""
+
+
+def describe(value: Any, written: str | None = None) -> str:
+    """A short, user-facing description of a YAML value (and how it was written, if known)."""
+    if written and isinstance(value, bool):
+        return f"{written} (YAML reads it as {str(value).lower()}; put it in quotes if it is text)"
+    if written and isinstance(value, (int, float, dt.date)):
+        return written
     if value is None:
         return "nothing"
     if isinstance(value, str):

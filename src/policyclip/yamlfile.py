@@ -39,6 +39,8 @@ YamlPath = tuple[str | int, ...]
 class YamlDocument:
     """A parsed YAML file: its data, the 1-based line of every value, and any problems.
 
+    A problem is (path, line, message): a value refused at `path` is None in `data`; a key
+    refused in the mapping at `path` (duplicate, merge, not text) is left out of it.
     `source` holds, for every plain scalar that YAML read as something other than text
     (a number, true/false, null or a date), the characters as written in the file.
     """
@@ -122,8 +124,9 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
     if "expected a single document" in (exc.context or ""):
         return line, "only one YAML document is allowed (found a second '---')"
     if "cannot start any token" in problem:
-        if at and "found character that" in problem:  # libyaml does not say which character
-            char = text.splitlines()[at.line][at.column : at.column + 1]
+        lines = text.splitlines()
+        if at and "found character that" in problem and at.line < len(lines):
+            char = lines[at.line][at.column : at.column + 1]  # libyaml does not say which
             problem = f"found character '{char}' that cannot start any token"
         problem += " (put the value in quotes)"
     elif exc.context and at and context_at and context_at.line != at.line:
@@ -225,7 +228,7 @@ class _Converter:
                 node.start_mark.line + 1,
                 f"more than {MAX_TEXT_CHARS} characters of text (counting every use of an alias)",
             )
-        plain = node.style is None
+        plain = not node.style  # None (PyYAML) or "" (libyaml)
         try:
             value = self.constructor.construct_object(node)
         except (ValueError, yaml.constructor.ConstructorError) as exc:
@@ -254,7 +257,8 @@ class _Converter:
             key = str(key_node.value)
             key_path = (*path, key)
             if key in first_line:
-                self.problems.append((key_path, key_line, f"{format_path(key_path)}: duplicate "
+                # The first value stays; the problem belongs to the mapping, not to that value.
+                self.problems.append((path, key_line, f"{format_path(key_path)}: duplicate "
                                       f"key (first defined on line {first_line[key]})"))
                 continue
             first_line[key] = key_line

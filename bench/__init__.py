@@ -1,0 +1,1 @@
+"""Benchmarks for policyclip (not part of the test suite): `python -m bench`."""
