@@ -52,13 +52,13 @@ def test_glossary_terms_are_never_split() -> None:
     assert any("六税两费" in line for cue in cues for line in cue)
 
 
-def test_english_lines_hold_42_characters_and_break_at_spaces() -> None:
+def test_english_lines_hold_32_characters_and_break_at_spaces() -> None:
     cues = caption_cues("Small businesses pay half of six local taxes and fees, from January 1, "
                         "2023 until the end of 2027, with no application needed.", ENGLISH_CAPTIONS)
     for cue in cues:
         assert 1 <= len(cue) <= 2
         for line in cue:
-            assert len(line) <= 42 and line == line.strip()
+            assert len(line) <= 32 and line == line.strip()
     words = " ".join(line for cue in cues for line in cue).split()
     assert words[:10] == ["Small", "businesses", "pay", "half", "of", "six", "local", "taxes",
                           "and", "fees,"]

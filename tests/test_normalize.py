@@ -30,6 +30,9 @@ from policyclip.speech.normalize import spoken_chinese, spoken_english
         ("四分之三即3/4", "四分之三即四分之三"),
         ("第3条", "第三条"),
         ("详见https://www.gov.cn/", "详见"),
+        ("电话0755-8888 1234", "电话零七五五八八八八幺二三四"),
+        ("手机138 1234 5678", "手机幺三八幺二三四五六七八"),
+        ("1990-2000年", "一九九零年至二零零零年"),
     ],
 )
 def test_chinese_reading(written: str, spoken: str) -> None:
@@ -45,6 +48,8 @@ def test_chinese_reading(written: str, spoken: str) -> None:
         ("Call 12366.", "Call 1 2 3 6 6."),
         ("In 2023, 1,000 people", "In 2023, 1,000 people"),
         ("ages 3-6", "ages 3 to 6"),
+        ("helpline 0300 200 3200", "helpline 0 3 0 0, 2 0 0, 3 2 0 0"),
+        ("call 800-555-1234", "call 8 0 0, 5 5 5, 1 2 3 4"),
     ],
 )
 def test_english_reading(written: str, spoken: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 from helpers import ENGLISH_BRIEF, SHORT_BRIEF, write_brief
 from policyclip.brief import load_brief
 from policyclip.errors import TemplateError
-from policyclip.script import cn_date, en_date, join_cn, join_en, write_script
+from policyclip.script import cn_date, en_date, join_cn, join_en, sentence, write_script
 
 FULL = SHORT_BRIEF + """\
 hook: 小微企业的税，又能少交一半了？
@@ -31,7 +31,8 @@ def test_explainer_orders_scenes(tmp_path: Path) -> None:
     script = write_script(_brief(tmp_path))
     assert [(s.card, s.ref) for s in script.scenes] == [
         ("title", None), ("point", 0), ("steps", None), ("faq", 0), ("source", None)]
-    assert script.scenes[0].narration == "小微企业的税，又能少交一半了。六种地方税费按50%减征。"
+    # A question stays a question; other text gets a full stop.
+    assert script.scenes[0].narration == "小微企业的税，又能少交一半了？六种地方税费按50%减征。"
     assert script.scenes[2].narration == "怎么办？第一，登录电子税务局。第二，填写申报表。"
     assert script.scenes[-1].narration.endswith("关注我们。")
 
@@ -99,6 +100,9 @@ def test_unknown_template_name_lists_builtins(tmp_path: Path) -> None:
 def test_filters_for_template_authors() -> None:
     import datetime as dt
 
+    assert sentence("少交一半了？") == "少交一半了？"
+    assert sentence("关注我们，") == "关注我们。"
+    assert sentence("Follow us") == "Follow us."
     assert cn_date(dt.date(2023, 8, 2)) == "2023年8月2日"
     assert en_date(dt.date(2023, 8, 2)) == "August 2, 2023"
     assert join_cn(["甲", "乙", "丙"]) == "甲、乙、丙"

@@ -341,10 +341,13 @@ class FramePainter:
             font = _font(self.bold, size)
         label_lines, label_font = self.fit(label, self.regular, self.theme.sizes.body,
                                            (x0, y0, x1, y1), max_lines=2)
-        block = round(size * 1.2) + round(len(label_lines) * label_font.size * 1.3)
+        # Measure the ink, not the nominal size: digits and slashes reach below the baseline.
+        ink_bottom = font.getbbox(value)[3]
+        gap = self.px(28)
+        block = ink_bottom + gap + round(len(label_lines) * label_font.size * 1.3)
         top = y0 + max(0, (y1 - y0 - block) // 2)
         self.draw_lines(draw, [value], font, x0, top, self.theme.colors.accent, width=x1 - x0)
-        self.draw_lines(draw, label_lines, label_font, x0, top + round(size * 1.2),
+        self.draw_lines(draw, label_lines, label_font, x0, top + ink_bottom + gap,
                         self.theme.colors.muted, width=x1 - x0)
 
     def _picture(self, image: Image.Image, path: Path, area: tuple[int, int, int, int]) -> None:
@@ -413,7 +416,8 @@ class FramePainter:
         """The caption font (shrunk only if a line would overflow) and each line's width."""
         x0, _, x1, _ = self.box(CAPTION_BOX)
         room = x1 - x0 - 2 * self.px(CAPTION_PADDING[0])
-        size = self.px(self.theme.sizes.caption)
+        # Latin text needs more characters a line than Chinese: set it a little smaller.
+        size = self.px(self.theme.sizes.caption * (1.0 if self.brief.is_chinese else 0.85))
         while True:
             font = _font(self.bold, size)
             widths = [round(font.getlength(line)) for line in cue.lines]

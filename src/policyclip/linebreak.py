@@ -49,7 +49,8 @@ class LineRules:
 
 
 CHINESE_CAPTIONS = LineRules(max_units=16, latin_unit=0.5)
-ENGLISH_CAPTIONS = LineRules(max_units=42, latin_unit=1.0, chinese=False)
+# English allows 42 characters a line; 32 is what fits the caption box at a readable size.
+ENGLISH_CAPTIONS = LineRules(max_units=32, latin_unit=1.0, chinese=False)
 
 
 def caption_rules(language: str) -> LineRules:
@@ -239,6 +240,9 @@ def caption_chunks(
         if width("".join(current + clause).strip(), rules) <= rules.max_units:
             current += clause
             continue
+        if current and width("".join(current).strip(), rules) < rules.max_units / 3:
+            # A short lead-in (第一，/ Second,) would flash alone: let it lead the next clause.
+            clause, current = current + clause, []
         if current:
             cues.append([current])
             current = []

@@ -33,7 +33,10 @@ def run_ffmpeg(
 
 def audio_problem(path: Path) -> str | None:
     """Why an audio file cannot be decoded, or None when it decodes cleanly."""
-    result = run_ffmpeg(["-xerror", "-i", str(path), "-vn", "-f", "null", "-"], timeout=120)
+    try:
+        result = run_ffmpeg(["-xerror", "-i", str(path), "-vn", "-f", "null", "-"], timeout=120)
+    except subprocess.TimeoutExpired:
+        return "decoding it took longer than 120 s"
     if result.returncode != 0:
         return "not a readable audio file"
     if b"Output file is empty" in result.stderr or b"does not contain any stream" in result.stderr:
@@ -48,6 +51,8 @@ def image_problem(path: Path) -> str | None:
     try:
         with Image.open(path) as img:
             img.load()
+    except Image.DecompressionBombError:
+        return "the picture is too large to decode safely (decompression bomb?)"
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         return f"not a readable picture ({type(exc).__name__})"
     return None

@@ -91,6 +91,7 @@ def _environment(folder: Path) -> ImmutableSandboxedEnvironment:
         join_cn=join_cn,
         join_en=join_en,
         strip_end=strip_end,
+        sentence=sentence,
     )
     return env
 
@@ -129,9 +130,11 @@ def _scenes(text: str, brief: Brief, template_name: str) -> list[Scene]:
 
     def close() -> None:
         if card is not None:
-            narration = " ".join(line.strip() for line in lines if line.strip())
-            if brief.is_chinese:
-                narration = re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", narration)
+            narration = ""
+            for line in (ln.strip() for ln in lines if ln.strip()):
+                # Chinese needs no space between lines; English and Latin-to-Latin joins do.
+                cjk_join = brief.is_chinese and not (narration[-1:].isascii() and line[0].isascii())
+                narration += line if not narration or cjk_join else " " + line
             scenes.append(Scene(card=card[0], ref=card[1], narration=narration))
 
     for line in text.splitlines():
@@ -192,6 +195,15 @@ def join_en(items: Iterable[str]) -> str:
     if len(words) < 2:
         return "".join(words)
     return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def sentence(value: str) -> str:
+    """End text as a sentence: keep a final 。！？ (or .!?), else replace trailing ，；： by 。 / ."""
+    text = value.rstrip()
+    if text[-1:] in set("。！？!?….」』”’"):
+        return text
+    text = strip_end(text)
+    return text + ("." if text[-1:].isascii() else "。")
 
 
 def strip_end(value: str) -> str:

@@ -18,6 +18,9 @@ _UNITS_ZH = {"km²": "平方公里", "km": "公里", "㎡": "平方米", "m²": 
 _PER_UNIT = "元人次户月年日天周小时时件台辆吨斤公里米"
 _UNIT_CHARS = "万亿千百元角块个人次户家项条款件岁天周年月日号时分秒倍名所座辆台份套层亩吨斤克米%％‰"
 _NUMBER_UNIT = f"(?:[{_UNIT_CHARS}])"
+# Landlines start with 0 (0755-8888 1234, 0300 200 3200), mobiles are 3-4-4 digits, US 3-3-4.
+_PHONE = (r"(?<![\d.])(?:0\d{2,4}(?:[ -]\d{3,4}){1,3}|1\d{2}[ -]\d{4}[ -]\d{4}"
+          r"|\d{3}-\d{3}-\d{4})(?![\d.])")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 
@@ -40,13 +43,14 @@ def spoken_chinese(text: str) -> str:
     text = re.sub(r"https?://\S+", "", text)
     # Document numbers: 国发〔2023〕13号 -> 国发二零二三年十三号 (cn2an reads the year as digits).
     text = re.sub(r"[〔［\[](\d{4})[〕］\]](\d+)号", r"\1年\2号", text)
+    # Phone numbers in groups (0755-8888 1234, 138 1234 5678): digit by digit, 1 read as 幺.
+    text = re.sub(_PHONE, lambda m: _digit_by_digit(re.sub(r"[ -]", "", m[0])), text)
     # ISO dates.
     text = re.sub(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)",
                   lambda m: f"{m[1]}年{int(m[2])}月{int(m[3])}日", text)
     # Ranges between numbers: 2023—2027年 (both are years), 1~3月.
     text = re.sub(r"(?<!\d)(\d{4})\s*[-—–~～至]+\s*(\d{4})年", r"\1年至\2年", text)
     text = re.sub(r"(?<=\d)\s*[-—–~～]+\s*(?=\d)", "至", text)
-    # Hotlines, phone numbers and other long digit runs with no unit: digit by digit, 1 as 幺.
     text = re.sub(rf"(?<![\d.])(\d{{5,}})(?![\d.]|{_NUMBER_UNIT})",
                   lambda m: _digit_by_digit(m[1]), text)
     text = re.sub(r"(热线|电话|拨打|号码|短号)(\d{3,4})(?!\d)",
@@ -77,8 +81,9 @@ def spoken_english(text: str) -> str:
     text = re.sub(r"([¥￥$£€])\s*(\d[\d,]*(?:\.\d+)?)(?:\s*(million|billion|thousand))?",
                   lambda m: f"{m[2]} {m[3] + ' ' if m[3] else ''}{_CURRENCY_EN[m[1]]}", text)
     text = re.sub(r"(\d)\s*[%％]", r"\1 percent", text)
-    # Hotlines and phone numbers are read digit by digit.
-    text = re.sub(r"(?<![\d,.])\d{5,}(?![\d,.]*\d)", lambda m: " ".join(m[0]), text)
+    # Hotlines and phone numbers are read digit by digit: 12366, 0300 200 3200, 010-1234 5678.
+    text = re.sub(_PHONE + r"|(?<![\d,.])\d{5,}(?![\d,.]*\d)",
+                  lambda m: ", ".join(" ".join(g) for g in re.split(r"[ -]", m[0])), text)
     text = re.sub(r"(?<=\d)\s*[-–—~]\s*(?=\d)", " to ", text)
     text = text.replace("&", " and ").replace("/", " per ")
     return re.sub(r"\s+", " ", text).strip()
