@@ -51,7 +51,7 @@ def test_render_with_no_speech_writes_a_silent_captioned_video(tmp_path: Path) -
     assert meta["aigc"] is None  # no synthesized voice, no AI label
     assert "AIGC" not in probe(video).raw
     srt = (tmp_path / "out" / "small-firms.srt").read_text(encoding="utf-8")
-    assert "Half-price local taxes for small firms." in srt
+    assert "Half-price local\ntaxes for small firms." in srt
 
 
 def test_script_prints_the_narration(tmp_path: Path) -> None:

@@ -342,7 +342,7 @@ class FramePainter:
         label_lines, label_font = self.fit(label, self.regular, self.theme.sizes.body,
                                            (x0, y0, x1, y1), max_lines=2)
         # Measure the ink, not the nominal size: digits and slashes reach below the baseline.
-        ink_bottom = font.getbbox(value)[3]
+        ink_bottom = int(font.getbbox(value)[3])
         gap = self.px(28)
         block = ink_bottom + gap + round(len(label_lines) * label_font.size * 1.3)
         top = y0 + max(0, (y1 - y0 - block) // 2)

@@ -198,7 +198,7 @@ def join_en(items: Iterable[str]) -> str:
 
 
 def sentence(value: str) -> str:
-    """End text as a sentence: keep a final 。！？ (or .!?), else replace trailing ，；： by 。 / ."""
+    """End text as a sentence: keep a final 。！？ (.!?), else end it with 。 (or . for Latin)."""
     text = value.rstrip()
     if text[-1:] in set("。！？!?….」』”’"):
         return text
