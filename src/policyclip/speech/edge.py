@@ -54,6 +54,13 @@ def _is_unreachable(exc: BaseException) -> bool:
     return isinstance(exc, aiohttp.ClientConnectionError | OSError) and not _is_transient(exc)
 
 
+def _reason(exc: BaseException) -> str:
+    """A short reason for a network failure: the OS's words when there are any."""
+    inner = getattr(exc, "os_error", None) or exc
+    words = getattr(inner, "strerror", None)
+    return f"{type(exc).__name__}: {words}" if words else type(exc).__name__
+
+
 class EdgeEngine:
     """edge-tts with timeouts, retries and clean failure."""
 
@@ -112,7 +119,7 @@ class EdgeEngine:
             except Exception as exc:
                 if _is_unreachable(exc):
                     raise EngineUnavailable(
-                        f"the edge-tts service cannot be reached ({type(exc).__name__}: {exc})",
+                        f"the edge-tts service cannot be reached ({_reason(exc)})",
                         hint="check the network, or use --tts espeak for offline speech",
                     ) from None
                 if not _is_transient(exc):
