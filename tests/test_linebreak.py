@@ -116,6 +116,8 @@ def test_caption_rules_hold_for_any_mix(case: tuple[str, list[str]]) -> None:
     assert _letters("".join(lines)) == _letters(sentence)
     for cue in cues:
         assert 1 <= len(cue) <= 2
+        if len(cue) == 2:  # two lines only while the cue stays short enough to read in ~6 s
+            assert width("".join(cue), CHINESE_CAPTIONS) <= CHINESE_CAPTIONS.max_cue_units
     for line in lines:
         assert line and width(line, CHINESE_CAPTIONS) <= 16, line
         assert line[0] not in CLOSING, (line, lines)

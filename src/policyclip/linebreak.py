@@ -46,11 +46,16 @@ class LineRules:
     max_units: float
     latin_unit: float
     chinese: bool = True
+    # A cue stays up about as long as its words take to say: at ~4.5 Chinese characters a
+    # second, 26 keeps a cue under ~6 s. Two full lines are allowed only below this.
+    max_cue_units: float = 26
+    drop_at_line_end: str = DROP_AT_LINE_END
 
 
 CHINESE_CAPTIONS = LineRules(max_units=16, latin_unit=0.5)
 # English allows 42 characters a line; 32 is what fits the caption box at a readable size.
-ENGLISH_CAPTIONS = LineRules(max_units=32, latin_unit=1.0, chinese=False)
+ENGLISH_CAPTIONS = LineRules(max_units=32, latin_unit=1.0, chinese=False, max_cue_units=64,
+                             drop_at_line_end="")
 
 
 def caption_rules(language: str) -> LineRules:
@@ -215,8 +220,8 @@ def _clauses(items: list[str]) -> list[list[str]]:
 
 def _finish(line: list[str], rules: LineRules) -> str:
     text = "".join(line).strip()
-    if rules.chinese:
-        text = text.rstrip(DROP_AT_LINE_END).strip()
+    if rules.drop_at_line_end:
+        text = text.rstrip(rules.drop_at_line_end).strip()
     return text
 
 
@@ -250,10 +255,16 @@ def caption_chunks(
             current = clause
             continue
         lines = _even_fill(clause, rules)
-        for i in range(0, len(lines), 2):
+        i = 0
+        while i < len(lines):
             pair = lines[i : i + 2]
-            balanced = _balanced(pair[0] + pair[1], rules) if len(pair) == 2 else None
-            cues.append(balanced or pair)
+            if len(pair) == 2 and width("".join(pair[0] + pair[1]).strip(), rules) \
+                    <= rules.max_cue_units:
+                cues.append(_balanced(pair[0] + pair[1], rules) or pair)
+                i += 2
+            else:
+                cues.append(pair[:1])
+                i += 1
     if current:
         cues.append([current])
     out: list[tuple[tuple[str, ...], str]] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -75,12 +76,20 @@ def plan(brief: Brief, options: RenderOptions) -> tuple[Script, tuple[Sentence, 
     return written, captions.plan_captions(written, rules, brief.glossary.keys())
 
 
-def render_brief(
-    path: Path, out_dir: Path, options: RenderOptions, reporter: Reporter | None = None
-) -> RenderResult:
-    """Run every stage for one brief and place the outputs in `out_dir` atomically."""
-    report = reporter or QuietReporter()
-    report.stage(f"reading {path}")
+@dataclass(frozen=True)
+class Prepared:
+    """Everything decided before any speech: the brief, its look, its script and captions."""
+
+    brief: Brief
+    look: theme.Theme
+    theme_path: Path
+    template_path: Path
+    script: Script
+    sentences: tuple[Sentence, ...]
+
+
+def prepare(path: Path, options: RenderOptions) -> Prepared:
+    """Stages 1-3 plus the theme: fails fast, before any slow work, on any bad input."""
     brief = load(path, options)
     theme_path = theme.find_theme(options.theme or brief.render.theme, brief.path.parent)
     look = theme.load_theme(theme_path)
@@ -88,31 +97,60 @@ def render_brief(
         options.template or brief.render.template or script.DEFAULT_TEMPLATE,
         brief.language, brief.path.parent)
     written, sentences = plan(brief, options)
+    return Prepared(brief, look, theme_path, template_path, written, sentences)
+
+
+def speak(
+    prepared: Prepared, options: RenderOptions, workdir: Path, warn: Callable[[str], None]
+) -> Timeline:
+    """Stages 4-5: synthesize the narration into `workdir` and lay out the timeline."""
+    brief = prepared.brief
+    narration = speech.synthesize(
+        prepared.sentences, engine=options.tts, language=brief.language,
+        voice=options.voice or brief.render.voice, rate=options.rate or brief.render.rate
+        or "+0%", workdir=workdir, warn=warn,
+    )
+    canvas = timeline.Canvas(540, 960, 15) if options.preview else timeline.Canvas()
+    return timeline.build_timeline(prepared.script, prepared.sentences, narration, canvas=canvas)
+
+
+def caption_timeline(path: Path, options: RenderOptions, reporter: Reporter | None = None
+                     ) -> Timeline:
+    """The timeline a render would use (speech is synthesized to time it, then discarded)."""
+    report = reporter or QuietReporter()
+    prepared = prepare(path, options)
+    with tempfile.TemporaryDirectory(prefix="policyclip-") as work:
+        return speak(prepared, options, Path(work), report.warn)
+
+
+def render_brief(
+    path: Path, out_dir: Path, options: RenderOptions, reporter: Reporter | None = None
+) -> RenderResult:
+    """Run every stage for one brief and place the outputs in `out_dir` atomically."""
+    report = reporter or QuietReporter()
+    report.stage(f"reading {path}")
+    prepared = prepare(path, options)
+    brief, look, written = prepared.brief, prepared.look, prepared.script
+    theme_path, template_path = prepared.theme_path, prepared.template_path
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RenderError(f"cannot create output folder {out_dir}: {exc.strerror or exc}") \
             from None
     stem = brief.stem
-    canvas = timeline.Canvas(540, 960, 15) if options.preview else timeline.Canvas()
     settings = render.EncodeSettings(preset="ultrafast", crf=28) if options.preview \
         else render.EncodeSettings()
 
     with tempfile.TemporaryDirectory(prefix="policyclip-") as work_name:
         work = Path(work_name)
-        report.stage(f"speaking {len(sentences)} sentences")
+        report.stage(f"speaking {len(prepared.sentences)} sentences")
         warnings: list[str] = []
 
         def warn(message: str) -> None:
             warnings.append(message)
             report.warn(message)
 
-        narration = speech.synthesize(
-            sentences, engine=options.tts, language=brief.language,
-            voice=options.voice or brief.render.voice, rate=options.rate or brief.render.rate
-            or "+0%", workdir=work, warn=warn,
-        )
-        plan_ = timeline.build_timeline(written, sentences, narration, canvas=canvas)
+        plan_ = speak(prepared, options, work, warn)
 
         report.stage("drawing frames")
         painter = frames.FramePainter(brief, look, plan_)
@@ -130,7 +168,7 @@ def render_brief(
             digest = export.inputs_hash(brief, [template_path, theme_path], {
                 "tts": options.tts, "voice": options.voice, "rate": options.rate,
                 "preview": options.preview})
-            aigc = render.aigc_label(digest[:32]) if narration.engine != "none" else None
+            aigc = render.aigc_label(digest[:32]) if plan_.engine != "none" else None
             report.stage("encoding video")
             render.encode(
                 plan_, listing, narration_wav, staging / names["video"],

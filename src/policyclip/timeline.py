@@ -80,13 +80,30 @@ def build_timeline(
     )
 
 
+MIN_CUE_MS = 800
+
+
 def _spread(sentence: Sentence, utterance: Utterance, start: int, scene: int) -> list[Cue]:
-    """Place a sentence's cues where the engine says their words start."""
+    """Place a sentence's cues where the engine says their words start.
+
+    A one-line cue too short to read joins its neighbour as a two-line cue, so it never flashes;
+    the joined cue still starts with its first words.
+    """
     offsets = [*utterance.cue_offsets_ms, utterance.duration_ms]
-    return [
+    cues = [
         Cue(start + offsets[i], start + max(offsets[i + 1], offsets[i]), cue.lines, scene)
         for i, cue in enumerate(sentence.cues)
     ]
+    merged: list[Cue] = []
+    for cue in cues:
+        last = merged[-1] if merged else None
+        too_short = last is not None and (last.end_ms - last.start_ms < MIN_CUE_MS
+                                          or cue.end_ms - cue.start_ms < MIN_CUE_MS)
+        if last is not None and too_short and len(last.lines) + len(cue.lines) <= 2:
+            merged[-1] = Cue(last.start_ms, cue.end_ms, last.lines + cue.lines, scene)
+        else:
+            merged.append(cue)
+    return merged
 
 
 def _hold(cues: list[Cue], scene_end: int) -> list[Cue]:
