@@ -126,3 +126,16 @@ def test_interrupted_render_leaves_no_finished_looking_file(tmp_path: Path) -> N
     assert proc.wait(timeout=60) == 130, rest
     assert "interrupted" in rest
     assert list(out.iterdir()) == []
+
+
+def test_captions_prints_times_and_lines_without_a_video(tmp_path: Path) -> None:
+    brief = write_brief(tmp_path, SHORT_BRIEF)
+    result = run("captions", str(brief), "--tts", "none", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    # 12 characters read at 4.5 a second, then the pause before the next sentence.
+    assert lines[:2] == ["00:00:00.400 --> 00:00:03.317  [title]",
+                         "  小微企业\"六税两费\"减半征收"]
+    assert not (tmp_path / "out").exists()
+    srt = run("captions", str(brief), "--tts", "none", "--format", "srt").stdout
+    assert srt.startswith("1\n00:00:00,400 --> 00:00:03,317\n小微企业\"六税两费\"减半征收\n")

@@ -16,7 +16,8 @@ def _script() -> Script:
 
 def _sentences() -> tuple[Sentence, ...]:
     return (
-        Sentence(0, "甲。", (CaptionCue(("第一行",), "第一行，"), CaptionCue(("第二行",), "第二行。"))),
+        Sentence(0, "甲。", (CaptionCue(("第一行",), "第一行，"),
+                            CaptionCue(("第二行",), "第二行。"))),
         Sentence(0, "乙。", (CaptionCue(("第三行",), "第三行。"),)),
         Sentence(1, "丙。", (CaptionCue(("第四行",), "第四行。"),)),
     )

@@ -205,6 +205,44 @@ def script(
 
 
 @app.command()
+def captions(
+    brief: BriefArg,
+    tts: Annotated[str, typer.Option(
+        "--tts", help="Speech engine used to time the cues (as for render).")] = "auto",
+    voice: Annotated[str | None, typer.Option("--voice", help="Voice, as for render.")] = None,
+    rate: Annotated[str | None, typer.Option("--rate", help="Speaking rate, as for render.")]
+    = None,
+    template: TemplateOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help="text (times, scene and lines), srt or "
+                                     "vtt.")] = "text",
+    allow_outside_paths: AllowOutsideOpt = False,
+) -> None:
+    """Print the caption cues with their times and line breaks, without rendering a video.
+    The narration is synthesized to time them (fast with espeak or none), then discarded."""
+    from . import export, pipeline, speech
+
+    if tts not in speech.ENGINES or fmt not in ("text", "srt", "vtt"):
+        _err("error: --tts must be auto, edge, espeak or none; --format text, srt or vtt")
+        raise typer.Exit(EXIT_USAGE)
+    options = pipeline.RenderOptions(tts=tts, voice=voice, rate=rate, template=template,
+                                     allow_outside_paths=allow_outside_paths)
+    timeline = _guard(lambda: pipeline.caption_timeline(brief, options, _StderrReporter(True)))
+    if fmt != "text":
+        print(export.subtitles(timeline.cues, fmt), end="")
+        return
+    for cue in timeline.cues:
+        scene = timeline.scenes[cue.scene]
+        card = scene.card if scene.ref is None else f"{scene.card} {scene.ref}"
+        print(f"{_clock(cue.start_ms)} --> {_clock(cue.end_ms)}  [{card}]")
+        for line in cue.lines:
+            print(f"  {line}")
+
+
+def _clock(ms: int) -> str:
+    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
+
+
+@app.command()
 def doctor() -> None:
     """Check speech engines, fonts, ffmpeg and the edge service; say how to fix what is missing.
     Exits 0 when an offline render can work, 3 otherwise."""

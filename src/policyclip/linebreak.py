@@ -34,7 +34,7 @@ _PROTECTED = re.compile(
     r"https?://[^\s，。；！？、）》」』”]+"  # URLs
     r"|(?:[\u4e00-\u9fff]{0,3}[〔［\[]\d{4}[〕］\]]\d+号)"  # document numbers: 国发〔2023〕13号
     rf"|{_NUM}{_UNIT}*(?:(?:[/／]{_UNIT}+)|(?:[-—–~～至到]{_NUM}{_UNIT}*)|(?:{_NUM}{_UNIT}+))*"
-    r"|[A-Za-z][A-Za-z0-9'’_\-.]*[A-Za-z0-9]|[A-Za-z]"  # Latin words, App, MCN, e.g.
+    r"|[A-Za-z]+(?:['’_\-.][A-Za-z]+)*\.?"  # Latin words: App, MCN, e.g., it's
     r"|——+|…+|\.\.\.+"  # dashes and ellipses are never split
 )
 
@@ -46,8 +46,8 @@ class LineRules:
     max_units: float
     latin_unit: float
     chinese: bool = True
-    # A cue stays up about as long as its words take to say: at ~4.5 Chinese characters a
-    # second, 26 keeps a cue under ~6 s. Two full lines are allowed only below this.
+    # A cue stays up about as long as its words take to say: at ~4.5 syllables a second, a
+    # spoken weight of 26 keeps a cue under ~6 s. Two full lines are allowed only below this.
     max_cue_units: float = 26
     drop_at_line_end: str = DROP_AT_LINE_END
 
@@ -73,6 +73,18 @@ def char_width(ch: str, rules: LineRules) -> float:
 def width(text: str, rules: LineRules) -> float:
     """Width of a string in line units."""
     return sum(char_width(ch, rules) for ch in text)
+
+
+def spoken_weight(text: str, rules: LineRules) -> float:
+    """Roughly how long text takes to say, in Chinese syllables (English: characters).
+
+    Digits are narrow on screen but each is read as a syllable or more (2023年 is 二零二三年).
+    """
+    if not rules.chinese:
+        return width(text, rules)
+    return sum(1.0 if ch.isdigit() or (unicodedata.east_asian_width(ch) in ("W", "F")
+               and unicodedata.category(ch).startswith("L")) else
+               0.5 if ch.isalpha() else 0.0 for ch in text)
 
 
 @functools.cache
@@ -258,7 +270,7 @@ def caption_chunks(
         i = 0
         while i < len(lines):
             pair = lines[i : i + 2]
-            if len(pair) == 2 and width("".join(pair[0] + pair[1]).strip(), rules) \
+            if len(pair) == 2 and spoken_weight("".join(pair[0] + pair[1]), rules) \
                     <= rules.max_cue_units:
                 cues.append(_balanced(pair[0] + pair[1], rules) or pair)
                 i += 2
