@@ -75,6 +75,11 @@ def width(text: str, rules: LineRules) -> float:
     return sum(char_width(ch, rules) for ch in text)
 
 
+def line_width(text: str, rules: LineRules) -> float:
+    """Width of text as a caption line: edge spaces and droppable end punctuation don't count."""
+    return width(text.strip().rstrip(rules.drop_at_line_end).strip(), rules)
+
+
 def spoken_weight(text: str, rules: LineRules) -> float:
     """Roughly how long text takes to say, in Chinese syllables (English: characters).
 
@@ -166,12 +171,12 @@ def _fill(items: list[str], rules: LineRules) -> list[list[str]]:
     lines: list[list[str]] = []
     current: list[str] = []
     for item in items:
-        if current and width("".join(current) + item.rstrip(), rules) > rules.max_units:
+        if current and line_width("".join(current) + item, rules) > rules.max_units:
             lines.append(current)
             current = []
             if item.isspace():
                 continue
-        if not current and width(item.strip(), rules) > rules.max_units:
+        if not current and line_width(item, rules) > rules.max_units:
             for part in _hard_cut(item.strip(), rules):
                 lines.append([part])
             continue
@@ -209,8 +214,8 @@ def _balanced(items: list[str], rules: LineRules) -> list[list[str]] | None:
     """Split items into two lines of similar width, both within the limit."""
     best: tuple[float, int] | None = None
     for k in range(1, len(items)):
-        left = width("".join(items[:k]).strip(), rules)
-        right = width("".join(items[k:]).strip(), rules)
+        left = line_width("".join(items[:k]), rules)
+        right = line_width("".join(items[k:]), rules)
         if left <= rules.max_units and right <= rules.max_units:
             # Prefer a clause boundary, then the most even split.
             penalty = abs(left - right) - (3 if items[k - 1].rstrip()[-1:] in CLAUSE_END else 0)
@@ -254,7 +259,7 @@ def caption_chunks(
     cues: list[list[list[str]]] = []
     current: list[str] = []
     for clause in _clauses(atoms(sentence, glossary)):
-        if width("".join(current + clause).strip(), rules) <= rules.max_units:
+        if line_width("".join(current + clause), rules) <= rules.max_units:
             current += clause
             continue
         if current and width("".join(current).strip(), rules) < rules.max_units / 3:
@@ -263,7 +268,7 @@ def caption_chunks(
         if current:
             cues.append([current])
             current = []
-        if width("".join(clause).strip(), rules) <= rules.max_units:
+        if line_width("".join(clause), rules) <= rules.max_units:
             current = clause
             continue
         lines = _even_fill(clause, rules)

@@ -92,6 +92,7 @@ def _environment(folder: Path) -> ImmutableSandboxedEnvironment:
         join_en=join_en,
         strip_end=strip_end,
         sentence=sentence,
+        lower_first=lower_first,
     )
     return env
 
@@ -204,6 +205,13 @@ def sentence(value: str) -> str:
         return text
     text = strip_end(text)
     return text + ("." if text[-1:].isascii() else "。")
+
+
+def lower_first(value: str) -> str:
+    """Lower-case the first letter of an English word (Open -> open), but not of HMRC or App."""
+    if len(value) > 1 and value[0].isupper() and value[1].islower():
+        return value[0].lower() + value[1:]
+    return value
 
 
 def strip_end(value: str) -> str:
