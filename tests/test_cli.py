@@ -139,3 +139,35 @@ def test_captions_prints_times_and_lines_without_a_video(tmp_path: Path) -> None
     assert not (tmp_path / "out").exists()
     srt = run("captions", str(brief), "--tts", "none", "--format", "srt").stdout
     assert srt.startswith("1\n00:00:00,400 --> 00:00:03,317\n小微企业\"六税两费\"减半征收\n")
+
+
+def test_templates_list_show_and_copy(tmp_path: Path) -> None:
+    listing = run("templates", "list", cwd=tmp_path)
+    assert listing.returncode == 0
+    assert [line.split()[0] for line in listing.stdout.splitlines()] == [
+        "explainer", "figures", "qa"]
+    shown = run("templates", "show", "qa", "--language", "en-US")
+    assert shown.returncode == 0 and "@scene title" in shown.stdout
+    copied = run("templates", "copy", "qa", str(tmp_path / "templates"))
+    assert copied.returncode == 0
+    assert sorted(p.name for p in (tmp_path / "templates").iterdir()) == ["qa.en.j2", "qa.zh.j2"]
+    again = run("templates", "copy", "qa", str(tmp_path / "templates"))
+    assert again.returncode == 3
+    assert again.stderr == (f"error: {tmp_path / 'templates' / 'qa.en.j2'} already exists\n"
+                            "hint: pass --force to overwrite it\n")
+    # A copy in ./templates now overrides the built-in: listed from there.
+    (tmp_path / "templates" / "qa.zh.j2").write_text("@scene title\n{{ brief.title }}\n",
+                                                      encoding="utf-8")
+    relisted = run("templates", "list", cwd=tmp_path).stdout
+    assert f"({tmp_path / 'templates'})" in next(ln for ln in relisted.splitlines()
+                                                if ln.startswith("qa"))
+    brief = write_brief(tmp_path, SHORT_BRIEF)
+    assert run("script", str(brief), "--template", "qa", cwd=tmp_path).stdout == (
+        "小微企业\"六税两费\"减半征收\n")
+
+
+def test_themes_list_and_copy(tmp_path: Path) -> None:
+    listing = run("themes", "list", cwd=tmp_path)
+    assert [line.split()[0] for line in listing.stdout.splitlines()] == ["default", "gov-red"]
+    copied = run("themes", "copy", "gov-red", str(tmp_path / "themes"))
+    assert copied.returncode == 0 and (tmp_path / "themes" / "gov-red.yaml").is_file()

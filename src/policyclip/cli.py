@@ -258,6 +258,85 @@ def doctor() -> None:
     raise typer.Exit(EXIT_OK if required_ok else EXIT_INPUT)
 
 
+templates_app = typer.Typer(help="List, show and copy narration templates.",
+                            no_args_is_help=True)
+themes_app = typer.Typer(help="List, show and copy themes.", no_args_is_help=True)
+app.add_typer(templates_app, name="templates")
+app.add_typer(themes_app, name="themes")
+
+
+@templates_app.command("list")
+def templates_list() -> None:
+    """List templates: built-ins, and those in ./templates that override or add to them."""
+    from . import script as scripts
+
+    for info in scripts.list_templates():
+        languages = ", ".join(".".join(f.name.split(".")[1:-1]) or "any" for f in info.files)
+        print(f"{info.name:<12} [{languages}]  {info.description}  ({info.files[0].parent})")
+
+
+@templates_app.command("show")
+def templates_show(
+    name: Annotated[str, typer.Argument(help="Template name.", show_default=False)],
+    language: Annotated[str, typer.Option("--language", help="Brief language.")] = "zh-CN",
+) -> None:
+    """Print a template's source for a language."""
+    from . import script as scripts
+
+    path = _guard(lambda: scripts.find_template(name, language, None))
+    print(f"# {path}")
+    print(path.read_text(encoding="utf-8"), end="")
+
+
+@templates_app.command("copy")
+def templates_copy(
+    name: Annotated[str, typer.Argument(help="Template to copy.", show_default=False)],
+    dest: Annotated[Path, typer.Argument(help="Folder to copy into, e.g. ./templates.",
+                                         show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+) -> None:
+    """Copy a template (every language) into DEST to start a custom one. A copy kept in
+    ./templates or in templates/ beside a brief overrides the built-in of the same name."""
+    from . import script as scripts
+
+    for path in _guard(lambda: scripts.copy_template(name, dest, overwrite=force)):
+        print(path)
+
+
+@themes_app.command("list")
+def themes_list() -> None:
+    """List themes: built-ins, and those in ./themes."""
+    from . import theme as themes
+
+    for name, path in themes.list_themes():
+        print(f"{name:<12} ({path})")
+
+
+@themes_app.command("show")
+def themes_show(
+    name: Annotated[str, typer.Argument(help="Theme name or path.", show_default=False)],
+) -> None:
+    """Print a theme file."""
+    from . import theme as themes
+
+    path = _guard(lambda: themes.find_theme(name, None))
+    print(f"# {path}")
+    print(path.read_text(encoding="utf-8"), end="")
+
+
+@themes_app.command("copy")
+def themes_copy(
+    name: Annotated[str, typer.Argument(help="Theme to copy.", show_default=False)],
+    dest: Annotated[Path, typer.Argument(help="Folder to copy into, e.g. ./themes.",
+                                         show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Copy a theme into DEST to start a custom one."""
+    from . import theme as themes
+
+    print(_guard(lambda: themes.copy_theme(name, dest, overwrite=force)))
+
+
 def main() -> None:
     """Entry point of the `policyclip` command."""
     app()

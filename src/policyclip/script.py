@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import traceback
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +66,52 @@ def find_template(name_or_path: str, language: str, brief_dir: Path | None) -> P
 def builtin_names() -> set[str]:
     """Names of the built-in templates."""
     return {p.name.split(".")[0] for p in builtin_dir("templates").glob("*.j2")}
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """A template name as found on disk: its files (one per language) and what it is for."""
+
+    name: str
+    files: tuple[Path, ...]
+    description: str
+
+
+def list_templates(brief_dir: Path | None = None) -> list[TemplateInfo]:
+    """Every template name reachable by --template, the first folder that has it winning."""
+    found: dict[str, list[Path]] = {}
+    for folder in template_dirs(brief_dir):
+        names_here: dict[str, list[Path]] = {}
+        for path in sorted(folder.glob("*.j2")):
+            names_here.setdefault(path.name.split(".")[0], []).append(path)
+        for name, files in names_here.items():
+            found.setdefault(name, files)
+    return [TemplateInfo(name, tuple(files), _description(files))
+            for name, files in sorted(found.items())]
+
+
+def _description(files: list[Path]) -> str:
+    """The first sentence of the template's leading comment (the English file's, if any)."""
+    path = next((f for f in files if ".en." in f.name), files[0])
+    match = re.search(r"\{#-?\s*(.*?)(?:[。.]\s|-?#\})", path.read_text(encoding="utf-8"), re.S)
+    return " ".join(match.group(1).split()) if match else ""
+
+
+def copy_template(name: str, dest: Path, *, overwrite: bool = False) -> list[Path]:
+    """Copy every language file of template `name` into `dest`, to start a custom one."""
+    info = next((t for t in list_templates() if t.name == name), None)
+    if info is None:
+        raise TemplateError(f"no template named '{name}'",
+                            hint=f"built-in templates: {', '.join(sorted(builtin_names()))}")
+    dest.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for source in info.files:
+        target = dest / source.name
+        if target.exists() and not overwrite:
+            raise TemplateError(f"{target} already exists", hint="pass --force to overwrite it")
+        shutil.copyfile(source, target)
+        copied.append(target)
+    return copied
 
 
 def write_script(brief: Brief, template: str | None = None) -> Script:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -106,6 +107,26 @@ def theme_dirs(brief_dir: Path | None) -> list[Path]:
     dirs = [brief_dir / "themes"] if brief_dir else []
     return [d for d in (*dirs, Path.cwd() / "themes", builtin_dir("templates") / "themes")
             if d.is_dir()]
+
+
+def list_themes() -> list[tuple[str, Path]]:
+    """Every theme name reachable by --theme, the first folder that has it winning."""
+    found: dict[str, Path] = {}
+    for folder in theme_dirs(None):
+        for path in sorted(folder.glob("*.yaml")):
+            found.setdefault(path.stem, path)
+    return sorted(found.items())
+
+
+def copy_theme(name: str, dest: Path, *, overwrite: bool = False) -> Path:
+    """Copy theme `name` into folder `dest`; return the new file."""
+    source = find_theme(name, None)
+    dest.mkdir(parents=True, exist_ok=True)
+    target = dest / source.name
+    if target.exists() and not overwrite:
+        raise ThemeError(f"{target} already exists", hint="pass --force to overwrite it")
+    shutil.copyfile(source, target)
+    return target
 
 
 def builtin_themes() -> list[str]:
