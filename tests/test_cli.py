@@ -171,3 +171,23 @@ def test_themes_list_and_copy(tmp_path: Path) -> None:
     assert [line.split()[0] for line in listing.stdout.splitlines()] == ["default", "gov-red"]
     copied = run("themes", "copy", "gov-red", str(tmp_path / "themes"))
     assert copied.returncode == 0 and (tmp_path / "themes" / "gov-red.yaml").is_file()
+
+
+def test_frame_and_storyboard_write_pictures(tmp_path: Path) -> None:
+    from PIL import Image
+
+    brief = write_brief(tmp_path, SHORT_BRIEF)
+    result = run("frame", str(brief), "--at", "1.5", "-o", str(tmp_path / "f.png"),
+                 "--tts", "none")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{tmp_path / 'f.png'}\n"
+    with Image.open(tmp_path / "f.png") as image:
+        assert image.size == (1080, 1920)
+    result = run("storyboard", str(brief), "-o", str(tmp_path / "b.png"), "--tts", "none",
+                 "--theme", "gov-red")
+    assert result.returncode == 0, result.stderr
+    with Image.open(tmp_path / "b.png") as board:
+        assert board.width == 4 * 286 + 16
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.png", "brief.yaml", "f.png"]
+    missing = run("frame", str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "x.png"))
+    assert missing.returncode == 3 and not (tmp_path / "x.png").exists()

@@ -87,11 +87,20 @@ def test_timeline_json_round_trips(rendered: RenderResult) -> None:
 def test_metadata_names_engine_voice_and_hash(rendered: RenderResult) -> None:
     meta = json.loads(rendered.outputs["metadata"].read_text(encoding="utf-8"))
     assert meta["title"] == "小微企业\"六税两费\"减半征收"
+    assert meta["platform"] == "douyin"
     assert meta["speech"] == {"engine": "espeak", "voice": "cmn-latn-pinyin"}
     assert meta["duration_ms"] == rendered.timeline.duration_ms
     assert len(meta["inputs_sha256"]) == 64
     assert meta["aigc"]["visible_label"] == "本视频含AI合成语音"
     assert meta["aigc"]["visible_ms"] >= 2000
+
+
+def test_cover_is_the_title_card_in_douyin_shape(rendered: RenderResult) -> None:
+    from PIL import Image
+
+    with Image.open(rendered.outputs["cover"]) as cover:
+        assert cover.size == (1080, 1440)
+        assert cover.getpixel((540, 700)) == pytest.approx((255, 255, 255), abs=8)
 
 
 def test_script_is_the_narration(rendered: RenderResult) -> None:
@@ -153,6 +162,33 @@ def test_each_cue_starts_with_its_speech(rendered: RenderResult) -> None:
     for cue in first_cues:
         assert loudness(cue.start_ms, cue.start_ms + 200) > 0.01, cue
         assert loudness(cue.start_ms - 180, cue.start_ms - 30) < 0.01, cue
+
+
+def test_frame_command_shows_what_the_video_shows(rendered: RenderResult) -> None:
+    from policyclip.pipeline import still_frame
+
+    brief = rendered.outputs["video"].parent.parent / "tax.yaml"
+    for cue in rendered.timeline.cues[:3]:
+        at = (cue.start_ms + cue.end_ms) // 2
+        drawn = np.asarray(still_frame(brief, RenderOptions(tts="espeak"), at)).astype(int)
+        decoded = np.asarray(frame_at(rendered.outputs["video"], at / 1000)).astype(int)
+        assert drawn.shape == decoded.shape == (1920, 1080, 3)
+        assert np.abs(drawn - decoded).mean() < 3  # only compression differs
+
+
+def test_storyboard_has_a_thumbnail_per_scene(rendered: RenderResult) -> None:
+    from policyclip.pipeline import storyboard
+
+    brief = rendered.outputs["video"].parent.parent / "tax.yaml"
+    board = storyboard(brief, RenderOptions(tts="espeak"))
+    scenes = len(rendered.timeline.scenes)
+    rows = -(-scenes // 4)
+    assert board.size == (4 * 286 + 16, rows * (480 + 300 + 16) + 16)
+    # Each scene's thumbnail shows its white card.
+    for number in range(scenes):
+        x = 16 + (number % 4) * 286 + 21  # inside the card, left of its text
+        y = 16 + (number // 4) * (480 + 300 + 16) + 200
+        assert board.getpixel((x, y)) == pytest.approx((255, 255, 255), abs=10)
 
 
 def test_no_partial_outputs_are_left_behind(rendered: RenderResult) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from . import __version__
 from .models import Brief, Cue, Timeline
+from .platforms import Platform, upload_form
 
 
 def subtitles(cues: Iterable[Cue], fmt: str) -> str:
@@ -23,13 +24,6 @@ def subtitles(cues: Iterable[Cue], fmt: str) -> str:
                                      text="\\N".join(cue.lines)))
     text: str = subs.to_string(fmt)
     return text
-
-
-def description(brief: Brief) -> str:
-    """The text for the upload form's description box."""
-    lead = brief.hook or brief.title
-    tags = " ".join(f"#{tag}" for tag in brief.hashtags)
-    return "\n".join(part for part in (lead, brief.summary, tags) if part)
 
 
 def inputs_hash(brief: Brief, extra_files: Iterable[Path], settings: dict[str, Any]) -> str:
@@ -46,12 +40,15 @@ def inputs_hash(brief: Brief, extra_files: Iterable[Path], settings: dict[str, A
 def metadata(
     brief: Brief, timeline: Timeline, *, inputs_sha256: str, files: dict[str, str],
     template: str, theme: str, aigc: dict[str, str] | None, ai_label_text: str | None,
+    platform: Platform,
 ) -> dict[str, Any]:
     """Everything a person or a script needs to publish the video."""
+    form = upload_form(platform, brief.title, brief.hook or "", brief.summary, brief.hashtags)
     return {
-        "title": brief.title,
-        "description": description(brief),
-        "hashtags": list(brief.hashtags),
+        "platform": platform.name,
+        "title": form["title"],
+        "description": form["description"],
+        "hashtags": form["tags"],
         "duration_ms": timeline.duration_ms,
         "language": brief.language,
         "speech": {"engine": timeline.engine, "voice": timeline.voice},

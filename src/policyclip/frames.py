@@ -462,3 +462,47 @@ def draw_states(painter: FramePainter, states: list[ScreenState]) -> Iterator[Im
     """Draw every state in order."""
     for state in states:
         yield painter.draw(state)
+
+
+def state_at(states: list[ScreenState], at_ms: int) -> ScreenState:
+    """The screen state shown at `at_ms` (the last one for times past the end)."""
+    for state in states:
+        if state.start_ms <= at_ms < state.end_ms:
+            return state
+    return states[-1]
+
+
+def storyboard(painter: FramePainter, columns: int = 4, thumb_width: int = 270) -> Image.Image:
+    """One picture: a thumbnail of every scene and, under it, the captions spoken over it."""
+    timeline = painter.timeline
+    states = screen_states(timeline)
+    scale = thumb_width / timeline.width
+    thumb_height = round(timeline.height * scale)
+    text_height = 300
+    rows = -(-len(timeline.scenes) // columns)
+    gap = 16
+    sheet = Image.new("RGB", (columns * (thumb_width + gap) + gap,
+                              rows * (thumb_height + text_height + gap) + gap), (250, 250, 250))
+    draw = ImageDraw.Draw(sheet)
+    label_font = _font(painter.bold, 20)
+    text_font = _font(painter.regular, 18)
+    for number, scene in enumerate(timeline.scenes):
+        first_cue = next((s for s in states if s.scene == scene.index and s.cue is not None),
+                         state_at(states, scene.start_ms))
+        thumb = painter.draw(first_cue).resize((thumb_width, thumb_height),
+                                               Image.Resampling.LANCZOS)
+        x = gap + (number % columns) * (thumb_width + gap)
+        y = gap + (number // columns) * (thumb_height + text_height + gap)
+        sheet.paste(thumb, (x, y))
+        card = scene.card if scene.ref is None else f"{scene.card} {scene.ref}"
+        draw.text((x, y + thumb_height + 6),
+                  f"{number + 1}. {card}  {scene.start_ms / 1000:.1f}-{scene.end_ms / 1000:.1f} s",
+                  font=label_font, fill=(20, 20, 20))
+        lines = [" / ".join(c.lines) for c in timeline.cues if c.scene == scene.index]
+        wrapped = [part for line in lines for part in painter.wrap(line, painter.regular, 18,
+                                                                   thumb_width)]
+        shown = wrapped[:11] + (["…"] if len(wrapped) > 11 else [])
+        for row, line in enumerate(shown):
+            draw.text((x, y + thumb_height + 34 + row * 24), line, font=text_font,
+                      fill=(70, 70, 70))
+    return sheet
