@@ -87,26 +87,34 @@ def spoken_weight(text: str, rules: LineRules) -> float:
     """
     if not rules.chinese:
         return width(text, rules)
-    return sum(1.0 if ch.isdigit() or (unicodedata.east_asian_width(ch) in ("W", "F")
-               and unicodedata.category(ch).startswith("L")) else
-               0.5 if ch.isalpha() else 0.0 for ch in text)
+    return sum(_SYLLABLES.get(ch, 1.0 if ch.isdigit() or (
+        unicodedata.east_asian_width(ch) in ("W", "F") and unicodedata.category(ch)[0] == "L")
+        else 0.5 if ch.isalpha() else 0.0) for ch in text)
+
+
+# Symbols read aloud as several syllables: 50% is 百分之五十, 2000元/月 is 两千元每月.
+_SYLLABLES = {"%": 3.0, "％": 3.0, "‰": 3.0, "/": 1.0, "／": 1.0, ".": 0.5, "~": 1.0, "～": 1.0}
 
 
 @functools.cache
-def _tokenizer(glossary: tuple[str, ...]) -> Any:
+def _tokenizer() -> Any:
+    # One shared tokenizer: each jieba.Tokenizer loads its own ~70 MB dictionary.
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    for term in glossary:
-        tokenizer.add_word(term, freq=100_000)
-    return tokenizer
+    return jieba.Tokenizer()
 
 
-def _words(run: str, glossary: tuple[str, ...]) -> list[str]:
+@functools.cache
+def _glossary_pattern(glossary: tuple[str, ...]) -> re.Pattern[str] | None:
+    terms = sorted((t for t in glossary if t.strip()), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, terms))) if terms else None
+
+
+def _words(run: str) -> list[str]:
     if not re.search(r"[\u3400-\u9fff]", run):
         return list(run) if not run.isspace() else [run]
-    return list(_tokenizer(glossary).cut(run, HMM=True))
+    return list(_tokenizer().cut(run, HMM=True))
 
 
 def atoms(text: str, glossary: Iterable[str] = ()) -> list[str]:
@@ -123,10 +131,21 @@ def atoms(text: str, glossary: Iterable[str] = ()) -> list[str]:
 
 
 def _split_plain(run: str, glossary: tuple[str, ...]) -> list[str]:
+    """Whitespace, glossary terms (kept whole) and jieba's words, in order."""
     out: list[str] = []
+    pattern = _glossary_pattern(glossary)
     for chunk in re.split(r"(\s+)", run):
-        if chunk:
-            out += [chunk] if chunk.isspace() else _words(chunk, glossary)
+        if not chunk:
+            continue
+        if chunk.isspace():
+            out.append(chunk)
+            continue
+        pos = 0
+        for match in pattern.finditer(chunk) if pattern else ():
+            out += _words(chunk[pos : match.start()]) if match.start() > pos else []
+            out.append(match.group())
+            pos = match.end()
+        out += _words(chunk[pos:]) if pos < len(chunk) else []
     return out
 
 
@@ -248,6 +267,18 @@ def break_lines(text: str, rules: LineRules, glossary: Iterable[str] = ()) -> li
     return [t for t in ("".join(line).strip() for line in lines) if t]
 
 
+def _shorten_urls(text: str, rules: LineRules) -> str:
+    """A URL too wide for one line is shown as its host plus …: it is never spoken, and the
+    full address is on the source card and in the upload description."""
+    def shorten(match: re.Match[str]) -> str:
+        url = match.group()
+        if width(url, rules) <= rules.max_units:
+            return url
+        host = re.sub(r"^https?://", "", url).split("/", 1)[0]
+        return host + "/…"
+    return re.sub(r"https?://[^\s，。；！？、）》」』”]+", shorten, text)
+
+
 def caption_chunks(
     sentence: str, rules: LineRules, glossary: Iterable[str] = ()
 ) -> list[tuple[tuple[str, ...], str]]:
@@ -258,7 +289,7 @@ def caption_chunks(
     """
     cues: list[list[list[str]]] = []
     current: list[str] = []
-    for clause in _clauses(atoms(sentence, glossary)):
+    for clause in _clauses(atoms(_shorten_urls(sentence, rules), glossary)):
         if line_width("".join(current + clause), rules) <= rules.max_units:
             current += clause
             continue
@@ -316,7 +347,9 @@ def split_sentences(text: str) -> list[str]:
         english_stop = ch == "." and re.match(r"\.[\"”’)]*(\s+[A-Z\"“]|\s*$)", text[i:])
         if ch in _TERMINAL or english_stop:
             i += 1
-            while i < len(text) and text[i] in _TRAILING_CLOSERS:
+            # Closing quotes and a trailing emoji (做到了！😀) stay with their sentence.
+            while i < len(text) and (text[i] in _TRAILING_CLOSERS
+                                     or unicodedata.category(text[i]) == "So"):
                 i += 1
             sentences.append(text[start:i])
             start = i

@@ -19,7 +19,8 @@ _PER_UNIT = "元人次户月年日天周小时时件台辆吨斤公里米"
 _UNIT_CHARS = "万亿千百元角块个人次户家项条款件岁天周年月日号时分秒倍名所座辆台份套层亩吨斤克米%％‰"
 _NUMBER_UNIT = f"(?:[{_UNIT_CHARS}])"
 # Landlines start with 0 (0755-8888 1234, 0300 200 3200), mobiles are 3-4-4 digits, US 3-3-4.
-_PHONE = (r"(?<![\d.])(?:0\d{2,4}(?:[ -]\d{3,4}){1,3}|1\d{2}[ -]\d{4}[ -]\d{4}"
+_PHONE = (r"(?<![\d.])(?:[（(]0\d{2,3}[）)]\s?\d{3,4}(?:[ -]\d{3,4})?"
+          r"|0\d{2,4}(?:[ -]\d{3,4}){1,3}|1\d{2}[ -]\d{4}[ -]\d{4}"
           r"|\d{3}-\d{3}-\d{4})(?![\d.])")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
@@ -44,7 +45,7 @@ def spoken_chinese(text: str) -> str:
     # Document numbers: 国发〔2023〕13号 -> 国发二零二三年十三号 (cn2an reads the year as digits).
     text = re.sub(r"[〔［\[](\d{4})[〕］\]](\d+)号", r"\1年\2号", text)
     # Phone numbers in groups (0755-8888 1234, 138 1234 5678): digit by digit, 1 read as 幺.
-    text = re.sub(_PHONE, lambda m: _digit_by_digit(re.sub(r"[ -]", "", m[0])), text)
+    text = re.sub(_PHONE, lambda m: _digit_by_digit(re.sub(r"[-\s（）()]", "", m[0])), text)
     # ISO dates.
     text = re.sub(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)",
                   lambda m: f"{m[1]}年{int(m[2])}月{int(m[3])}日", text)
