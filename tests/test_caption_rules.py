@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import write_brief
 
+from helpers import write_brief
 from policyclip.linebreak import CHINESE_CAPTIONS, CLOSING, OPENING, width
 from policyclip.models import Timeline
 from policyclip.pipeline import RenderOptions, caption_timeline, prepare
