@@ -50,7 +50,8 @@ def test_theme_mistakes_are_reported_with_lines(tmp_path: Path) -> None:
         load_theme(_theme(tmp_path, text))
     lines = caught.value.message.splitlines()
     top_line = text.splitlines().index('  top: "light blue"') + 1
-    assert f"mine.yaml:{top_line}: background.top: expected a colour like #1A2B3C, got 'light blue'" in lines
+    assert (f"mine.yaml:{top_line}: background.top: expected a colour like #1A2B3C, "
+            "got 'light blue'") in lines
     assert any(line.startswith("mine.yaml:") and "colors.acent: unknown field (did you mean "
                "'accent'?)" in line for line in lines)
     assert any("colors.accent: field required" in line for line in lines)
