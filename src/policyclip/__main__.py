@@ -2,4 +2,5 @@
 
 from policyclip.cli import main
 
-main()
+if __name__ == "__main__":  # batch workers import this module again; they must not run the CLI
+    main()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from . import __version__
+from . import __version__, progress
 from .errors import PolicyclipError
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_INPUT, EXIT_SPEECH, EXIT_RENDER = 0, 1, 2, 3, 4, 5
@@ -58,28 +59,19 @@ def _guard(action: Callable[[], T]) -> T:
         raise typer.Exit(EXIT_BUG) from None
 
 
-class _StderrReporter:
-    """Progress as plain lines on stderr (a live percentage on a terminal)."""
+def _StderrReporter(quiet: bool) -> progress.BriefReporter:  # the name of the old class
+    """Plain `policyclip: <stage>` lines on stderr (warnings always, stages unless quiet)."""
+    sink = progress.LineSink(sys.stderr, quiet=quiet, live_percent=sys.stderr.isatty())
+    return progress.BriefReporter(sink.emit, "")
 
-    def __init__(self, quiet: bool) -> None:
-        self.quiet = quiet
-        self.tty = sys.stderr.isatty()
-        self.last_percent = -1
 
-    def stage(self, message: str) -> None:
-        if not self.quiet:
-            _err(f"policyclip: {message}")
-
-    def warn(self, message: str) -> None:
-        _err(f"warning: {message}")
-
-    def progress(self, done_ms: int, total_ms: int) -> None:
-        percent = min(100, done_ms * 100 // max(1, total_ms))
-        if self.quiet or not self.tty or percent == self.last_percent:
-            return
-        self.last_percent = percent
-        end = "\n" if percent >= 100 else ""
-        print(f"\rpolicyclip: encoding {percent:3d}%", end=end, file=sys.stderr, flush=True)
+def _sink(mode: str, quiet: bool, batch: bool) -> progress.Sink:
+    """The progress display for --progress MODE (jsonl events go to stdout, the rest to stderr)."""
+    if mode not in progress.MODES:
+        _err(f"error: --progress must be one of {', '.join(progress.MODES)}, got '{mode}'")
+        raise typer.Exit(EXIT_USAGE)
+    return progress.make_sink(mode, stdout=sys.stdout, stderr=sys.stderr, quiet=quiet,
+                              batch=batch)
 
 
 def _version(value: bool) -> None:
@@ -109,6 +101,14 @@ TemplateOpt = Annotated[str | None, typer.Option(
     "Default: the brief's render.template, else explainer.")]
 AllowOutsideOpt = Annotated[bool, typer.Option(
     "--allow-outside-paths", help="Let the brief reference files outside its own folder.")]
+ProgressOpt = Annotated[str, typer.Option(
+    "--progress", help="auto (a live display on a terminal, plain lines otherwise), rich, "
+    "plain, or jsonl (one JSON event per line on stdout; see docs/batch.md).")]
+CacheDirOpt = Annotated[Path | None, typer.Option(
+    "--cache-dir", help="Speech cache folder. Default: $POLICYCLIP_CACHE_DIR, else the user's "
+    "cache folder (~/.cache/policyclip on Linux).", show_default=False)]
+NoCacheOpt = Annotated[bool, typer.Option(
+    "--no-cache", help="Synthesize all speech again; neither read nor write the speech cache.")]
 
 
 @app.command()
@@ -132,10 +132,14 @@ def render(
     allow_outside_paths: AllowOutsideOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only print warnings and errors.")]
     = False,
+    progress_mode: ProgressOpt = "auto",
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Render BRIEF into OUT/<stem>.mp4 with .srt, .vtt, .script.txt, .json, .timeline.json and
     .cover.jpg beside it. Outputs appear only when complete."""
-    from . import pipeline, speech
+    from . import batch, pipeline, speech
+    from .cache import resolve_cache_dir
 
     if tts not in speech.ENGINES:
         _err(f"error: --tts must be one of {', '.join(speech.ENGINES)}, got '{tts}'")
@@ -145,9 +149,15 @@ def render(
         raise typer.Exit(EXIT_USAGE)
     options = pipeline.RenderOptions(tts=tts, voice=voice, rate=rate, template=template,
                                      theme=theme, preview=preview,
-                                     allow_outside_paths=allow_outside_paths)
-    reporter = _StderrReporter(quiet)
-    result = _guard(lambda: pipeline.render_brief(brief, out, options, reporter))
+                                     allow_outside_paths=allow_outside_paths,
+                                     cache_dir=resolve_cache_dir(cache_dir, no_cache))
+    sink = _sink(progress_mode, quiet, batch=False)
+    try:
+        result = _guard(lambda: batch.render_one(brief, out, options, sink.emit))
+    finally:
+        sink.close()
+    if progress_mode == "jsonl":
+        return
     seconds = result.timeline.duration_ms / 1000
     print(f"{result.outputs['video']}  ({seconds:.1f} s, speech: {result.timeline.engine}"
           f"{' ' + result.timeline.voice if result.timeline.voice else ''})")
@@ -335,6 +345,125 @@ def themes_copy(
     from . import theme as themes
 
     print(_guard(lambda: themes.copy_theme(name, dest, overwrite=force)))
+
+
+@app.command("batch")
+def batch_command(
+    paths: Annotated[list[str], typer.Argument(
+        help="Brief files, folders (searched recursively for *.yaml and *.yml) and globs such "
+        "as 'briefs/**/*.yaml'.", show_default=False, metavar="PATH...")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder; a brief found in a "
+                                      "subfolder renders into the same subfolder.")]
+    = Path("out"),
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Briefs rendered at once, each in "
+                                      "its own process; 0: one per CPU.")] = 1,
+    shard: Annotated[str | None, typer.Option(
+        "--shard", help="K/N: render only shard K of N (a stable 1/N of the briefs, chosen by "
+        "the hash of each brief's path), for a CI matrix of N machines.",
+        show_default=False)] = None,
+    report: Annotated[Path | None, typer.Option(
+        "--report", help="Write a JSON report here.", show_default=False)] = None,
+    junit: Annotated[Path | None, typer.Option(
+        "--junit", help="Write JUnit XML here (one test case per brief).",
+        show_default=False)] = None,
+    fail_fast: Annotated[bool, typer.Option(
+        "--fail-fast", help="Start no new brief after one fails.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Render even the briefs whose outputs are up to date.")] = False,
+    tts: Annotated[str, typer.Option("--tts", help="Speech engine, as for render.")] = "auto",
+    voice: Annotated[str | None, typer.Option("--voice", help="Voice, as for render.")] = None,
+    rate: Annotated[str | None, typer.Option("--rate", help="Speaking rate, as for render.")]
+    = None,
+    template: TemplateOpt = None,
+    theme: Annotated[str | None, typer.Option("--theme", help="Theme, as for render.")] = None,
+    preview: Annotated[bool, typer.Option(
+        "--preview", help="Fast low-resolution previews (540x960, 15 fps).")] = False,
+    allow_outside_paths: AllowOutsideOpt = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Only print warnings, failures and the summary.")] = False,
+    progress_mode: ProgressOpt = "auto",
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Render many briefs; skip those whose outputs are up to date. A failed brief does not stop
+    the others. Exits 0 when none failed; else the failed briefs' exit code when they agree, or
+    the smallest of them when they differ (1 bug, 3 bad input, 4 speech, 5 render); 130 when
+    interrupted. Reports are written in every case."""
+    from . import batch as batches
+    from . import pipeline, reports, speech
+    from .cache import resolve_cache_dir
+
+    if tts not in speech.ENGINES:
+        _err(f"error: --tts must be one of {', '.join(speech.ENGINES)}, got '{tts}'")
+        raise typer.Exit(EXIT_USAGE)
+    if rate is not None and not speech.valid_rate(rate):
+        _err(f"error: --rate must look like +10% or -5%, got '{rate}'")
+        raise typer.Exit(EXIT_USAGE)
+    if jobs < 0:
+        _err(f"error: --jobs must be 0 or more, got {jobs}")
+        raise typer.Exit(EXIT_USAGE)
+    part = _guard(lambda: batches.parse_shard(shard)) if shard else None
+    found = _guard(lambda: batches.find_briefs(paths))
+    selected = batches.select_shard(found, *part) if part else found
+    options = pipeline.RenderOptions(tts=tts, voice=voice, rate=rate, template=template,
+                                     theme=theme, preview=preview,
+                                     allow_outside_paths=allow_outside_paths,
+                                     cache_dir=resolve_cache_dir(cache_dir, no_cache))
+    settings = batches.BatchSettings(out, options, force)
+    workers = jobs or os.cpu_count() or 1
+    sink = _sink(progress_mode, quiet, batch=True)
+    try:
+        outcome = _guard(lambda: batches.run_batch(selected, settings, workers=workers,
+                                                   fail_fast=fail_fast, emit=sink.emit,
+                                                   shard=shard))
+    finally:
+        sink.close()
+    if report is not None:
+        data = reports.report_data(outcome, out=out, options={
+            "tts": tts, "voice": voice, "rate": rate, "template": template, "theme": theme,
+            "preview": preview, "force": force, "fail_fast": fail_fast,
+            "cache_dir": None if options.cache_dir is None else str(options.cache_dir)})
+        _guard(lambda: reports.write_json_report(report, data))
+    if junit is not None:
+        _guard(lambda: reports.write_junit(junit, outcome))
+    summary = sys.stderr if progress_mode == "jsonl" else sys.stdout
+    for line in batches.summary_lines(outcome):
+        print(line, file=summary)
+    if outcome.interrupted:
+        _err("error: interrupted; no output was left half-written")
+    raise typer.Exit(outcome.exit_code)
+
+
+cache_app = typer.Typer(help="Show or clear the speech cache.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+def cache_info(cache_dir: CacheDirOpt = None) -> None:
+    """Where the speech cache is, how many sentences it holds and how large it is."""
+    from . import cache
+
+    root = cache.resolve_cache_dir(cache_dir)
+    assert root is not None
+    info = _guard(lambda: cache.cache_info(root))
+    engines = ", ".join(f"{name} {count}" for name, count in info.by_engine.items())
+    print(f"cache: {info.root}")
+    print(f"speech: {info.entries} sentences, {info.bytes / 1e6:.1f} MB"
+          + (f" ({engines})" if engines else ""))
+    if info.damaged or info.temporary:
+        print(f"damaged: {info.damaged} (made again when next used), "
+              f"unfinished writes: {info.temporary}")
+
+
+@cache_app.command("clear")
+def cache_clear(cache_dir: CacheDirOpt = None) -> None:
+    """Delete every cached sentence (speech is synthesized again when next needed)."""
+    from . import cache
+
+    root = cache.resolve_cache_dir(cache_dir)
+    assert root is not None
+    files, size = _guard(lambda: cache.clear_cache(root))
+    print(f"removed {files} file(s), {size / 1e6:.1f} MB, from {root}")
 
 
 def main() -> None:

@@ -53,3 +53,9 @@ class RenderError(PolicyclipError):
     """Drawing, encoding or writing the outputs failed."""
 
     exit_code = 5
+
+
+class UsageError(PolicyclipError):
+    """The command line asks for something impossible (a bad option value, no briefs found)."""
+
+    exit_code = 2

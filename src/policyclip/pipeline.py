@@ -11,6 +11,7 @@ from typing import Protocol
 
 from . import __version__, captions, export, frames, render, script, speech, theme, timeline
 from . import brief as brief_stage
+from .cache import SpeechCache, SpeechStats
 from .errors import RenderError
 from .linebreak import caption_rules
 from .models import Brief, Script, Sentence, Timeline
@@ -53,6 +54,7 @@ class RenderOptions:
     theme: str | None = None
     preview: bool = False
     allow_outside_paths: bool = False
+    cache_dir: Path | None = None  # the speech cache; None: synthesize everything
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class RenderResult:
     outputs: dict[str, Path]
     timeline: Timeline
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    speech: SpeechStats = field(default_factory=SpeechStats)
 
 
 def load(path: Path, options: RenderOptions) -> Brief:
@@ -93,15 +96,39 @@ def prepare(path: Path, options: RenderOptions) -> Prepared:
     brief = load(path, options)
     theme_path = theme.find_theme(options.theme or brief.render.theme, brief.path.parent)
     look = theme.load_theme(theme_path)
-    template_path = script.find_template(
-        options.template or brief.render.template or script.DEFAULT_TEMPLATE,
-        brief.language, brief.path.parent)
+    template_path = _template_path(brief, options)
     written, sentences = plan(brief, options)
     return Prepared(brief, look, theme_path, template_path, written, sentences)
 
 
+def _template_path(brief: Brief, options: RenderOptions) -> Path:
+    return script.find_template(
+        options.template or brief.render.template or script.DEFAULT_TEMPLATE,
+        brief.language, brief.path.parent)
+
+
+def inputs_digest(prepared: Prepared, options: RenderOptions) -> str:
+    """sha256 of everything that decides a render's outputs (kept in `<stem>.json`)."""
+    return _digest(prepared.brief, prepared.template_path, prepared.theme_path, options)
+
+
+def fingerprint(path: Path, options: RenderOptions) -> tuple[Brief, str]:
+    """The validated brief and its `inputs_digest`, without running the template or speech:
+    what a batch compares with `<stem>.json` to skip briefs whose outputs are up to date."""
+    brief = load(path, options)
+    theme_path = theme.find_theme(options.theme or brief.render.theme, brief.path.parent)
+    return brief, _digest(brief, _template_path(brief, options), theme_path, options)
+
+
+def _digest(brief: Brief, template_path: Path, theme_path: Path, options: RenderOptions) -> str:
+    return export.inputs_hash(brief, [template_path, theme_path], {
+        "tts": options.tts, "voice": options.voice, "rate": options.rate,
+        "preview": options.preview})
+
+
 def speak(
-    prepared: Prepared, options: RenderOptions, workdir: Path, warn: Callable[[str], None]
+    prepared: Prepared, options: RenderOptions, workdir: Path, warn: Callable[[str], None],
+    cache: SpeechCache | None = None,
 ) -> Timeline:
     """Stages 4-5: synthesize the narration into `workdir` and lay out the timeline."""
     brief = prepared.brief
@@ -109,6 +136,7 @@ def speak(
         prepared.sentences, engine=options.tts, language=brief.language,
         voice=options.voice or brief.render.voice, rate=options.rate or brief.render.rate
         or "+0%", workdir=workdir, warn=warn,
+        cache=cache if cache is not None else SpeechCache(options.cache_dir),
     )
     canvas = timeline.Canvas(540, 960, 15) if options.preview else timeline.Canvas()
     return timeline.build_timeline(prepared.script, prepared.sentences, narration, canvas=canvas)
@@ -131,7 +159,7 @@ def render_brief(
     report.stage(f"reading {path}")
     prepared = prepare(path, options)
     brief, look, written = prepared.brief, prepared.look, prepared.script
-    theme_path, template_path = prepared.theme_path, prepared.template_path
+    template_path = prepared.template_path
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -150,7 +178,8 @@ def render_brief(
             warnings.append(message)
             report.warn(message)
 
-        plan_ = speak(prepared, options, work, warn)
+        spoken = SpeechCache(options.cache_dir)
+        plan_ = speak(prepared, options, work, warn, spoken)
 
         report.stage("drawing frames")
         painter = frames.FramePainter(brief, look, plan_)
@@ -165,9 +194,7 @@ def render_brief(
             names = {kind: f"{stem}{suffix}" for kind, suffix in (
                 ("video", ".mp4"), ("srt", ".srt"), ("vtt", ".vtt"), ("script", ".script.txt"),
                 ("metadata", ".json"), ("timeline", ".timeline.json"), ("cover", ".cover.jpg"))}
-            digest = export.inputs_hash(brief, [template_path, theme_path], {
-                "tts": options.tts, "voice": options.voice, "rate": options.rate,
-                "preview": options.preview})
+            digest = inputs_digest(prepared, options)
             aigc = render.aigc_label(digest[:32]) if plan_.engine != "none" else None
             report.stage("encoding video")
             render.encode(
@@ -192,7 +219,7 @@ def render_brief(
             shutil.rmtree(staging, ignore_errors=True)
     return RenderResult(
         outputs={kind: out_dir / name for kind, name in names.items()},
-        timeline=plan_, warnings=tuple(warnings),
+        timeline=plan_, warnings=tuple(warnings), speech=spoken.stats(),
     )
 
 

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import re
+import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .. import slots
+from ..cache import CachedSpeech, SpeechCache, speech_key
 from ..errors import InputError
 from ..models import Narration, Sentence, Utterance
-from .base import EngineUnavailable, SpeechEngine
+from .base import EngineUnavailable, SpeechEngine, Spoken
 from .normalize import spoken_text
 from .silent import SilentEngine
 
 ENGINES = ("auto", "edge", "espeak", "none")
+AUTO_ORDER = ("edge", "espeak", "none")  # what `auto` tries, best first
 
 
 def valid_rate(rate: str) -> bool:
@@ -48,13 +54,20 @@ def synthesize(
     rate: str,
     workdir: Path,
     warn: Callable[[str], None],
+    cache: SpeechCache | None = None,
 ) -> Narration:
-    """Speak every sentence; with `auto`, fall back from edge to espeak to none, with a warning."""
-    choices = ["edge", "espeak", "none"] if engine == "auto" else [engine]
+    """Speak every sentence; with `auto`, fall back from edge to espeak to none, with a warning.
+
+    With a `cache`, a sentence already synthesized with the same engine, engine version, voice,
+    rate and spoken text is copied from it instead of synthesized again.
+    """
+    cache = cache if cache is not None else SpeechCache(None)
+    choices = list(AUTO_ORDER) if engine == "auto" else [engine]
     for position, choice in enumerate(choices):
         try:
             speaker = open_engine(choice, language, voice, rate)
-            return _speak_all(speaker, sentences, language, workdir)
+            return _speak_all(speaker, sentences, language, workdir,
+                              _Cached(speaker, rate, cache, warn))
         except EngineUnavailable as exc:
             if position == len(choices) - 1:
                 raise
@@ -62,8 +75,89 @@ def synthesize(
     raise AssertionError("unreachable")
 
 
+@functools.cache
+def best_auto_engine(timeout_s: float = 3.0) -> str:
+    """The engine `auto` would start with now: edge when its service answers (one quick request
+    for the voice list), else espeak when installed, else none. Asked once per process."""
+    import asyncio
+
+    try:
+        import edge_tts
+
+        asyncio.run(asyncio.wait_for(edge_tts.list_voices(), timeout_s))
+        return "edge"
+    except Exception:  # any failure means: not reachable now
+        from .espeak import espeak_exe
+
+        return "espeak" if espeak_exe() else "none"
+
+
+def engine_version(name: str) -> str:
+    """The version of engine `name` that goes into speech cache keys."""
+    if name == "edge":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return f"edge-tts {version('edge-tts')}"
+        except PackageNotFoundError:
+            return "edge-tts"
+    if name == "espeak":
+        from .espeak import espeak_exe
+
+        exe = espeak_exe()
+        return _program_version(exe) if exe else "espeak"
+    return name
+
+
+@functools.cache
+def _program_version(exe: str) -> str:
+    try:
+        result = subprocess.run([exe, "--version"], capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return exe
+    # "eSpeak NG text-to-speech: 1.51  Data at: /usr/lib/...": keep what names the version
+    return result.stdout.decode(errors="replace").split("Data at:")[0].strip() or exe
+
+
+class _Cached:
+    """An engine seen through the speech cache; edge requests also wait for a shared slot."""
+
+    def __init__(self, speaker: SpeechEngine, rate: str, cache: SpeechCache,
+                 warn: Callable[[str], None]) -> None:
+        self.speaker = speaker
+        self.name = speaker.name
+        self.voice = speaker.voice
+        self.rate = rate
+        self.cache = cache
+        self.warn = warn
+
+    def synthesize(self, parts: Sequence[str], out: Path) -> Spoken:
+        if self.name == "none":
+            return self.speaker.synthesize(parts, out)
+        version = engine_version(self.name)
+        key = speech_key(engine=self.name, engine_version=version, voice=self.voice,
+                         rate=self.rate, parts=parts)
+        hit = self.cache.load(key, out)
+        if hit is not None:
+            return Spoken(hit.duration_ms, hit.part_offsets_ms)
+        limit = (slots.slot("edge", slots.edge_limit()) if self.name == "edge"
+                 else contextlib.nullcontext())
+        with limit:
+            spoken = self.speaker.synthesize(parts, out)
+        self.cache.synthesized += 1
+        was_enabled = self.cache.enabled
+        self.cache.store(key, out, CachedSpeech(spoken.duration_ms, spoken.part_offsets_ms),
+                         {"engine": self.name, "engine_version": version, "voice": self.voice,
+                          "rate": self.rate, "text": "".join(parts)})
+        if was_enabled and not self.cache.enabled:
+            self.warn(f"speech cache {self.cache.root} cannot be written "
+                      f"({self.cache.problem}); rendering without it")
+        return spoken
+
+
 def _speak_all(
-    speaker: SpeechEngine, sentences: Sequence[Sentence], language: str, workdir: Path
+    speaker: SpeechEngine, sentences: Sequence[Sentence], language: str, workdir: Path,
+    cached: _Cached,
 ) -> Narration:
     utterances: list[Utterance] = []
     speaks = speaker.name != "none"
@@ -80,11 +174,11 @@ def _speak_all(
             silent = SilentEngine().synthesize([c.text for c in sentence.cues], out)
             utterances.append(Utterance(silent.duration_ms, silent.part_offsets_ms))
             continue
-        spoken = speaker.synthesize(parts, out)
+        spoken = cached.synthesize(parts, out)
         utterances.append(Utterance(spoken.duration_ms, spoken.part_offsets_ms,
                                     audio=out if speaks else None))
     return Narration(engine=speaker.name, voice=speaker.voice, utterances=tuple(utterances))
 
 
-__all__ = ["ENGINES", "EngineUnavailable", "SpeechEngine", "open_engine", "synthesize",
-           "valid_rate"]
+__all__ = ["AUTO_ORDER", "ENGINES", "EngineUnavailable", "SpeechEngine", "best_auto_engine",
+           "engine_version", "open_engine", "synthesize", "valid_rate"]
