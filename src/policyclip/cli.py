@@ -129,6 +129,10 @@ def render(
         "--theme", help="Theme name (default, gov-red) or path to a theme .yaml file.")] = None,
     preview: Annotated[bool, typer.Option(
         "--preview", help="Fast low-resolution preview (540x960, 15 fps).")] = False,
+    music: Annotated[Path | None, typer.Option(
+        "--music", help="Background music (mp3, m4a, wav, ogg, ...) instead of the brief's "
+        "render.music: looped or trimmed to the video, faded, ducked under the narration.",
+        show_default=False)] = None,
     allow_outside_paths: AllowOutsideOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only print warnings and errors.")]
     = False,
@@ -148,7 +152,7 @@ def render(
         _err(f"error: --rate must look like +10% or -5%, got '{rate}'")
         raise typer.Exit(EXIT_USAGE)
     options = pipeline.RenderOptions(tts=tts, voice=voice, rate=rate, template=template,
-                                     theme=theme, preview=preview,
+                                     theme=theme, preview=preview, music=music,
                                      allow_outside_paths=allow_outside_paths,
                                      cache_dir=resolve_cache_dir(cache_dir, no_cache))
     sink = _sink(progress_mode, quiet, batch=False)

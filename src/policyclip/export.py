@@ -40,9 +40,10 @@ def inputs_hash(brief: Brief, extra_files: Iterable[Path], settings: dict[str, A
 def metadata(
     brief: Brief, timeline: Timeline, *, inputs_sha256: str, files: dict[str, str],
     template: str, theme: str, aigc: dict[str, str] | None, ai_label_text: str | None,
-    platform: Platform,
+    platform: Platform, sound: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Everything a person or a script needs to publish the video."""
+    """Everything a person or a script needs to publish the video; `sound` adds `loudness`
+    (as measured on the encoded video) and `music` (see `sound_report`)."""
     form = upload_form(platform, brief.title, brief.hook or "", brief.summary, brief.hashtags)
     return {
         "platform": platform.name,
@@ -56,11 +57,28 @@ def metadata(
                                            "visible_ms": timeline.ai_label_ms,
                                            "metadata": aigc},
         "video": {"width": timeline.width, "height": timeline.height, "fps": timeline.fps},
+        **(sound or {}),
         "template": template,
         "theme": theme,
         "tool": {"name": "policyclip", "version": __version__},
         "inputs_sha256": inputs_sha256,
         "files": files,
+    }
+
+
+def sound_report(
+    loudness: tuple[float | None, float | None, float | None], target_lufs: float,
+    music: Path | None, music_gain_db: float | None, level_lu: float, duck_db: float,
+) -> dict[str, Any]:
+    """The `loudness` and `music` entries of the metadata: integrated loudness (LUFS), true
+    peak (dBTP) and loudness range (LU) of the encoded video, null for a silent one."""
+    integrated, peak, lra = loudness
+    return {
+        "loudness": {"integrated_lufs": integrated, "true_peak_dbtp": peak, "lra": lra,
+                     "target_lufs": target_lufs},
+        "music": None if music is None else {
+            "file": music.name, "gain_db": music_gain_db, "level_lu": level_lu,
+            "duck_db": duck_db},
     }
 
 

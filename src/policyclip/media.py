@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import functools
+import math
+import re
 import subprocess
 import wave
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -85,3 +89,47 @@ def write_wav(path: Path, samples: npt.NDArray[np.float32], rate: int = SAMPLE_R
         out.setsampwidth(2)
         out.setframerate(rate)
         out.writeframes(pcm16(samples))
+
+
+@dataclass(frozen=True)
+class Loudness:
+    """EBU R128 figures of a sound track; None where the track is silent."""
+
+    integrated_lufs: float | None
+    true_peak_dbtp: float | None
+    lra: float | None
+
+
+_SUMMARY = re.compile(
+    r"Integrated loudness:\s+I:\s+(?P<i>\S+) LUFS.*?Loudness range:\s+LRA:\s+(?P<lra>\S+) LU"
+    r".*?True peak:\s+Peak:\s+(?P<tp>\S+) dBFS", re.S)
+SILENCE_LUFS = -70.0  # ebur128's absolute gate: this or lower means there is nothing to hear
+
+
+def measure_loudness(
+    path: Path, *, input_args: Sequence[str] = (), audio_filter: str = ""
+) -> Loudness:
+    """Integrated loudness, true peak and loudness range of `path`'s audio (ffmpeg `ebur128`).
+
+    `input_args` describe a raw input (e.g. `-f f32le -ar 48000 -ac 2`); `audio_filter` is
+    applied before measuring, so a planned gain can be checked without writing its result.
+    """
+    chain = f"{audio_filter}," if audio_filter else ""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info",
+           *input_args, "-i", str(path), "-vn", "-af",
+           f"{chain}ebur128=peak=true:framelog=quiet", "-f", "null", "-"]
+    try:
+        result = subprocess.run(cmd, capture_output=True, timeout=600, check=False)
+    except subprocess.TimeoutExpired:
+        raise OSError(f"measuring the loudness of {path.name} took longer than 600 s") from None
+    text = result.stderr.decode(errors="replace")
+    found = _SUMMARY.search(text[text.rfind("Summary:"):]) if "Summary:" in text else None
+    if result.returncode != 0 or found is None:
+        lines = text.strip().splitlines()
+        raise OSError(f"cannot measure the loudness of {path.name}: "
+                      f"{lines[-1] if lines else 'ffmpeg failed'}")
+    integrated, lra, peak = (float(found[k]) for k in ("i", "lra", "tp"))
+    if not integrated > SILENCE_LUFS:
+        return Loudness(None, None, None)
+    return Loudness(round(integrated, 1), round(peak, 1) if math.isfinite(peak) else None,
+                    round(lra, 1))

@@ -7,12 +7,12 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from . import __version__, captions, export, frames, render, script, speech, theme, timeline
 from . import brief as brief_stage
 from .cache import SpeechCache, SpeechStats
-from .errors import RenderError
+from .errors import InputError, RenderError
 from .linebreak import caption_rules
 from .models import Brief, Script, Sentence, Timeline
 
@@ -53,6 +53,7 @@ class RenderOptions:
     template: str | None = None
     theme: str | None = None
     preview: bool = False
+    music: Path | None = None  # --music: instead of the brief's render.music
     allow_outside_paths: bool = False
     cache_dir: Path | None = None  # the speech cache; None: synthesize everything
 
@@ -121,7 +122,8 @@ def fingerprint(path: Path, options: RenderOptions) -> tuple[Brief, str]:
 
 
 def _digest(brief: Brief, template_path: Path, theme_path: Path, options: RenderOptions) -> str:
-    return export.inputs_hash(brief, [template_path, theme_path], {
+    music = [options.music] if options.music and options.music.is_file() else []
+    return export.inputs_hash(brief, [template_path, theme_path, *music], {
         "tts": options.tts, "voice": options.voice, "rate": options.rate,
         "preview": options.preview})
 
@@ -160,6 +162,7 @@ def render_brief(
     prepared = prepare(path, options)
     brief, look, written = prepared.brief, prepared.look, prepared.script
     template_path = prepared.template_path
+    music = _music(brief, options)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -188,6 +191,11 @@ def render_brief(
         listing = render.write_states(stills, work)
         narration_wav = work / "narration.wav"
         render.mix_narration(plan_, work, narration_wav)
+        mixing = render.Sound(music_level_lu=look.sound.music_level, duck_db=look.sound.duck,
+                              fade_in_ms=look.sound.fade_in_ms,
+                              fade_out_ms=look.sound.fade_out_ms)
+        sound = render.soundtrack(plan_, narration_wav, work, music=music, sound=mixing,
+                                  settings=settings)
 
         staging = Path(tempfile.mkdtemp(prefix=f".{stem}.partial-", dir=out_dir))
         try:
@@ -198,16 +206,18 @@ def render_brief(
             aigc = render.aigc_label(digest[:32]) if plan_.engine != "none" else None
             report.stage("encoding video")
             render.encode(
-                plan_, listing, narration_wav, staging / names["video"],
-                music=brief.render.music,
+                plan_, listing, sound, staging / names["video"],
                 metadata={"title": brief.title, "artist": brief.issuer,
                           "comment": f"policyclip {__version__}",
                           **({"AIGC": render.aigc_tag(aigc)} if aigc else {})},
                 settings=settings,
                 on_progress=lambda done: report.progress(done, plan_.duration_ms),
             )
+            loudness = render.loudness(staging / names["video"])
             _write_sidecars(staging, names, brief, written, plan_, painter, digest, aigc,
-                            template_path, look)
+                            template_path, look, sound=export.sound_report(
+                                loudness, render.LOUDNESS_TARGET_LUFS, music,
+                                sound.music_gain_db, mixing.music_level_lu, mixing.duck_db))
             report.stage(f"writing outputs to {out_dir}")
             # The video goes last: when it is there, everything beside it is complete.
             order = [k for k in names if k != "video"] + ["video"]
@@ -223,10 +233,21 @@ def render_brief(
     )
 
 
+def _music(brief: Brief, options: RenderOptions) -> Path | None:
+    """--music, else the brief's render.music (already checked); a --music file that cannot
+    be played is refused (exit 3) before any slow work."""
+    if options.music is None:
+        return brief.render.music
+    problem = render.music_problem(options.music)
+    if problem:
+        raise InputError(f"--music {options.music}: {problem}")
+    return options.music.resolve()
+
+
 def _write_sidecars(
     staging: Path, names: dict[str, str], brief: Brief, written: Script, plan_: Timeline,
     painter: frames.FramePainter, digest: str, aigc: dict[str, str] | None,
-    template_path: Path, look: theme.Theme,
+    template_path: Path, look: theme.Theme, sound: dict[str, Any] | None = None,
 ) -> None:
     def write(kind: str, text: str) -> None:
         (staging / names[kind]).write_text(text, encoding="utf-8")
@@ -243,5 +264,5 @@ def _write_sidecars(
     write("metadata", export.to_json(export.metadata(
         brief, plan_, inputs_sha256=digest, files=dict(names),
         template=template_path.name, theme=look.name,
-        aigc=aigc, ai_label_text=label,
+        aigc=aigc, ai_label_text=label, sound=sound,
     )))

@@ -8,12 +8,15 @@ normalization are ffmpeg filters. The output is written to a temporary name by t
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import subprocess
 import wave
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image
 
@@ -21,9 +24,23 @@ from . import media
 from .errors import RenderError
 from .models import Timeline
 
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Samples = npt.NDArray[np.float32]
+
 LOUDNESS_TARGET_LUFS = -14.0
-TRUE_PEAK_DB = -1.5
-MUSIC_GAIN = 0.25  # music level before ducking, relative to full scale
+LOUDNESS_TOLERANCE_LU = 0.1  # how close a try must come before we stop trying
+TRUE_PEAK_MAX_DBTP = -1.0  # the promise, on the encoded file
+TRUE_PEAK_AIM_DBTP = -1.2  # what the encoded file must reach: measurements differ by a tenth
+TRUE_PEAK_CEILING_DBTP = -2.0  # the limiter's first ceiling: AAC adds a few tenths to peaks
+STEREO = "aformat=channel_layouts=stereo"  # measured as it will be encoded
+MIX_FORMAT = ("-f", "f32le", "-ar", str(media.SAMPLE_RATE), "-ac", "2")  # the music mix file
+LOOP_CROSSFADE_MS = 60  # where looped music joins itself
+MIN_SWELL_MS = 100  # music comes back only in pauses that leave it this long at full level
+MUSIC_GAIN_RANGE_DB = (-60.0, 40.0)
+_KEEP_MUSIC_SAMPLES = 120 * media.SAMPLE_RATE  # loop from memory when the file is this short
 
 
 @dataclass(frozen=True)
@@ -95,6 +112,325 @@ def mix_narration(timeline: Timeline, speech_dir: Path, out: Path) -> None:
         silence(total - written)
 
 
+@dataclass(frozen=True)
+class Sound:
+    """How music sits under the narration (the theme's `sound:` block)."""
+
+    music_level_lu: float = -10.0  # music in pauses, relative to the narration's loudness
+    duck_db: float = 12.0  # how far the music drops while someone speaks
+    fade_in_ms: int = 1500
+    fade_out_ms: int = 2500
+    attack_ms: int = 120  # the drop starts this long before the voice, so no word is masked
+    release_ms: int = 300  # and the music takes this long to come back
+
+
+@dataclass(frozen=True)
+class Soundtrack:
+    """The finished sound: AAC in an .m4a at the loudness target, measured after encoding."""
+
+    path: Path
+    loudness: media.Loudness
+    music_gain_db: float | None = None  # what the music file needed to sit under the voice
+
+
+def speech_spans(timeline: Timeline, sound: Sound) -> list[tuple[int, int]]:
+    """Where the music is ducked (ms): narration clips, joined across pauses too short for the
+    music to come back and be heard before it must drop again."""
+    join = sound.attack_ms + sound.release_ms + MIN_SWELL_MS
+    spans: list[tuple[int, int]] = []
+    for clip in sorted(timeline.audio, key=lambda c: c.start_ms):
+        start, end = clip.start_ms, clip.start_ms + clip.duration_ms
+        if spans and start - spans[-1][1] < join:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def music_envelope(
+    timeline: Timeline, sound: Sound, spans: list[tuple[int, int]], first: int, count: int,
+    rate: int = media.SAMPLE_RATE,
+) -> npt.NDArray[np.float64]:
+    """Linear gain of the music for samples first..first+count: fade in, fade out, ducking."""
+    import numpy as np
+
+    ms = (first + np.arange(count, dtype=np.float64)) * 1000.0 / rate
+    xp: list[float] = []
+    fp: list[float] = []
+    for start, end in spans:
+        xp += [start - sound.attack_ms, start, end, end + sound.release_ms]
+        fp += [0.0, 1.0, 1.0, 0.0]
+    depth = np.interp(ms, xp, fp, left=0.0, right=0.0) if xp else np.zeros(count)
+    depth = 0.5 - 0.5 * np.cos(np.pi * depth)  # S-shaped ramps: no audible corner
+    gain = 10.0 ** (-sound.duck_db * depth / 20.0)
+    if sound.fade_in_ms > 0:
+        gain *= np.clip(ms / sound.fade_in_ms, 0.0, 1.0)
+    if sound.fade_out_ms > 0:
+        gain *= np.clip((timeline.duration_ms - ms) / sound.fade_out_ms, 0.0, 1.0)
+    result: npt.NDArray[np.float64] = gain
+    return result
+
+
+def _decode_stereo(path: Path, rate: int) -> Generator[Samples, None, None]:
+    """Stream a sound file as stereo float32 chunks of half a second; stop ffmpeg when closed."""
+    import numpy as np
+
+    cmd = [media.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(path),
+           "-vn", "-ac", "2", "-ar", str(rate), "-f", "f32le", "-"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    finished = False
+    try:
+        while raw := proc.stdout.read(rate * 4):  # 8 bytes a stereo sample: half a second
+            yield np.frombuffer(raw[: len(raw) // 8 * 8], dtype="<f4").reshape(-1, 2)
+        finished = True
+    finally:
+        if not finished:
+            proc.kill()
+        stderr = proc.stderr.read().decode(errors="replace").strip()
+        code = proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+    if code != 0:
+        reason = stderr.splitlines()[-1] if stderr else f"exit code {code}"
+        raise RenderError(f"cannot decode the music {path.name}: {reason}")
+
+
+def looped_music(path: Path, rate: int = media.SAMPLE_RATE) -> Generator[Samples, None, None]:
+    """The music file's samples over and over, without end; each join is a short equal-power
+    crossfade, so a loop never clicks. A short file is decoded once and looped from memory."""
+    import numpy as np
+
+    overlap = rate * LOOP_CROSSFADE_MS // 1000
+    memory: list[Samples] | None = []
+    complete = False
+    held: Samples = np.zeros((0, 2), dtype=np.float32)  # the end of the previous pass
+    while True:
+        replay = complete and memory is not None
+        source = _replay(memory) if replay and memory else _decode_stereo(path, rate)
+        keeping = memory is not None and not complete
+        pending: Samples = np.zeros((0, 2), dtype=np.float32)
+        joined = len(held) == 0
+        decoded = 0
+        with contextlib.closing(source):
+            for chunk in source:
+                decoded += len(chunk)
+                if keeping and memory is not None:
+                    memory.append(chunk)
+                    if decoded > _KEEP_MUSIC_SAMPLES:
+                        memory, keeping = None, False
+                pending = np.concatenate([pending, chunk])
+                if not joined and len(pending) >= overlap:
+                    pending = _crossfade(held, pending)
+                    joined = True
+                if joined and len(pending) > overlap:
+                    yield pending[:-overlap]
+                    pending = pending[-overlap:]
+        if decoded == 0:
+            raise RenderError(f"the music {path.name} contains no audio")
+        if not joined:
+            pending = _crossfade(held, pending)
+        complete = complete or keeping
+        held = pending
+
+
+def _replay(chunks: list[Samples]) -> Generator[Samples, None, None]:
+    yield from chunks
+
+
+def _crossfade(tail: Samples, head: Samples) -> Samples:
+    import numpy as np
+
+    n = min(len(tail), len(head))
+    if n == 0:
+        return head
+    x = np.linspace(0.0, 1.0, n, dtype=np.float32)[:, None]
+    out = head.copy()
+    out[:n] = head[:n] * np.sin(x * np.pi / 2) + tail[-n:] * np.cos(x * np.pi / 2)
+    return out
+
+
+class _Feed:
+    """Hands out exactly as many samples as asked for from a stream of chunks."""
+
+    def __init__(self, chunks: Iterator[Samples]) -> None:
+        import numpy as np
+
+        self.chunks = chunks
+        self.buffer: Samples = np.zeros((0, 2), dtype=np.float32)
+
+    def take(self, count: int) -> Samples:
+        import numpy as np
+
+        parts = [self.buffer]
+        have = len(self.buffer)
+        while have < count:
+            chunk = next(self.chunks)
+            parts.append(chunk)
+            have += len(chunk)
+        joined = np.concatenate(parts)
+        self.buffer = joined[count:]
+        return joined[:count]
+
+
+def mix_music(
+    timeline: Timeline, narration_wav: Path, music: Path, out: Path, *, sound: Sound,
+    music_gain_db: float,
+) -> None:
+    """Narration plus the music (looped or trimmed, faded, ducked) as raw stereo float32
+    (`MIX_FORMAT`), written block by block so memory stays flat however long the video."""
+    import numpy as np
+
+    rate = media.SAMPLE_RATE
+    spans = speech_spans(timeline, sound)
+    level = 10.0 ** (music_gain_db / 20.0)
+    with wave.open(str(narration_wav), "rb") as voice, out.open("wb") as sink, \
+            contextlib.closing(looped_music(music, rate)) as stream:
+        total = voice.getnframes()
+        feed = _Feed(stream)
+        for first in range(0, total, rate):
+            count = min(rate, total - first)
+            speech = np.frombuffer(voice.readframes(count), dtype="<i2").astype(np.float32)
+            # Mono to stereo at -3 dB a side, as ffmpeg upmixes: the loudness stays the same.
+            speech = np.pad(speech * (math.sqrt(0.5) / 32768.0), (0, count - len(speech)))
+            gain = (level * music_envelope(timeline, sound, spans, first, count, rate))
+            block = feed.take(count) * gain.astype(np.float32)[:, None] + speech[:, None]
+            sink.write(block.astype("<f4").tobytes())
+
+
+def soundtrack(
+    timeline: Timeline, narration_wav: Path, work: Path, *, music: Path | None = None,
+    sound: Sound = Sound(), settings: EncodeSettings | None = None,
+) -> Soundtrack:
+    """Mix narration and music, bring the mix to the loudness target and encode it to AAC.
+
+    The music is set against the measured loudness of the narration, whatever the levels of
+    the two files. The mix is measured, given a linear gain to -14 LUFS and encoded; the AAC
+    is decoded and measured again, and where a true peak came out above the ceiling a
+    limiter takes it down (with the gain made up), so the figures promised are the figures
+    of the file delivered.
+    """
+    bitrate = (settings or EncodeSettings()).audio_bitrate
+    out = work / "sound.m4a"
+    try:
+        voice = media.measure_loudness(narration_wav, audio_filter=STEREO) \
+            if timeline.audio else media.Loudness(None, None, None)
+        if music is None:
+            return Soundtrack(out, _encode_at_target(
+                narration_wav, (), STEREO, voice, out, bitrate))
+        bed = media.measure_loudness(music)
+        gain = 0.0
+        if voice.integrated_lufs is not None and bed.integrated_lufs is not None:
+            gain = voice.integrated_lufs + sound.music_level_lu - bed.integrated_lufs
+        low, high = MUSIC_GAIN_RANGE_DB
+        gain = round(min(high, max(low, gain)), 2)
+        mixed = work / "mix.f32"
+        mix_music(timeline, narration_wav, music, mixed, sound=sound, music_gain_db=gain)
+        measured = media.measure_loudness(mixed, input_args=MIX_FORMAT)
+        loudness = _encode_at_target(mixed, MIX_FORMAT, "", measured, out, bitrate)
+        mixed.unlink()
+        return Soundtrack(out, loudness, gain)
+    except OSError as exc:
+        raise RenderError(f"cannot mix the sound: {exc}") from None
+
+
+def music_problem(path: Path) -> str | None:
+    """Why a music file cannot be used, or None (for files not checked with the brief)."""
+    try:
+        if path.is_dir():
+            return "is a folder, not a file"
+        if not path.is_file():
+            return "file not found"
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror or exc}"
+    return media.audio_problem(path)
+
+
+def loudness(path: Path) -> tuple[float | None, float | None, float | None]:
+    """Integrated loudness (LUFS), true peak (dBTP) and loudness range (LU) of a rendered
+    file's sound, as ffmpeg's `ebur128` measures them; None for silence."""
+    try:
+        found = media.measure_loudness(path)
+    except OSError as exc:
+        raise RenderError(str(exc)) from None
+    return found.integrated_lufs, found.true_peak_dbtp, found.lra
+
+
+def _limiter(ceiling_dbtp: float) -> str:
+    limit = 10.0 ** (ceiling_dbtp / 20.0)
+    return f"alimiter=limit={limit:.4f}:attack=2:release=80:level=false:latency=true"
+
+
+def _encode_at_target(
+    source: Path, input_args: tuple[str, ...], prefix: str, measured: media.Loudness,
+    out: Path, bitrate: str,
+) -> media.Loudness:
+    """Encode `source` to AAC at `out` at the loudness target; return what the AAC measures.
+
+    A linear gain when the peaks allow it; otherwise a limiter too, with the gain found by
+    the secant method (the limiter takes more as the gain grows), tried on the PCM, which is
+    quick to measure. The AAC is encoded once and measured; only if encoding pushed a peak
+    over the aim is it done again with a lower ceiling.
+    """
+    if measured.integrated_lufs is None:  # silence stays silence
+        _encode_aac(source, input_args, prefix, out, bitrate)
+        return media.Loudness(None, None, None)
+    ceiling = TRUE_PEAK_CEILING_DBTP
+    got = measured
+    for _ in range(3):
+        chain = _gain_chain(source, input_args, prefix, measured, ceiling)
+        _encode_aac(source, input_args, chain, out, bitrate)
+        got = media.measure_loudness(out)
+        if got.true_peak_dbtp is None or got.true_peak_dbtp <= TRUE_PEAK_AIM_DBTP:
+            break
+        ceiling -= got.true_peak_dbtp - TRUE_PEAK_AIM_DBTP + 0.1
+    return got
+
+
+def _gain_chain(
+    source: Path, input_args: tuple[str, ...], prefix: str, measured: media.Loudness,
+    ceiling: float,
+) -> str:
+    """The filters that bring `source` to the target with true peaks at most `ceiling`."""
+    assert measured.integrated_lufs is not None
+    lead = f"{prefix}," if prefix else ""
+    gain = LOUDNESS_TARGET_LUFS - measured.integrated_lufs
+    source_peak = -math.inf if measured.true_peak_dbtp is None else measured.true_peak_dbtp
+    if source_peak + gain <= ceiling:
+        return f"{lead}volume={gain:.2f}dB"
+    tried: list[tuple[float, float]] = []
+    chain = ""
+    for _ in range(5):
+        chain = f"{lead}volume={gain:.2f}dB,{_limiter(ceiling)}"
+        check = media.measure_loudness(source, input_args=input_args, audio_filter=chain)
+        if check.integrated_lufs is None:
+            break
+        error = LOUDNESS_TARGET_LUFS - check.integrated_lufs
+        if abs(error) <= LOUDNESS_TOLERANCE_LU:
+            break
+        tried.append((gain, check.integrated_lufs))
+        slope = 1.0
+        if len(tried) > 1 and abs(tried[-1][0] - tried[-2][0]) > 0.01:
+            slope = (tried[-1][1] - tried[-2][1]) / (tried[-1][0] - tried[-2][0])
+        gain += error / min(1.0, max(0.25, slope))
+    return chain
+
+
+def _encode_aac(
+    source: Path, input_args: tuple[str, ...], chain: str, out: Path, bitrate: str
+) -> None:
+    audio_filter = f"{chain},aresample={media.SAMPLE_RATE}" if chain else \
+        f"aresample={media.SAMPLE_RATE}"
+    result = media.run_ffmpeg(
+        ["-y", *input_args, "-i", str(source), "-vn", "-af", audio_filter, "-c:a", "aac",
+         "-b:a", bitrate, "-ac", "2", "-ar", str(media.SAMPLE_RATE), "-f", "mp4", str(out)],
+        timeout=3600)
+    if result.returncode != 0:
+        lines = result.stderr.decode(errors="replace").strip().splitlines()
+        raise RenderError(f"ffmpeg failed to encode the sound: "
+                          f"{lines[-1] if lines else result.returncode}")
+
+
 def aigc_label(produce_id: str) -> dict[str, str]:
     """The implicit AI-content label of GB 45438-2025 (ASCII only)."""
     return {"Label": "1", "ContentProducer": "policyclip", "ProduceID": produce_id,
@@ -109,41 +445,33 @@ def aigc_tag(label: dict[str, str]) -> str:
 def encode(
     timeline: Timeline,
     states: Path,
-    narration_wav: Path,
+    sound: Soundtrack | Path,
     out: Path,
     *,
-    music: Path | None = None,
     metadata: dict[str, str] | None = None,
     settings: EncodeSettings = EncodeSettings(),
     on_progress: Callable[[int], None] | None = None,
 ) -> None:
-    """Encode the stills and the narration (plus music) into an H.264/AAC MP4 at `out`."""
+    """Encode the stills into H.264 and mux them with the sound into an MP4 at `out`.
+
+    A `Soundtrack` is already AAC at its loudness and is copied as it is; a plain sound file
+    (e.g. a narration WAV) is encoded to AAC without any change of level.
+    """
     seconds = f"{timeline.duration_ms / 1000:.3f}"
-    args = ["-y", "-f", "concat", "-safe", "0", "-i", str(states), "-i", str(narration_wav)]
-    voice = "[1:a]aresample=48000"
-    if music is not None:
-        args += ["-stream_loop", "-1", "-i", str(music)]
-        fade_out = max(0.0, timeline.duration_ms / 1000 - 2.0)
-        audio = (
-            f"{voice},asplit=2[voice][key];"
-            f"[2:a]aresample=48000,aformat=channel_layouts=mono,volume={MUSIC_GAIN},"
-            f"afade=t=in:d=1.5,afade=t=out:st={fade_out:.3f}:d=2[music];"
-            # The music drops while someone speaks and comes back in pauses.
-            "[music][key]sidechaincompress=threshold=0.02:ratio=8:attack=30:release=600[ducked];"
-            "[voice][ducked]amix=inputs=2:duration=first:normalize=0"
-        )
-    else:
-        audio = voice
-    audio += (f",loudnorm=I={LOUDNESS_TARGET_LUFS}:TP={TRUE_PEAK_DB}:LRA=11,"
-              "aresample=48000[aout]")
+    path = sound.path if isinstance(sound, Soundtrack) else sound
+    args = ["-y", "-f", "concat", "-safe", "0", "-i", str(states), "-i", str(path)]
     video = f"[0:v]format=yuv420p,fps={timeline.fps}[vout]"
+    if isinstance(sound, Soundtrack):
+        audio_codec = ["-c:a", "copy"]
+    else:
+        audio_codec = ["-c:a", "aac", "-b:a", settings.audio_bitrate, "-ac", "2",
+                       "-ar", str(media.SAMPLE_RATE)]
     args += [
-        "-filter_complex", f"{video};{audio}",
-        "-map", "[vout]", "-map", "[aout]",
+        "-filter_complex", video,
+        "-map", "[vout]", "-map", "1:a:0",
         "-c:v", "libx264", "-preset", settings.preset, "-crf", str(settings.crf),
         "-tune", "stillimage", "-pix_fmt", "yuv420p", "-r", str(timeline.fps),
-        "-c:a", "aac", "-b:a", settings.audio_bitrate, "-ac", "2", "-ar", "48000",
-        "-t", seconds, "-movflags", "+faststart+use_metadata_tags",
+        *audio_codec, "-t", seconds, "-movflags", "+faststart+use_metadata_tags",
     ]
     for key, value in (metadata or {}).items():
         args += ["-metadata", f"{key}={value}"]

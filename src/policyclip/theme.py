@@ -76,6 +76,15 @@ class Sizes(_Strict):
     label: int = Field(ge=54, le=120)
 
 
+class SoundStyle(_Strict):
+    """How background music sits under the narration."""
+
+    music_level: float = Field(default=-10.0, ge=-30.0, le=0.0)  # LU against the voice
+    duck: float = Field(default=12.0, ge=0.0, le=40.0)  # dB the music drops under speech
+    fade_in_ms: int = Field(default=1500, ge=0, le=10_000)
+    fade_out_ms: int = Field(default=2500, ge=0, le=10_000)
+
+
 class Theme(_Strict):
     """A validated theme."""
 
@@ -86,11 +95,12 @@ class Theme(_Strict):
     sizes: Sizes
     caption_box_opacity: float = Field(ge=0.5, le=1.0)
     ai_label: dict[str, str]
+    sound: SoundStyle = SoundStyle()
 
 
 _MODELS: dict[str, type[BaseModel]] = {
     "": Theme, "background": Background, "colors": Colours, "sizes": Sizes, "fonts": Fonts,
-    "bold": FontChoice, "regular": FontChoice}
+    "bold": FontChoice, "regular": FontChoice, "sound": SoundStyle}
 _FIELDS = {name: list(model.model_fields) for name, model in _MODELS.items()}
 
 
