@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 
 from .errors import RenderError
 from .linebreak import LineRules, break_lines
@@ -97,6 +96,8 @@ class FramePainter:
         self.words = WORDS["zh" if brief.is_chinese else "en"]
         self._bases: dict[int, Image.Image] = {}
         self._background: Image.Image | None = None
+        self._scene: int | None = None  # the scene whose base is being drawn
+        self.pictures: dict[int, PictureArea] = {}  # scene index -> its picture, once drawn
 
     # ------------------------------------------------------------ geometry helpers
 
@@ -171,8 +172,9 @@ class FramePainter:
                                    fill=_rgb(self.theme.colors.card))
             pad = self.px(CARD_PADDING)
             content = (x0 + pad, y0 + pad, x1 - pad, y1 - pad)
+            self._scene = scene.index
             getattr(self, f"_card_{scene.card}")(image, draw, content, scene.ref)
-            self._draw_logo(image)
+            self._scene = None
             self._bases[scene.index] = image
         return self._bases[scene.index]
 
@@ -192,6 +194,13 @@ class FramePainter:
         extra_lines = [line for part in extra
                        for line in self.wrap(part, self.regular, int(extra_font.size), x1 - x0)]
         extra_height = round(len(extra_lines) * extra_font.size * 1.35)
+        picture = self.first_picture() if self.theme.title_image == "card" else None
+        if picture is not None:
+            # The picture takes the upper part of the card; the title fits into the rest.
+            top = y + self.px(36)
+            bottom = top + (y1 - extra_height - top) * 9 // 20
+            self._picture(image, picture, (x0, top, x1, bottom))
+            y = bottom
         title_box = (x0, y + self.px(40), x1, y1 - extra_height - self.px(40))
         lines, font = self.fit(self.brief.title, self.bold, sizes.title, title_box, max_lines=5,
                                spacing=1.25)
@@ -351,18 +360,60 @@ class FramePainter:
                         self.theme.colors.muted, width=x1 - x0)
 
     def _picture(self, image: Image.Image, path: Path, area: tuple[int, int, int, int]) -> None:
-        x0, y0, x1, y1 = area
-        picture = _load_picture(path, (x1 - x0, y1 - y0))
-        left = x0 + (x1 - x0 - picture.width) // 2
-        top = y0 + (y1 - y0 - picture.height) // 2
-        image.paste(picture, (left, top), picture)
+        """The picture whole (contained, never stretched) over its fill, filling `area`."""
+        x0, y0, x1, y1 = (value + value % 2 for value in area)  # even: the zoom's overlay
+        if x1 - x0 < 16 or y1 - y0 < 16:
+            return
+        placed = PictureArea(path, (x0, y0, x1, y1))
+        image.paste(self.picture_tile(placed), (x0, y0))
+        if self._scene is not None:
+            self.pictures[self._scene] = placed
+
+    def picture_tile(self, area: PictureArea, scale: int = 1) -> Image.Image:
+        """What `area` shows: the picture contained whole and centred over a blurred copy of
+        itself (opaque pictures, theme `picture.fill: blur`) or the fill colour. `scale` 2
+        gives the sharper copy that a zoom starts from."""
+        x0, y0, x1, y1 = area.box
+        size = ((x1 - x0) * scale, (y1 - y0) * scale)
+        style = self.theme.picture
+        colour = _rgb(style.color) if style.color else _shade(
+            _rgb(self.theme.colors.card), _rgb(self.theme.colors.text), 0.08)
+        return _tile(area.path, _stamp(area.path), size, style.fill, colour)
+
+    def first_picture(self) -> Path | None:
+        """The brief's first picture (for a title card that shows one)."""
+        return next((p.image for p in self.brief.points if p.image is not None), None)
+
+    def _logo_box(self) -> tuple[int, int, int, int] | None:
+        """Where the logo goes: the band above the card, left, centre or right as the theme
+        says; the right-hand edge and the bottom fifth stay free for the platforms' buttons."""
+        if self.brief.render.logo is None:
+            return None
+        style = self.theme.logo
+        height = self.px(style.max_height)
+        width, logo_height = _load_picture(self.brief.render.logo,
+                                           (self.px(style.max_width), height)).size
+        left = {"top-left": self.px(CARD_BOX[0]),
+                "top-center": (self.timeline.width - width) // 2,
+                "top-right": self.px(CARD_BOX[2]) - width}[style.position]
+        top = self.px(LABEL_TOP) + (height - logo_height) // 2
+        return left, top, left + width, top + logo_height
 
     def _draw_logo(self, image: Image.Image) -> None:
-        logo_path = self.brief.render.logo
-        if logo_path is None:
+        box = self._logo_box()
+        if box is None or self.brief.render.logo is None:
             return
-        logo = _load_picture(logo_path, (self.px(220), self.px(90)))
-        image.paste(logo, (self.px(CARD_BOX[2]) - logo.width, self.px(LABEL_TOP)), logo)
+        logo = _load_picture(self.brief.render.logo, (box[2] - box[0], box[3] - box[1]))
+        image.paste(logo, box[:2], logo)
+
+    def _label_box(self) -> tuple[int, int, int, int]:
+        """The AI label's box (see _draw_label)."""
+        labels = self.theme.ai_label
+        text = labels.get("zh" if self.brief.is_chinese else "en") or next(iter(labels.values()))
+        font = _font(self.bold, self.px(self.theme.sizes.label))
+        x, y = self.px(CARD_BOX[0]), self.px(LABEL_TOP)
+        return (x, y, x + round(font.getlength(text)) + self.px(40),
+                y + round(font.size * 1.45))
 
     def _date(self, value: object) -> str:
         import datetime as dt
@@ -394,6 +445,10 @@ class FramePainter:
         """The full picture of one screen state."""
         scene = self.timeline.scenes[state.scene]
         image = self.scene_base(scene).copy()
+        logo = self._logo_box()
+        # The AI label comes first: where it covers the logo's place, the logo waits for it.
+        if logo and not (state.label and _overlap(logo, self._label_box())):
+            self._draw_logo(image)
         if state.label:
             self._draw_label(image)
         if state.cue is not None:
@@ -406,9 +461,7 @@ class FramePainter:
         font = _font(self.bold, self.px(self.theme.sizes.label))
         draw = ImageDraw.Draw(image, "RGBA")
         x, y = self.px(CARD_BOX[0]), self.px(LABEL_TOP)
-        width = round(font.getlength(text))
-        draw.rounded_rectangle((x, y, x + width + self.px(40), y + round(font.size * 1.45)),
-                               radius=self.px(16), fill=(0, 0, 0, 150))
+        draw.rounded_rectangle(self._label_box(), radius=self.px(16), fill=(0, 0, 0, 150))
         draw.text((x + self.px(20), y + round(font.size * 0.12)), text, font=font,
                   fill=(255, 255, 255))
 
@@ -446,22 +499,115 @@ class FramePainter:
 
     def cover(self) -> Image.Image:
         """The cover picture: the title scene without captions or label."""
-        return self.scene_base(self.timeline.scenes[0]).copy()
+        image = self.scene_base(self.timeline.scenes[0]).copy()
+        self._draw_logo(image)
+        return image
 
 
-@functools.cache
+@dataclass(frozen=True)
+class PictureArea:
+    """A picture as placed on a scene's card: its file and the box it fills (output pixels)."""
+
+    path: Path
+    box: tuple[int, int, int, int]
+
+
+PICTURE_BOUND = 2048  # pictures are kept decoded no larger than this on their long side
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _shade(base: tuple[int, int, int], toward: tuple[int, int, int],
+           amount: float) -> tuple[int, int, int]:
+    r, g, b = (round(x + (y - x) * amount) for x, y in zip(base, toward, strict=True))
+    return r, g, b
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """What tells a changed file from the one cached: modification time and size."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise RenderError(f"cannot read the picture {path.name}: {exc.strerror or exc}") \
+            from None
+    return info.st_mtime_ns, info.st_size
+
+
+@functools.lru_cache(maxsize=4)
+def _decoded(path: Path, stamp: tuple[int, int]) -> Image.Image:
+    """The picture decoded once: turned upright by its EXIF orientation, 8 bits a channel,
+    RGBA when it has transparency (else RGB), no larger than PICTURE_BOUND. A large JPEG is
+    decoded at a reduced scale straight away (libjpeg's DCT scaling), which is much faster."""
+    try:
+        with Image.open(path) as source:
+            if source.format == "JPEG" and max(source.size) > PICTURE_BOUND:
+                ratio = PICTURE_BOUND / max(source.size)
+                source.draft(None, (round(source.width * ratio), round(source.height * ratio)))
+            upright = ImageOps.exif_transpose(source)
+            picture = _eight_bit(upright)
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise RenderError(f"cannot draw the picture {path.name}: {exc}") from None
+    if max(picture.size) > PICTURE_BOUND:
+        ratio = PICTURE_BOUND / max(picture.size)
+        picture = _resize(picture, (max(1, round(picture.width * ratio)),
+                                    max(1, round(picture.height * ratio))))
+    return picture
+
+
+def _eight_bit(image: Image.Image) -> Image.Image:
+    """RGB, or RGBA when the picture has transparency; 16-bit and float greys scaled down."""
+    if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        import numpy as np
+
+        values = np.asarray(image, dtype=np.float64)
+        top = 65535.0 if values.max(initial=0) > 255 else 255.0
+        image = Image.fromarray(np.clip(values / top * 255.0, 0, 255).astype(np.uint8), "L")
+    clear = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
+    return image.convert("RGBA" if clear else "RGB")
+
+
+def _resize(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """Resize with alpha premultiplied, so transparent edges keep no dark fringe."""
+    if image.mode == "RGBA":
+        return image.convert("RGBa").resize(size, Image.Resampling.LANCZOS,
+                                            reducing_gap=3.0).convert("RGBA")
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+@functools.lru_cache(maxsize=32)
+def _fitted(path: Path, stamp: tuple[int, int], size: tuple[int, int]) -> Image.Image:
+    source = _decoded(path, stamp)
+    ratio = min(size[0] / source.width, size[1] / source.height)
+    target = (max(1, min(size[0], round(source.width * ratio))),
+              max(1, min(size[1], round(source.height * ratio))))
+    return _resize(source, target).convert("RGBA")
+
+
 def _load_picture(path: Path, size: tuple[int, int]) -> Image.Image:
-    """A picture turned upright by its EXIF data and scaled once to fit `size` (RGBA)."""
-    with Image.open(path) as source:
-        upright = ImageOps.exif_transpose(source)
-        picture = upright.convert("RGBA")
-    return ImageOps.contain(picture, size, Image.Resampling.LANCZOS)
+    """A picture turned upright by its EXIF data and scaled once to fit `size` (RGBA),
+    without distortion. Decoding and scaling are cached: a frame never pays for them."""
+    return _fitted(path, _stamp(path), size)
 
 
-def draw_states(painter: FramePainter, states: list[ScreenState]) -> Iterator[Image.Image]:
-    """Draw every state in order."""
-    for state in states:
-        yield painter.draw(state)
+@functools.lru_cache(maxsize=16)
+def _tile(path: Path, stamp: tuple[int, int], size: tuple[int, int], fill: str,
+          colour: tuple[int, int, int]) -> Image.Image:
+    picture = _fitted(path, stamp, size)
+    alpha_low, _ = picture.getchannel("A").getextrema()
+    if fill == "blur" and alpha_low == 255:
+        # A soft, slightly washed-out copy of the picture fills the margins: cheap, because
+        # it is blurred at a sixteenth of the size and only then scaled up.
+        small = ImageOps.fit(_decoded(path, stamp).convert("RGB"),
+                             (max(1, size[0] // 16), max(1, size[1] // 16)), Image.Resampling.BOX)
+        soft = small.filter(ImageFilter.GaussianBlur(2)).resize(size, Image.Resampling.BICUBIC)
+        base = Image.blend(soft, Image.new("RGB", size, colour), 0.35)
+    else:
+        base = Image.new("RGB", size, colour)
+    base.paste(picture, ((size[0] - picture.width) // 2, (size[1] - picture.height) // 2),
+               picture)
+    return base
 
 
 def state_at(states: list[ScreenState], at_ms: int) -> ScreenState:

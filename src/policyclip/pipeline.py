@@ -196,6 +196,7 @@ def render_brief(
                               fade_out_ms=look.sound.fade_out_ms)
         sound = render.soundtrack(plan_, narration_wav, work, music=music, sound=mixing,
                                   settings=settings)
+        zooms = _zooms(painter, plan_, look.picture.zoom, work)
 
         staging = Path(tempfile.mkdtemp(prefix=f".{stem}.partial-", dir=out_dir))
         try:
@@ -211,7 +212,7 @@ def render_brief(
                           "comment": f"policyclip {__version__}",
                           **({"AIGC": render.aigc_tag(aigc)} if aigc else {})},
                 settings=settings,
-                on_progress=lambda done: report.progress(done, plan_.duration_ms),
+                on_progress=lambda done: report.progress(done, plan_.duration_ms), zooms=zooms,
             )
             loudness = render.loudness(staging / names["video"])
             _write_sidecars(staging, names, brief, written, plan_, painter, digest, aigc,
@@ -242,6 +243,18 @@ def _music(brief: Brief, options: RenderOptions) -> Path | None:
     if problem:
         raise InputError(f"--music {options.music}: {problem}")
     return options.music.resolve()
+
+
+def _zooms(painter: frames.FramePainter, plan_: Timeline, amount: float,
+           work: Path) -> list[render.Zoom]:
+    """The theme's slow zoom for every scene that shows a picture (none when it is 0)."""
+    zooms = []
+    for index, area in sorted(painter.pictures.items()) if amount > 0 else ():
+        scene = plan_.scenes[index]
+        still = work / f"zoom-{index:03d}.bmp"
+        painter.picture_tile(area, scale=2).save(still)
+        zooms.append(render.Zoom(still, area.box, scene.start_ms, scene.end_ms, amount))
+    return zooms
 
 
 def _write_sidecars(

@@ -13,7 +13,7 @@ import json
 import math
 import subprocess
 import wave
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -442,6 +442,37 @@ def aigc_tag(label: dict[str, str]) -> str:
     return json.dumps(label, separators=(",", ":"), ensure_ascii=True)
 
 
+@dataclass(frozen=True)
+class Zoom:
+    """A picture area that moves slowly closer while its scene is on screen."""
+
+    still: Path  # the area as drawn, at `scale` times its size on the frame
+    box: tuple[int, int, int, int]  # where the area sits on the frame (even numbers)
+    start_ms: int
+    end_ms: int
+    amount: float  # 0.05: 5 % closer at the end of the scene
+    scale: int = 2
+
+
+def _zoom_filter(zoom: Zoom, source: int, base: str, fps: int) -> str:
+    """Filters for one zoom: zoompan turns the still into one frame per frame of its scene
+    (its rounding to whole pixels of a still twice the size is invisible on the frame), and
+    overlay lays them over the stills only on the scene's frames. Outside them nothing is
+    done per frame; the rest of the video stays a sequence of stills."""
+    x0, y0, x1, y1 = zoom.box
+    # The frames the `fps` filter fills with the scene's still: rounded to the nearest frame.
+    first = math.floor(zoom.start_ms * fps / 1000 + 0.5)
+    stop = max(first + 1, math.floor(zoom.end_ms * fps / 1000 + 0.5))
+    count = stop - first
+    return (
+        f"[{source}:v]zoompan=z='1+{zoom.amount:.4f}*on/{max(1, count - 1)}'"
+        ":x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2'"
+        f":d={count}:s={x1 - x0}x{y1 - y0}:fps={fps},format=yuv420p,setpts=PTS+{first}"
+        f"[z{source}];[{base}][z{source}]overlay=x={x0}:y={y0}:eof_action=pass"
+        f":enable='between(n,{first},{stop - 1})'"
+    )
+
+
 def encode(
     timeline: Timeline,
     states: Path,
@@ -451,16 +482,23 @@ def encode(
     metadata: dict[str, str] | None = None,
     settings: EncodeSettings = EncodeSettings(),
     on_progress: Callable[[int], None] | None = None,
+    zooms: Sequence[Zoom] = (),
 ) -> None:
     """Encode the stills into H.264 and mux them with the sound into an MP4 at `out`.
 
     A `Soundtrack` is already AAC at its loudness and is copied as it is; a plain sound file
-    (e.g. a narration WAV) is encoded to AAC without any change of level.
+    (e.g. a narration WAV) is encoded to AAC without any change of level. Each of `zooms`
+    is laid over the stills during its scene only.
     """
     seconds = f"{timeline.duration_ms / 1000:.3f}"
     path = sound.path if isinstance(sound, Soundtrack) else sound
     args = ["-y", "-f", "concat", "-safe", "0", "-i", str(states), "-i", str(path)]
-    video = f"[0:v]format=yuv420p,fps={timeline.fps}[vout]"
+    for zoom in zooms:
+        args += ["-i", str(zoom.still)]
+    video = f"[0:v]format=yuv420p,fps={timeline.fps}"
+    for number, zoom in enumerate(zooms):
+        video += f"[v{number}];{_zoom_filter(zoom, number + 2, f'v{number}', timeline.fps)}"
+    video += "[vout]"
     if isinstance(sound, Soundtrack):
         audio_codec = ["-c:a", "copy"]
     else:

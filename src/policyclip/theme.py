@@ -6,7 +6,7 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
@@ -76,6 +76,22 @@ class Sizes(_Strict):
     label: int = Field(ge=54, le=120)
 
 
+class PictureStyle(_Strict):
+    """How a point's picture fills its area: contained whole, over a fill, maybe zooming."""
+
+    fill: Literal["blur", "color"] = "blur"
+    color: Colour | None = None  # the fill colour; default: a shade of the card colour
+    zoom: float = Field(default=0.0, ge=0.0, le=0.2)  # 0.05: 5 % closer by the scene's end
+
+
+class LogoStyle(_Strict):
+    """Where `render.logo` goes: in the band above the card, never near the buttons."""
+
+    position: Literal["top-left", "top-center", "top-right"] = "top-right"
+    max_width: int = Field(default=220, ge=40, le=320)  # pixels on a 1080x1920 frame
+    max_height: int = Field(default=90, ge=20, le=96)
+
+
 class SoundStyle(_Strict):
     """How background music sits under the narration."""
 
@@ -95,12 +111,16 @@ class Theme(_Strict):
     sizes: Sizes
     caption_box_opacity: float = Field(ge=0.5, le=1.0)
     ai_label: dict[str, str]
+    picture: PictureStyle = PictureStyle()
+    title_image: Literal["none", "card"] = "none"  # the brief's first picture on the title
+    logo: LogoStyle = LogoStyle()
     sound: SoundStyle = SoundStyle()
 
 
 _MODELS: dict[str, type[BaseModel]] = {
     "": Theme, "background": Background, "colors": Colours, "sizes": Sizes, "fonts": Fonts,
-    "bold": FontChoice, "regular": FontChoice, "sound": SoundStyle}
+    "bold": FontChoice, "regular": FontChoice, "picture": PictureStyle, "logo": LogoStyle,
+    "sound": SoundStyle}
 _FIELDS = {name: list(model.model_fields) for name, model in _MODELS.items()}
 
 
