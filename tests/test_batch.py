@@ -237,7 +237,11 @@ def test_fail_fast_starts_nothing_after_a_failure(tmp_path: Path) -> None:
     assert "1 not run" in result.stdout
 
 
-def test_interrupted_batch_reports_and_leaves_no_half_written_video(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_interrupted_batch_reports_and_leaves_no_half_written_video(tmp_path: Path,
+                                                                    how: str) -> None:
+    """Ctrl-C reaches every process; a CI system's SIGTERM reaches the main one only, which
+    stops its workers."""
     write_brief(tmp_path, SHORT_BRIEF, "one.yaml")
     write_brief(tmp_path, ENGLISH_BRIEF, "two.yaml")
     proc = subprocess.Popen(
@@ -249,7 +253,10 @@ def test_interrupted_batch_reports_and_leaves_no_half_written_video(tmp_path: Pa
     for line in proc.stdout:
         if json.loads(line).get("message") == "encoding video":
             break
-    os.killpg(proc.pid, signal.SIGINT)
+    if how == "ctrl-c":
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        os.kill(proc.pid, signal.SIGTERM)
     rest, errors = proc.communicate(timeout=120)
     assert proc.returncode == 130, errors
     assert "interrupted" in errors and "Traceback" not in errors

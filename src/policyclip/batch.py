@@ -380,6 +380,7 @@ def run_batch(jobs: Sequence[BriefJob], settings: BatchSettings, *, workers: int
             state.stop = f"--fail-fast: {result.brief} failed"
 
     todo: list[tuple[int, str]] = []  # (index, why it is rendered)
+    restore = _terminate_as_interrupt()
     try:
         # Checking is fast and needs no worker: only briefs to render go to the workers, so an
         # unchanged batch finishes in about a second.
@@ -402,6 +403,8 @@ def run_batch(jobs: Sequence[BriefJob], settings: BatchSettings, *, workers: int
             _run_pool(jobs, todo, settings, min(workers, len(todo)), finish, emit, state)
     except KeyboardInterrupt:
         state.stop, state.interrupted = "interrupted", True
+    finally:
+        restore()
     for index, job in enumerate(jobs):
         if index not in results:
             finish(index, BriefResult(job.display, job.name, CANCELLED, reason=state.stop))
@@ -417,6 +420,23 @@ def counts(outcome: BatchOutcome) -> dict[str, int]:
     return {"total": len(outcome.results),
             **{status: outcome.count(status) for status in (RENDERED, SKIPPED, FAILED,
                                                             CANCELLED)}}
+
+
+def _terminate_as_interrupt() -> Callable[[], None]:
+    """Treat SIGTERM (how CI systems cancel a job) like Ctrl-C while the batch runs, so that
+    workers stop cleanly and the reports are still written; returns how to undo it."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        return lambda: None
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, previous)
+
+    return restore
 
 
 @dataclass
