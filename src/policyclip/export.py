@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .media import Loudness
 from .models import Brief, Cue, Timeline
 from .platforms import Platform, upload_form
 
@@ -67,14 +68,14 @@ def metadata(
 
 
 def sound_report(
-    loudness: tuple[float | None, float | None, float | None], target_lufs: float,
-    music: Path | None, music_gain_db: float | None, level_lu: float, duck_db: float,
+    loudness: Loudness, target_lufs: float, music: Path | None, music_gain_db: float | None,
+    level_lu: float, duck_db: float,
 ) -> dict[str, Any]:
     """The `loudness` and `music` entries of the metadata: integrated loudness (LUFS), true
-    peak (dBTP) and loudness range (LU) of the encoded video, null for a silent one."""
-    integrated, peak, lra = loudness
+    peak (dBTP) and loudness range (LU) of the encoded sound, null for a silent video."""
     return {
-        "loudness": {"integrated_lufs": integrated, "true_peak_dbtp": peak, "lra": lra,
+        "loudness": {"integrated_lufs": loudness.integrated_lufs,
+                     "true_peak_dbtp": loudness.true_peak_dbtp, "lra": loudness.lra,
                      "target_lufs": target_lufs},
         "music": None if music is None else {
             "file": music.name, "gain_db": music_gain_db, "level_lu": level_lu,

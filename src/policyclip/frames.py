@@ -563,7 +563,7 @@ def _eight_bit(image: Image.Image) -> Image.Image:
 
         values = np.asarray(image, dtype=np.float64)
         top = 65535.0 if values.max(initial=0) > 255 else 255.0
-        image = Image.fromarray(np.clip(values / top * 255.0, 0, 255).astype(np.uint8), "L")
+        image = Image.fromarray(np.clip(values / top * 255.0, 0, 255).astype(np.uint8))
     clear = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
     return image.convert("RGBA" if clear else "RGB")
 

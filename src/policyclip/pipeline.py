@@ -214,10 +214,9 @@ def render_brief(
                 settings=settings,
                 on_progress=lambda done: report.progress(done, plan_.duration_ms), zooms=zooms,
             )
-            loudness = render.loudness(staging / names["video"])
             _write_sidecars(staging, names, brief, written, plan_, painter, digest, aigc,
                             template_path, look, sound=export.sound_report(
-                                loudness, render.LOUDNESS_TARGET_LUFS, music,
+                                sound.loudness, render.LOUDNESS_TARGET_LUFS, music,
                                 sound.music_gain_db, mixing.music_level_lu, mixing.duck_db))
             report.stage(f"writing outputs to {out_dir}")
             # The video goes last: when it is there, everything beside it is complete.

@@ -126,7 +126,8 @@ class Sound:
 
 @dataclass(frozen=True)
 class Soundtrack:
-    """The finished sound: AAC in an .m4a at the loudness target, measured after encoding."""
+    """The finished sound: AAC in an .m4a at the loudness target, measured after encoding.
+    The MP4 carries this very AAC stream (copied), so `loudness` is the video's."""
 
     path: Path
     loudness: media.Loudness
@@ -346,16 +347,6 @@ def music_problem(path: Path) -> str | None:
     return media.audio_problem(path)
 
 
-def loudness(path: Path) -> tuple[float | None, float | None, float | None]:
-    """Integrated loudness (LUFS), true peak (dBTP) and loudness range (LU) of a rendered
-    file's sound, as ffmpeg's `ebur128` measures them; None for silence."""
-    try:
-        found = media.measure_loudness(path)
-    except OSError as exc:
-        raise RenderError(str(exc)) from None
-    return found.integrated_lufs, found.true_peak_dbtp, found.lra
-
-
 def _limiter(ceiling_dbtp: float) -> str:
     limit = 10.0 ** (ceiling_dbtp / 20.0)
     return f"alimiter=limit={limit:.4f}:attack=2:release=80:level=false:latency=true"
@@ -402,7 +393,8 @@ def _gain_chain(
     chain = ""
     for _ in range(5):
         chain = f"{lead}volume={gain:.2f}dB,{_limiter(ceiling)}"
-        check = media.measure_loudness(source, input_args=input_args, audio_filter=chain)
+        check = media.measure_loudness(source, input_args=input_args, audio_filter=chain,
+                                       true_peak=False)
         if check.integrated_lufs is None:
             break
         error = LOUDNESS_TARGET_LUFS - check.integrated_lufs
