@@ -115,3 +115,25 @@ def top_level_boxes(path: Path) -> list[str]:
 def colour_distance(a: tuple[int, ...], b: tuple[int, ...]) -> int:
     """Largest channel difference between two RGB colours."""
     return max(abs(x - y) for x, y in zip(a, b, strict=True))
+
+
+def ebur128(path: Path) -> tuple[float, float, float]:
+    """Integrated loudness (LUFS), true peak (dBTP) and loudness range (LU) of a file's sound,
+    as ffmpeg's `ebur128` filter (peak=true) measures them; -70 LUFS and -inf for silence."""
+    result = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path), "-vn", "-af",
+         "ebur128=peak=true:framelog=quiet", "-f", "null", "-"], capture_output=True, check=True)
+    summary = result.stderr.decode(errors="replace").rsplit("Summary:", 1)[1]
+    found = re.search(r"I:\s+(\S+) LUFS.*?LRA:\s+(\S+) LU.*?Peak:\s+(\S+) dBFS", summary, re.S)
+    assert found, summary
+    return float(found[1]), float(found[3]), float(found[2])
+
+
+def make_sound(path: Path, source: str, seconds: float, *args: str) -> Path:
+    """Write `seconds` of an ffmpeg lavfi source (e.g. "sine=f=440") to `path`; the format
+    follows the file's suffix (.wav, .mp3, .m4a, .ogg); `args` are extra output options."""
+    subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", source,
+         "-t", f"{seconds}", *args, str(path)], check=True)
+    return path
+
