@@ -129,6 +129,10 @@ def render(
         "--theme", help="Theme name (default, gov-red) or path to a theme .yaml file.")] = None,
     preview: Annotated[bool, typer.Option(
         "--preview", help="Fast low-resolution preview (540x960, 15 fps).")] = False,
+    platform: Annotated[str | None, typer.Option(
+        "--platform", help="douyin, kuaishou, channels, bilibili or generic: upload-form "
+        "limits, hashtags, cover shape, length warning. Default: the brief's render.platform, "
+        "else douyin.")] = None,
     music: Annotated[Path | None, typer.Option(
         "--music", help="Background music (mp3, m4a, wav, ogg, ...) instead of the brief's "
         "render.music: looped or trimmed to the video, faded, ducked under the narration.",
@@ -152,8 +156,8 @@ def render(
         _err(f"error: --rate must look like +10% or -5%, got '{rate}'")
         raise typer.Exit(EXIT_USAGE)
     options = pipeline.RenderOptions(tts=tts, voice=voice, rate=rate, template=template,
-                                     theme=theme, preview=preview, music=music,
-                                     allow_outside_paths=allow_outside_paths,
+                                     theme=theme, preview=preview, platform=platform,
+                                     music=music, allow_outside_paths=allow_outside_paths,
                                      cache_dir=resolve_cache_dir(cache_dir, no_cache))
     sink = _sink(progress_mode, quiet, batch=False)
     try:
@@ -270,6 +274,82 @@ def doctor() -> None:
             print(f"       fix: {result.fix}")
         required_ok &= result.ok or not result.required
     raise typer.Exit(EXIT_OK if required_ok else EXIT_INPUT)
+
+
+def _image_command_options(tts: str) -> None:
+    from . import speech
+
+    if tts not in speech.ENGINES:
+        _err(f"error: --tts must be one of {', '.join(speech.ENGINES)}, got '{tts}'")
+        raise typer.Exit(EXIT_USAGE)
+
+
+def _save_image(image: object, out: Path) -> None:
+    """Save a picture atomically (temporary name, then rename)."""
+    import os
+    import tempfile
+
+    from PIL import Image
+
+    assert isinstance(image, Image.Image)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=out.suffix or ".png",
+                                dir=out.parent)
+    os.close(fd)
+    try:
+        image.save(temp)
+        os.replace(temp, out)
+    finally:
+        Path(temp).unlink(missing_ok=True)
+
+
+TtsOpt = Annotated[str, typer.Option("--tts", help="Speech engine that times the video "
+                                     "(as for render).")]
+ThemeOpt = Annotated[str | None, typer.Option("--theme", help="Theme name or path.")]
+
+
+@app.command()
+def frame(
+    brief: BriefArg,
+    at: Annotated[float, typer.Option("--at", help="Time in seconds.", min=0)] = 0.0,
+    out: Annotated[Path, typer.Option("--out", "-o", help="PNG file to write.")]
+    = Path("frame.png"),
+    tts: TtsOpt = "auto",
+    template: TemplateOpt = None,
+    theme: ThemeOpt = None,
+    allow_outside_paths: AllowOutsideOpt = False,
+) -> None:
+    """Write the full-size frame a render would show at --at seconds, without encoding."""
+    from . import pipeline
+
+    _image_command_options(tts)
+    options = pipeline.RenderOptions(tts=tts, template=template, theme=theme,
+                                     allow_outside_paths=allow_outside_paths)
+    image = _guard(lambda: pipeline.still_frame(brief, options, round(at * 1000),
+                                                _StderrReporter(True)))
+    _guard(lambda: _save_image(image, out))
+    print(out)
+
+
+@app.command()
+def storyboard(
+    brief: BriefArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="PNG file to write.")]
+    = Path("storyboard.png"),
+    tts: TtsOpt = "auto",
+    template: TemplateOpt = None,
+    theme: ThemeOpt = None,
+    allow_outside_paths: AllowOutsideOpt = False,
+) -> None:
+    """Write one picture with a thumbnail of every scene, its times and its captions."""
+    from . import pipeline
+
+    _image_command_options(tts)
+    options = pipeline.RenderOptions(tts=tts, template=template, theme=theme,
+                                     allow_outside_paths=allow_outside_paths)
+    image = _guard(lambda: pipeline.storyboard(brief, options, _StderrReporter(True)))
+    _guard(lambda: _save_image(image, out))
+    print(out)
 
 
 templates_app = typer.Typer(help="List, show and copy narration templates.",

@@ -7,14 +7,28 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from . import __version__, captions, export, frames, render, script, speech, theme, timeline
+from . import (
+    __version__,
+    captions,
+    export,
+    frames,
+    platforms,
+    render,
+    script,
+    speech,
+    theme,
+    timeline,
+)
 from . import brief as brief_stage
 from .cache import SpeechCache, SpeechStats
 from .errors import InputError, RenderError
 from .linebreak import caption_rules
 from .models import Brief, Script, Sentence, Timeline
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 
 class Reporter(Protocol):
@@ -53,6 +67,7 @@ class RenderOptions:
     template: str | None = None
     theme: str | None = None
     preview: bool = False
+    platform: str | None = None
     music: Path | None = None  # --music: instead of the brief's render.music
     allow_outside_paths: bool = False
     cache_dir: Path | None = None  # the speech cache; None: synthesize everything
@@ -90,6 +105,7 @@ class Prepared:
     template_path: Path
     script: Script
     sentences: tuple[Sentence, ...]
+    platform: platforms.Platform
 
 
 def prepare(path: Path, options: RenderOptions) -> Prepared:
@@ -99,7 +115,8 @@ def prepare(path: Path, options: RenderOptions) -> Prepared:
     look = theme.load_theme(theme_path)
     template_path = _template_path(brief, options)
     written, sentences = plan(brief, options)
-    return Prepared(brief, look, theme_path, template_path, written, sentences)
+    platform = platforms.get_platform(options.platform or brief.render.platform)
+    return Prepared(brief, look, theme_path, template_path, written, sentences, platform)
 
 
 def _template_path(brief: Brief, options: RenderOptions) -> Path:
@@ -125,7 +142,7 @@ def _digest(brief: Brief, template_path: Path, theme_path: Path, options: Render
     music = [options.music] if options.music and options.music.is_file() else []
     return export.inputs_hash(brief, [template_path, theme_path, *music], {
         "tts": options.tts, "voice": options.voice, "rate": options.rate,
-        "preview": options.preview})
+        "preview": options.preview, "platform": options.platform})
 
 
 def speak(
@@ -184,6 +201,9 @@ def render_brief(
         spoken = SpeechCache(options.cache_dir)
         plan_ = speak(prepared, options, work, warn, spoken)
 
+        too_long = platforms.duration_warning(prepared.platform, plan_.duration_ms)
+        if too_long:
+            warn(too_long)
         report.stage("drawing frames")
         painter = frames.FramePainter(brief, look, plan_)
         states = frames.screen_states(plan_)
@@ -215,7 +235,7 @@ def render_brief(
                 on_progress=lambda done: report.progress(done, plan_.duration_ms), zooms=zooms,
             )
             _write_sidecars(staging, names, brief, written, plan_, painter, digest, aigc,
-                            template_path, look, sound=export.sound_report(
+                            template_path, look, prepared.platform, sound=export.sound_report(
                                 sound.loudness, render.LOUDNESS_TARGET_LUFS, music,
                                 sound.music_gain_db, mixing.music_level_lu, mixing.duck_db))
             report.stage(f"writing outputs to {out_dir}")
@@ -259,7 +279,8 @@ def _zooms(painter: frames.FramePainter, plan_: Timeline, amount: float,
 def _write_sidecars(
     staging: Path, names: dict[str, str], brief: Brief, written: Script, plan_: Timeline,
     painter: frames.FramePainter, digest: str, aigc: dict[str, str] | None,
-    template_path: Path, look: theme.Theme, sound: dict[str, Any] | None = None,
+    template_path: Path, look: theme.Theme, platform: platforms.Platform,
+    sound: dict[str, Any] | None = None,
 ) -> None:
     def write(kind: str, text: str) -> None:
         (staging / names[kind]).write_text(text, encoding="utf-8")
@@ -268,7 +289,10 @@ def _write_sidecars(
     write("vtt", export.subtitles(plan_.cues, "vtt"))
     write("script", written.text())
     write("timeline", timeline.timeline_to_json(plan_))
-    painter.cover().save(staging / names["cover"], quality=90)
+    cover = painter.cover()
+    focus_y = painter.px((frames.CARD_BOX[1] + frames.CARD_BOX[3]) / 2)
+    cover.crop(platforms.cover_box(cover.width, cover.height, platform.cover_aspect, focus_y)) \
+        .save(staging / names["cover"], quality=90)
     label = None
     if aigc:
         labels = look.ai_label
@@ -276,5 +300,26 @@ def _write_sidecars(
     write("metadata", export.to_json(export.metadata(
         brief, plan_, inputs_sha256=digest, files=dict(names),
         template=template_path.name, theme=look.name,
-        aigc=aigc, ai_label_text=label, sound=sound,
+        aigc=aigc, ai_label_text=label, platform=platform, sound=sound,
     )))
+
+
+def still_frame(path: Path, options: RenderOptions, at_ms: int,
+                reporter: Reporter | None = None) -> Image.Image:
+    """The full-size frame a render would show at `at_ms`, without encoding anything."""
+    report = reporter or QuietReporter()
+    prepared = prepare(path, options)
+    with tempfile.TemporaryDirectory(prefix="policyclip-") as work:
+        plan_ = speak(prepared, options, Path(work), report.warn)
+    painter = frames.FramePainter(prepared.brief, prepared.look, plan_)
+    return painter.draw(frames.state_at(frames.screen_states(plan_), at_ms))
+
+
+def storyboard(path: Path, options: RenderOptions, reporter: Reporter | None = None
+               ) -> Image.Image:
+    """A contact sheet of every scene with its captions: what an editor checks before a render."""
+    report = reporter or QuietReporter()
+    prepared = prepare(path, options)
+    with tempfile.TemporaryDirectory(prefix="policyclip-") as work:
+        plan_ = speak(prepared, options, Path(work), report.warn)
+    return frames.storyboard(frames.FramePainter(prepared.brief, prepared.look, plan_))
