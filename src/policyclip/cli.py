@@ -462,6 +462,9 @@ def batch_command(
     theme: Annotated[str | None, typer.Option("--theme", help="Theme, as for render.")] = None,
     preview: Annotated[bool, typer.Option(
         "--preview", help="Fast low-resolution previews (540x960, 15 fps).")] = False,
+    platform: Annotated[str | None, typer.Option(
+        "--platform", help="Platform preset, as for render. Default: each brief's "
+        "render.platform, else douyin.")] = None,
     allow_outside_paths: AllowOutsideOpt = False,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="Only print warnings, failures and the summary.")] = False,
@@ -490,7 +493,7 @@ def batch_command(
     found = _guard(lambda: batches.find_briefs(paths))
     selected = batches.select_shard(found, *part) if part else found
     options = pipeline.RenderOptions(tts=tts, voice=voice, rate=rate, template=template,
-                                     theme=theme, preview=preview,
+                                     theme=theme, preview=preview, platform=platform,
                                      allow_outside_paths=allow_outside_paths,
                                      cache_dir=resolve_cache_dir(cache_dir, no_cache))
     settings = batches.BatchSettings(out, options, force)
@@ -505,7 +508,7 @@ def batch_command(
     if report is not None:
         data = reports.report_data(outcome, out=out, options={
             "tts": tts, "voice": voice, "rate": rate, "template": template, "theme": theme,
-            "preview": preview, "force": force, "fail_fast": fail_fast,
+            "preview": preview, "platform": platform, "force": force, "fail_fast": fail_fast,
             "cache_dir": None if options.cache_dir is None else str(options.cache_dir)})
         _guard(lambda: reports.write_json_report(report, data))
     if junit is not None:
