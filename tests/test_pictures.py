@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from PIL import Image, ImageDraw
 
 from helpers import frame_at, write_brief
@@ -65,9 +66,10 @@ def _pictures(folder: Path) -> None:
     ImageDraw.Draw(logo).rounded_rectangle((0, 0, 299, 99), radius=30, fill=(*ORANGE, 255))
     logo.save(images / "logo.png")
     (folder / "themes").mkdir()
-    default = (builtin_dir("templates") / "themes" / "default.yaml").read_text("utf-8")
-    (folder / "themes" / "look.yaml").write_text(
-        default + f"picture:\n  fill: blur\n  zoom: {ZOOM}\ntitle_image: card\n", "utf-8")
+    look = yaml.safe_load((builtin_dir("templates") / "themes" / "default.yaml").read_text("utf-8"))
+    look.update(picture={"fill": "blur", "zoom": ZOOM}, title_image="card")
+    (folder / "themes" / "look.yaml").write_text(yaml.safe_dump(look, allow_unicode=True),
+                                                 "utf-8")
 
 
 @pytest.fixture(scope="module")

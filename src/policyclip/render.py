@@ -1,9 +1,12 @@
 """Stage 7: stills + narration -> MP4, encoded once by the ffmpeg that imageio-ffmpeg ships.
 
 Each screen state is written once as an uncompressed BMP (cheap to write and to decode) and
-handed to ffmpeg's concat demuxer with its duration; `fps` turns it into constant 30 fps.
-Narration clips are placed on one PCM track in Python; music, ducking and loudness
-normalization are ffmpeg filters. The output is written to a temporary name by the caller.
+handed to ffmpeg's concat demuxer with its duration; `fps` turns it into constant 30 fps; a
+picture's slow zoom is the only per-frame work, and only on its own scene's frames.
+Narration clips are placed on one PCM track in Python; music is mixed under it block by block
+(looped, faded, ducked where the timeline has speech); the mix is measured, brought to the
+loudness target and encoded to AAC before the video, which then copies it. The output is
+written to a temporary name by the caller.
 """
 
 from __future__ import annotations
@@ -32,8 +35,9 @@ if TYPE_CHECKING:
 
 LOUDNESS_TARGET_LUFS = -14.0
 LOUDNESS_TOLERANCE_LU = 0.1  # how close a try must come before we stop trying
-TRUE_PEAK_MAX_DBTP = -1.0  # the promise, on the encoded file
-TRUE_PEAK_AIM_DBTP = -1.2  # what the encoded file must reach: measurements differ by a tenth
+# The promise is a true peak of at most -1 dBTP on the encoded file; we aim a little lower,
+# because measurements (and decoders) differ by a tenth or so.
+TRUE_PEAK_AIM_DBTP = -1.2
 TRUE_PEAK_CEILING_DBTP = -2.0  # the limiter's first ceiling: AAC adds a few tenths to peaks
 STEREO = "aformat=channel_layouts=stereo"  # measured as it will be encoded
 MIX_FORMAT = ("-f", "f32le", "-ar", str(media.SAMPLE_RATE), "-ac", "2")  # the music mix file
