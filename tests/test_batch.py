@@ -274,7 +274,7 @@ def test_interrupted_batch_reports_and_leaves_no_half_written_video(tmp_path: Pa
 
 @pytest.mark.parametrize(("args", "message"), [
     (["nowhere"], "error: no such file or folder: nowhere"),
-    (["empty"], "error: no briefs (*.yaml, *.yml) found in empty"),
+    (["empty"], "error: no briefs (*.yaml) found in empty"),
     (["a.yaml", "--shard", "3/2"], "error: --shard K/N needs 1 <= K <= N, got '3/2'"),
     (["a.yaml", "--shard", "half"], "error: --shard must look like K/N, e.g. 1/4, got 'half'"),
     (["a.yaml", "--jobs", "-1"], "error: --jobs must be 0 or more, got -1"),
@@ -309,10 +309,9 @@ def test_folders_are_searched_recursively_but_not_themes_templates_or_hidden(
     monkeypatch.chdir(tmp_path)
     make_folder(tmp_path)
     (tmp_path / "briefs" / "notes.txt").write_text("x", encoding="utf-8")
-    (tmp_path / "briefs" / "extra.yml").write_text("x", encoding="utf-8")
+    (tmp_path / "briefs" / "ci.yml").write_text("x", encoding="utf-8")  # CI config, not a brief
     jobs = batches.find_briefs(["briefs"])
-    assert names(jobs) == ["broken.yaml", "en/small-firms.yaml", "extra.yml", "hotline.yaml",
-                           "tax.yaml"]
+    assert names(jobs) == ["broken.yaml", "en/small-firms.yaml", "hotline.yaml", "tax.yaml"]
     assert jobs[1].display == "briefs/en/small-firms.yaml"
     assert jobs[1].out_dir(Path("out")) == Path("out/en")
 

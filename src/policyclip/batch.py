@@ -29,6 +29,9 @@ from .errors import PolicyclipError, UsageError
 from .progress import BRIEF_DONE, BRIEF_START, DONE, START, BriefReporter, Emit, Event
 
 BRIEF_SUFFIXES = (".yaml", ".yml")
+# Folders are searched for *.yaml only: *.yml beside briefs is, by convention, CI configuration
+# (examples/ci/ holds such files). A .yml brief is taken when named or globbed explicitly.
+FOLDER_SUFFIX = ".yaml"
 SKIPPED_FOLDERS = frozenset({"themes", "templates", "node_modules", "__pycache__"})
 RENDERED, SKIPPED, FAILED, CANCELLED = "rendered", "skipped", "failed", "cancelled"
 EXIT_BUG, EXIT_INTERRUPTED = 1, 130
@@ -58,12 +61,12 @@ def _display(path: Path) -> str:
 
 
 def _walk(folder: Path) -> list[Path]:
-    """Every *.yaml and *.yml below `folder`, except in hidden folders and themes/templates."""
+    """Every *.yaml below `folder`, except in hidden folders and themes/templates."""
     found: list[Path] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_FOLDERS)
         found += [Path(root) / f for f in sorted(files)
-                  if f.endswith(BRIEF_SUFFIXES) and not f.startswith(".")]
+                  if f.endswith(FOLDER_SUFFIX) and not f.startswith(".")]
     return found
 
 
@@ -113,7 +116,7 @@ def find_briefs(args: Sequence[str]) -> list[BriefJob]:
         else:
             raise UsageError(f"no such file or folder: {arg}")
         if not files:
-            raise UsageError(f"no briefs (*.yaml, *.yml) found in {arg}")
+            raise UsageError(f"no briefs (*.yaml) found in {arg}")
         for path in sorted(set(files), key=lambda p: _name(p, base)):
             key = path.resolve()
             if key in seen:
