@@ -127,8 +127,9 @@ def file_stats(path: Path, video_s: float) -> tuple[float, float]:
 
 def measure_render(brief: Path, out: Path, name: str, *extra: str) -> tuple[Measure, dict]:
     """Time a full `policyclip render` in a subprocess."""
+    # --no-cache: every run synthesizes its speech, as a first render does.
     cmd = [sys.executable, "-m", "policyclip", "render", str(brief), "--out", str(out),
-           "--tts", "espeak", "--quiet", *extra]
+           "--tts", "espeak", "--quiet", "--no-cache", *extra]
     seconds, peak = run_measured(cmd)
     meta = json.loads((out / f"{brief.stem}.json").read_text(encoding="utf-8"))
     video_s = meta["duration_ms"] / 1000
@@ -198,7 +199,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="policyclip-bench-") as name:
         work = Path(name)
-        brief = args.brief.resolve() if args.brief else write_brief(work, "bench-60s", 2)
+        brief = args.brief.resolve() if args.brief else write_brief(work, "bench-60s", 1, 3)
         full, _ = measure_render(brief, work / "full", "policyclip render (espeak, full size)")
         preview, _ = measure_render(brief, work / "preview", "policyclip render --preview",
                                     "--preview")

@@ -62,6 +62,33 @@ def image_problem(path: Path) -> str | None:
     return None
 
 
+def read_speech(path: Path, rate: int = SAMPLE_RATE) -> npt.NDArray[np.float32]:
+    """A speech clip as mono float32 at `rate`.
+
+    The engines write 16-bit mono WAV (espeak at 22.05 kHz, edge at 48 kHz): those are read
+    directly, since a subprocess per clip costs more than the audio; espeak's band-limited voice
+    is brought to `rate` by interpolation. Anything else is decoded by ffmpeg.
+    """
+    import numpy as np
+
+    try:
+        with wave.open(str(path), "rb") as clip:
+            if clip.getnchannels() != 1 or clip.getsampwidth() != 2:
+                raise wave.Error("not 16-bit mono")
+            source_rate = clip.getframerate()
+            pcm = np.frombuffer(clip.readframes(clip.getnframes()), dtype="<i2")
+    except (wave.Error, EOFError):
+        return decode_audio(path, rate)
+    samples = pcm.astype(np.float32) / 32768.0
+    if source_rate == rate or len(samples) < 2:
+        return samples
+    count = round(len(samples) * rate / source_rate)
+    positions = np.arange(count, dtype=np.float64) * (source_rate / rate)
+    resampled: npt.NDArray[np.float32] = np.interp(
+        positions, np.arange(len(samples)), samples).astype(np.float32)
+    return resampled
+
+
 def decode_audio(path: Path, rate: int = SAMPLE_RATE) -> npt.NDArray[np.float32]:
     """Decode any audio file to mono float32 samples at `rate`."""
     import numpy as np

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -204,19 +205,31 @@ def render_brief(
         too_long = platforms.duration_warning(prepared.platform, plan_.duration_ms)
         if too_long:
             warn(too_long)
-        report.stage("drawing frames")
-        painter = frames.FramePainter(brief, look, plan_)
-        states = frames.screen_states(plan_)
-        stills = ((painter.draw(s), s.end_ms - s.start_ms) for s in states)
-        listing = render.write_states(stills, work)
-        narration_wav = work / "narration.wav"
-        render.mix_narration(plan_, work, narration_wav)
         mixing = render.Sound(music_level_lu=look.sound.music_level, duck_db=look.sound.duck,
                               fade_in_ms=look.sound.fade_in_ms,
                               fade_out_ms=look.sound.fade_out_ms)
-        sound = render.soundtrack(plan_, narration_wav, work, music=music, sound=mixing,
-                                  settings=settings)
-        zooms = _zooms(painter, plan_, look.picture.zoom, work)
+
+        def make_sound() -> render.Soundtrack:
+            narration_wav = work / "narration.wav"
+            render.mix_narration(plan_, work, narration_wav)
+            return render.soundtrack(plan_, narration_wav, work, music=music, sound=mixing,
+                                     settings=settings)
+
+        # The sound (mostly ffmpeg measuring and encoding AAC) is made while the frames are
+        # drawn and the video encoded; the two are joined at the end without re-encoding.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            sound_job = pool.submit(make_sound)
+            report.stage("drawing frames")
+            painter = frames.FramePainter(brief, look, plan_)
+            states = frames.screen_states(plan_)
+            stills = ((painter.draw(s), s.end_ms - s.start_ms) for s in states)
+            listing = render.write_states(stills, work)
+            zooms = _zooms(painter, plan_, look.picture.zoom, work)
+            report.stage("encoding video")
+            video_only = work / "video.mp4"
+            render.encode(plan_, listing, None, video_only, settings=settings, zooms=zooms,
+                          on_progress=lambda done: report.progress(done, plan_.duration_ms))
+            sound = sound_job.result()
 
         staging = Path(tempfile.mkdtemp(prefix=f".{stem}.partial-", dir=out_dir))
         try:
@@ -225,15 +238,10 @@ def render_brief(
                 ("metadata", ".json"), ("timeline", ".timeline.json"), ("cover", ".cover.jpg"))}
             digest = inputs_digest(prepared, options)
             aigc = render.aigc_label(digest[:32]) if plan_.engine != "none" else None
-            report.stage("encoding video")
-            render.encode(
-                plan_, listing, sound, staging / names["video"],
-                metadata={"title": brief.title, "artist": brief.issuer,
-                          "comment": f"policyclip {__version__}",
-                          **({"AIGC": render.aigc_tag(aigc)} if aigc else {})},
-                settings=settings,
-                on_progress=lambda done: report.progress(done, plan_.duration_ms), zooms=zooms,
-            )
+            render.mux(video_only, sound, staging / names["video"], plan_, metadata={
+                "title": brief.title, "artist": brief.issuer,
+                "comment": f"policyclip {__version__}",
+                **({"AIGC": render.aigc_tag(aigc)} if aigc else {})})
             _write_sidecars(staging, names, brief, written, plan_, painter, digest, aigc,
                             template_path, look, prepared.platform, sound=export.sound_report(
                                 sound.loudness, render.LOUDNESS_TARGET_LUFS, music,
