@@ -652,3 +652,9 @@ def storyboard(painter: FramePainter, columns: int = 4, thumb_width: int = 270) 
             draw.text((x, y + thumb_height + 34 + row * 24), line, font=text_font,
                       fill=(70, 70, 70))
     return sheet
+
+
+def release_caches() -> None:
+    """Drop loaded fonts and decoded pictures once every frame is drawn."""
+    for cached in (_font, _decoded, _fitted, _tile):
+        cached.cache_clear()

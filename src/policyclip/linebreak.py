@@ -106,6 +106,11 @@ def _tokenizer() -> Any:
     return jieba.Tokenizer()
 
 
+def release_dictionary() -> None:
+    """Forget the loaded word dictionary (about 60 MB); it is loaded again when next needed."""
+    _tokenizer.cache_clear()
+
+
 @functools.cache
 def _glossary_pattern(glossary: tuple[str, ...]) -> re.Pattern[str] | None:
     terms = sorted((t for t in glossary if t.strip()), key=len, reverse=True)

@@ -25,7 +25,7 @@ from . import (
 from . import brief as brief_stage
 from .cache import SpeechCache, SpeechStats
 from .errors import InputError, RenderError
-from .linebreak import caption_rules
+from .linebreak import caption_rules, release_dictionary
 from .models import Brief, Script, Sentence, Timeline
 
 if TYPE_CHECKING:
@@ -225,6 +225,11 @@ def render_brief(
             stills = ((painter.draw(s), s.end_ms - s.start_ms) for s in states)
             listing = render.write_states(stills, work)
             zooms = _zooms(painter, plan_, look.picture.zoom, work)
+            cover = _save_cover(painter, prepared.platform, work / "cover.jpg")
+            # Everything drawn is on disk: give the drawing memory back before x264 needs its own.
+            del painter
+            frames.release_caches()
+            release_memory()
             report.stage("encoding video")
             video_only = work / "video.mp4"
             render.encode(plan_, listing, None, video_only, settings=settings, zooms=zooms,
@@ -242,7 +247,7 @@ def render_brief(
                 "title": brief.title, "artist": brief.issuer,
                 "comment": f"policyclip {__version__}",
                 **({"AIGC": render.aigc_tag(aigc)} if aigc else {})})
-            _write_sidecars(staging, names, brief, written, plan_, painter, digest, aigc,
+            _write_sidecars(staging, names, brief, written, plan_, cover, digest, aigc,
                             template_path, look, prepared.platform, sound=export.sound_report(
                                 sound.loudness, render.LOUDNESS_TARGET_LUFS, music,
                                 sound.music_gain_db, mixing.music_level_lu, mixing.duck_db))
@@ -272,6 +277,28 @@ def _music(brief: Brief, options: RenderOptions) -> Path | None:
     return options.music.resolve()
 
 
+def _save_cover(painter: frames.FramePainter, platform: platforms.Platform, out: Path) -> Path:
+    """The title card cropped to the platform's cover shape, as JPEG."""
+    cover = painter.cover()
+    focus_y = painter.px((frames.CARD_BOX[1] + frames.CARD_BOX[3]) / 2)
+    cover.crop(platforms.cover_box(cover.width, cover.height, platform.cover_aspect, focus_y)) \
+        .save(out, quality=90)
+    return out
+
+
+def release_memory() -> None:
+    """Return freed memory to the system (glibc keeps it otherwise), and drop the word
+    dictionary once every line is broken: the encoder runs beside this process."""
+    import contextlib
+    import ctypes
+    import gc
+
+    release_dictionary()
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def _zooms(painter: frames.FramePainter, plan_: Timeline, amount: float,
            work: Path) -> list[render.Zoom]:
     """The theme's slow zoom for every scene that shows a picture (none when it is 0)."""
@@ -286,7 +313,7 @@ def _zooms(painter: frames.FramePainter, plan_: Timeline, amount: float,
 
 def _write_sidecars(
     staging: Path, names: dict[str, str], brief: Brief, written: Script, plan_: Timeline,
-    painter: frames.FramePainter, digest: str, aigc: dict[str, str] | None,
+    cover: Path, digest: str, aigc: dict[str, str] | None,
     template_path: Path, look: theme.Theme, platform: platforms.Platform,
     sound: dict[str, Any] | None = None,
 ) -> None:
@@ -297,10 +324,7 @@ def _write_sidecars(
     write("vtt", export.subtitles(plan_.cues, "vtt"))
     write("script", written.text())
     write("timeline", timeline.timeline_to_json(plan_))
-    cover = painter.cover()
-    focus_y = painter.px((frames.CARD_BOX[1] + frames.CARD_BOX[3]) / 2)
-    cover.crop(platforms.cover_box(cover.width, cover.height, platform.cover_aspect, focus_y)) \
-        .save(staging / names["cover"], quality=90)
+    shutil.copyfile(cover, staging / names["cover"])
     label = None
     if aigc:
         labels = look.ai_label

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import os
 import subprocess
 import wave
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -533,6 +534,9 @@ def encode(
         "-map", "[vout]", *([] if path is None else ["-map", "1:a:0"]),
         "-c:v", "libx264", "-preset", settings.preset, "-crf", str(settings.crf),
         "-tune", "stillimage", "-pix_fmt", "yuv420p", "-r", str(timeline.fps),
+        # One x264 thread a core (its default is 1.5 a core): as fast here, and each extra
+        # thread holds frames of 1080x1920 in memory.
+        "-threads", str(max(2, os.cpu_count() or 2)),
         *audio_codec, "-t", seconds, "-movflags", "+faststart+use_metadata_tags",
     ]
     for key, value in (metadata or {}).items():
