@@ -74,3 +74,20 @@ def test_missing_fonts_say_how_to_install_one(tmp_path: Path) -> None:
         resolve_font([f for f in theme.fonts.bold if f.file == "NoSuchFont.ttc"])
     assert caught.value.message == "none of the theme's fonts is installed (NoSuchFont.ttc)"
     assert caught.value.hint is not None and "fonts-noto-cjk" in caught.value.hint
+
+
+def test_caption_punctuation_and_pauses_are_theme_settings(tmp_path: Path) -> None:
+    from helpers import SHORT_BRIEF, write_brief
+
+    from policyclip.pipeline import RenderOptions, caption_timeline
+
+    brief = write_brief(tmp_path, SHORT_BRIEF)
+    theme = _theme(tmp_path, DEFAULT + "captions:\n  drop_end: ''\npacing:\n  lead_in_ms: 0\n"
+                   "  scene_gap_ms: 2000\n")
+    plain = caption_timeline(brief, RenderOptions(tts="none"))
+    styled = caption_timeline(brief, RenderOptions(tts="none", theme=str(theme)))
+    assert plain.cues[1].lines == ("六种地方税费按50%减征",)
+    assert styled.cues[1].lines == ("六种地方税费按50%减征。",)
+    assert (plain.cues[0].start_ms, styled.cues[0].start_ms) == (400, 0)
+    gap = styled.scenes[1].start_ms - styled.cues[1].end_ms
+    assert gap >= 2000 - 400  # the last cue of a scene holds at most 400 ms into the pause

@@ -6,7 +6,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -89,10 +89,13 @@ def load(path: Path, options: RenderOptions) -> Brief:
     return brief_stage.load_brief(path, allow_outside=options.allow_outside_paths)
 
 
-def plan(brief: Brief, options: RenderOptions) -> tuple[Script, tuple[Sentence, ...]]:
+def plan(brief: Brief, options: RenderOptions, look: theme.Theme | None = None
+         ) -> tuple[Script, tuple[Sentence, ...]]:
     """Stages 2-3: the script and its caption cues (no speech, no pictures)."""
     written = script.write_script(brief, options.template)
     rules = caption_rules(brief.language)
+    if look is not None and rules.chinese:
+        rules = replace(rules, drop_at_line_end=look.captions.drop_end)
     return written, captions.plan_captions(written, rules, brief.glossary.keys())
 
 
@@ -115,7 +118,7 @@ def prepare(path: Path, options: RenderOptions) -> Prepared:
     theme_path = theme.find_theme(options.theme or brief.render.theme, brief.path.parent)
     look = theme.load_theme(theme_path)
     template_path = _template_path(brief, options)
-    written, sentences = plan(brief, options)
+    written, sentences = plan(brief, options, look)
     platform = platforms.get_platform(options.platform or brief.render.platform)
     return Prepared(brief, look, theme_path, template_path, written, sentences, platform)
 
@@ -159,7 +162,11 @@ def speak(
         cache=cache if cache is not None else SpeechCache(options.cache_dir),
     )
     canvas = timeline.Canvas(540, 960, 15) if options.preview else timeline.Canvas()
-    return timeline.build_timeline(prepared.script, prepared.sentences, narration, canvas=canvas)
+    pauses = prepared.look.pacing
+    pacing = timeline.Pacing(lead_in_ms=pauses.lead_in_ms, sentence_gap_ms=pauses.sentence_gap_ms,
+                             scene_gap_ms=pauses.scene_gap_ms, tail_ms=pauses.tail_ms)
+    return timeline.build_timeline(prepared.script, prepared.sentences, narration,
+                                   canvas=canvas, pacing=pacing)
 
 
 def caption_timeline(path: Path, options: RenderOptions, reporter: Reporter | None = None

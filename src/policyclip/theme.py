@@ -101,6 +101,22 @@ class SoundStyle(_Strict):
     fade_out_ms: int = Field(default=2500, ge=0, le=10_000)
 
 
+class CaptionStyle(_Strict):
+    """Caption text rules that are a matter of house style."""
+
+    # Trailing punctuation dropped from Chinese caption lines; "" keeps everything.
+    drop_end: str = "。，、；：,;:．"
+
+
+class PacingStyle(_Strict):
+    """Deliberate pauses, in milliseconds."""
+
+    lead_in_ms: int = Field(default=400, ge=0, le=5000)
+    sentence_gap_ms: int = Field(default=250, ge=0, le=3000)
+    scene_gap_ms: int = Field(default=600, ge=0, le=5000)
+    tail_ms: int = Field(default=1200, ge=0, le=10000)
+
+
 class Theme(_Strict):
     """A validated theme."""
 
@@ -115,12 +131,14 @@ class Theme(_Strict):
     title_image: Literal["none", "card"] = "none"  # the brief's first picture on the title
     logo: LogoStyle = LogoStyle()
     sound: SoundStyle = SoundStyle()
+    captions: CaptionStyle = CaptionStyle()
+    pacing: PacingStyle = PacingStyle()
 
 
 _MODELS: dict[str, type[BaseModel]] = {
     "": Theme, "background": Background, "colors": Colours, "sizes": Sizes, "fonts": Fonts,
     "bold": FontChoice, "regular": FontChoice, "picture": PictureStyle, "logo": LogoStyle,
-    "sound": SoundStyle}
+    "sound": SoundStyle, "captions": CaptionStyle, "pacing": PacingStyle}
 _FIELDS = {name: list(model.model_fields) for name, model in _MODELS.items()}
 
 
