@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import SHORT_BRIEF, write_brief
 
 from policyclip.errors import ThemeError
+from policyclip.pipeline import RenderOptions, caption_timeline
 from policyclip.resources import builtin_dir
 from policyclip.theme import builtin_themes, contrast_ratio, find_theme, load_theme, resolve_font
 
@@ -77,10 +79,6 @@ def test_missing_fonts_say_how_to_install_one(tmp_path: Path) -> None:
 
 
 def test_caption_punctuation_and_pauses_are_theme_settings(tmp_path: Path) -> None:
-    from helpers import SHORT_BRIEF, write_brief
-
-    from policyclip.pipeline import RenderOptions, caption_timeline
-
     brief = write_brief(tmp_path, SHORT_BRIEF)
     theme = _theme(tmp_path, DEFAULT + "captions:\n  drop_end: ''\npacing:\n  lead_in_ms: 0\n"
                    "  scene_gap_ms: 2000\n")
