@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import SHORT_BRIEF, write_brief
 
+from helpers import SHORT_BRIEF, write_brief
 from policyclip.errors import ThemeError
 from policyclip.pipeline import RenderOptions, caption_timeline
 from policyclip.resources import builtin_dir
