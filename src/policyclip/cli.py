@@ -12,6 +12,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from . import __version__, progress
+from .cache import resolve_cache_dir
 from .errors import PolicyclipError
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_INPUT, EXIT_SPEECH, EXIT_RENDER = 0, 1, 2, 3, 4, 5
@@ -243,7 +244,8 @@ def captions(
         _err("error: --tts must be auto, edge, espeak or none; --format text, srt or vtt")
         raise typer.Exit(EXIT_USAGE)
     options = pipeline.RenderOptions(tts=tts, voice=voice, rate=rate, template=template,
-                                     allow_outside_paths=allow_outside_paths)
+                                     allow_outside_paths=allow_outside_paths,
+                                     cache_dir=resolve_cache_dir(None))
     timeline = _guard(lambda: pipeline.caption_timeline(brief, options, _StderrReporter(True)))
     if fmt != "text":
         print(export.subtitles(timeline.cues, fmt), end="")
@@ -324,7 +326,8 @@ def frame(
 
     _image_command_options(tts)
     options = pipeline.RenderOptions(tts=tts, template=template, theme=theme,
-                                     allow_outside_paths=allow_outside_paths)
+                                     allow_outside_paths=allow_outside_paths,
+                                     cache_dir=resolve_cache_dir(None))
     image = _guard(lambda: pipeline.still_frame(brief, options, round(at * 1000),
                                                 _StderrReporter(True)))
     _guard(lambda: _save_image(image, out))
@@ -346,7 +349,8 @@ def storyboard(
 
     _image_command_options(tts)
     options = pipeline.RenderOptions(tts=tts, template=template, theme=theme,
-                                     allow_outside_paths=allow_outside_paths)
+                                     allow_outside_paths=allow_outside_paths,
+                                     cache_dir=resolve_cache_dir(None))
     image = _guard(lambda: pipeline.storyboard(brief, options, _StderrReporter(True)))
     _guard(lambda: _save_image(image, out))
     print(out)
