@@ -37,11 +37,29 @@ def _digit_by_digit(digits: str) -> str:
     return "".join(_DIGITS_ZH.get(d, d) for d in digits)
 
 
+# How Chinese speakers name Latin letters; a Mandarin voice reads Latin text as pinyin otherwise.
+_LETTERS_ZH = dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", (
+    "诶", "比", "西", "迪", "伊", "艾弗", "吉", "艾尺", "艾", "杰", "开", "艾勒", "艾姆", "艾恩",
+    "欧", "披", "吉吾", "艾儿", "艾丝", "提", "优", "维", "达布留", "艾克斯", "歪", "贼德"),
+    strict=True))
+# Short Latin words said letter by letter in Chinese speech: abbreviations (MCN, GDP, AI) and a
+# few mixed-case ones people spell out.
+_SPELLED_WORDS = {"App", "app", "APP", "iPad", "WiFi"}
+
+
+def _spell(word: str) -> str:
+    return "".join(_LETTERS_ZH.get(ch.upper(), ch) for ch in word)
+
+
 def spoken_chinese(text: str) -> str:
     """Chinese reading of numbers and symbols: 2000元/月 -> 两千元每月, 12366 -> 幺二三六六."""
     import cn2an
 
     text = re.sub(r"https?://\S+", "", text)
+    # Abbreviations inside Chinese: MCN -> 艾姆西艾恩, App -> 诶披披 (longer words stay English).
+    text = re.sub(r"(?<![A-Za-z])(?:[A-Z]{2,6}|[A-Za-z]{2,5})(?![A-Za-z])",
+                  lambda m: _spell(m[0]) if m[0].isupper() or m[0] in _SPELLED_WORDS else m[0],
+                  text)
     # Document numbers: 国发〔2023〕13号 -> 国发二零二三年十三号 (cn2an reads the year as digits).
     text = re.sub(r"[〔［\[](\d{4})[〕］\]](\d+)号", r"\1年\2号", text)
     # Phone numbers in groups (0755-8888 1234, 138 1234 5678): digit by digit, 1 read as 幺.
