@@ -31,6 +31,15 @@ points:
 contact: 纳税服务热线12366
 """
 
+HOTLINE_BRIEF = """\
+title: 12345热线上线
+issuer: 市政府办公厅
+summary: 有事打12345。
+points:
+  - heading: 怎么打
+    text: 全天有人接听。
+"""
+
 ENGLISH_BRIEF = """\
 title: Half-price local taxes for small firms
 issuer: Ministry of Finance

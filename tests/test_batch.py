@@ -19,19 +19,10 @@ from typing import Any
 
 import pytest
 
-from helpers import ENGLISH_BRIEF, SHORT_BRIEF, write_brief
+from helpers import ENGLISH_BRIEF, HOTLINE_BRIEF, SHORT_BRIEF, write_brief
 from policyclip import batch as batches
 from policyclip import pipeline
 from policyclip.errors import UsageError
-
-TINY_BRIEF = """\
-title: 12345热线上线
-issuer: 市政府办公厅
-summary: 有事打12345。
-points:
-  - heading: 怎么打
-    text: 全天有人接听。
-"""
 
 BROKEN_BRIEF = "title: x\nissuer: y\nsumary: z\npoints: []\n"
 
@@ -48,7 +39,7 @@ def make_folder(root: Path) -> Path:
     briefs = root / "briefs"
     (briefs / "en").mkdir(parents=True)
     write_brief(briefs, SHORT_BRIEF, "tax.yaml")
-    write_brief(briefs, TINY_BRIEF, "hotline.yaml")
+    write_brief(briefs, HOTLINE_BRIEF, "hotline.yaml")
     write_brief(briefs / "en", ENGLISH_BRIEF, "small-firms.yaml")
     write_brief(briefs, BROKEN_BRIEF, "broken.yaml")
     for skipped in ("themes", "templates", ".git"):
@@ -222,7 +213,7 @@ def test_an_edited_brief_is_rendered_again_and_its_words_come_from_the_cache(
 
 def test_fail_fast_starts_nothing_after_a_failure(tmp_path: Path) -> None:
     write_brief(tmp_path, BROKEN_BRIEF, "a-broken.yaml")
-    write_brief(tmp_path, TINY_BRIEF, "b-good.yaml")
+    write_brief(tmp_path, HOTLINE_BRIEF, "b-good.yaml")
     result = run("batch", ".", "--out", "out", "--tts", "none", "--preview", "--fail-fast",
                  "--report", "report.json", "--junit", "report.xml", cwd=tmp_path)
     assert result.returncode == 3
@@ -283,7 +274,7 @@ def test_interrupted_batch_reports_and_leaves_no_half_written_video(tmp_path: Pa
 ])
 def test_usage_errors_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
     (tmp_path / "empty").mkdir()
-    write_brief(tmp_path, TINY_BRIEF, "a.yaml")
+    write_brief(tmp_path, HOTLINE_BRIEF, "a.yaml")
     result = run("batch", *args, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.splitlines()[0] == message
@@ -333,7 +324,7 @@ def test_globs_files_and_duplicates(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_two_briefs_that_would_overwrite_each_other_are_refused(tmp_path: Path) -> None:
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
-        write_brief(tmp_path / folder, TINY_BRIEF, "same.yaml")
+        write_brief(tmp_path / folder, HOTLINE_BRIEF, "same.yaml")
     with pytest.raises(UsageError, match="would both write same"):
         batches.find_briefs([str(tmp_path / "a/same.yaml"), str(tmp_path / "b/same.yaml")])
     # found through their common folder they keep their subfolders apart
@@ -410,7 +401,7 @@ def test_a_fallback_render_is_redone_once_the_better_engine_works(tmp_path: Path
 
 
 def test_force_renders_even_when_up_to_date(tmp_path: Path) -> None:
-    brief = write_brief(tmp_path, TINY_BRIEF, "x.yaml")
+    brief = write_brief(tmp_path, HOTLINE_BRIEF, "x.yaml")
     options = pipeline.RenderOptions(tts="espeak")
     job = batches.BriefJob(brief, "x.yaml", "x.yaml")
     write_outputs(tmp_path / "out", pipeline.fingerprint(brief, options)[1], "espeak")

@@ -191,3 +191,33 @@ def test_frame_and_storyboard_write_pictures(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.png", "brief.yaml", "f.png"]
     missing = run("frame", str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "x.png"))
     assert missing.returncode == 3 and not (tmp_path / "x.png").exists()
+
+
+def test_check_validates_the_theme_a_brief_names(tmp_path: Path) -> None:
+    brief = write_brief(tmp_path, SHORT_BRIEF + "render:\n  theme: gov-blue\n")
+    result = run("check", str(brief))
+    assert result.returncode == 3
+    assert result.stderr.splitlines()[0] == "error: no theme named 'gov-blue'"
+
+
+def test_captions_refuses_a_malformed_rate(tmp_path: Path) -> None:
+    result = run("captions", str(write_brief(tmp_path, SHORT_BRIEF)), "--tts", "espeak",
+                 "--rate", "fast")
+    assert result.returncode == 2
+    assert result.stderr == "error: --rate must look like +10% or -5%, got 'fast'\n"
+
+
+def test_music_too_short_to_loop_is_refused(tmp_path: Path) -> None:
+    import wave
+
+    blip = tmp_path / "blip.wav"
+    with wave.open(str(blip), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(48000)
+        out.writeframes(b"\x10\x00" * 1000)  # 21 ms
+    result = run("render", str(write_brief(tmp_path, SHORT_BRIEF)), "--out",
+                 str(tmp_path / "out"), "--tts", "none", "--preview", "--music", str(blip))
+    assert result.returncode == 3
+    assert "error: the music blip.wav is too short to loop (20 ms)" in result.stderr
+    assert not (tmp_path / "out" / "brief.mp4").exists()

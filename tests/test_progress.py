@@ -10,18 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from helpers import write_brief
+from helpers import HOTLINE_BRIEF, write_brief
 from policyclip import progress
 from policyclip.progress import Event
-
-BRIEF = """\
-title: 12345热线上线
-issuer: 市政府办公厅
-summary: 有事打12345。
-points:
-  - heading: 怎么打
-    text: 全天有人接听。
-"""
 
 
 class Tty(io.StringIO):
@@ -145,7 +136,7 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_render_progress_jsonl_goes_to_stdout_and_ends_with_the_outputs(tmp_path: Path) -> None:
-    write_brief(tmp_path, BRIEF, "hotline.yaml")
+    write_brief(tmp_path, HOTLINE_BRIEF, "hotline.yaml")
     result = run("render", "hotline.yaml", "--tts", "none", "--preview", "--progress", "jsonl",
                  cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -177,7 +168,7 @@ def test_render_progress_jsonl_reports_a_failure(tmp_path: Path) -> None:
 
 
 def test_batch_progress_is_plain_lines_when_not_on_a_terminal(tmp_path: Path) -> None:
-    write_brief(tmp_path, BRIEF, "hotline.yaml")
+    write_brief(tmp_path, HOTLINE_BRIEF, "hotline.yaml")
     result = run("batch", "hotline.yaml", "--tts", "none", "--preview", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()

@@ -577,15 +577,21 @@ def render_one(path: Path, out: Path, options: pipeline.RenderOptions, emit: Emi
     def elapsed() -> float:
         return round(time.monotonic() - started, 3)
 
+    # A cancelled CI job sends SIGTERM: stop like Ctrl-C, so temporary files are removed.
+    restore = _terminate_as_interrupt()
     try:
-        rendered = pipeline.render_brief(path, out, options, BriefReporter(emit, name))
-    except KeyboardInterrupt:
-        done(BriefResult(name, path.name, CANCELLED, elapsed(), "interrupted"), EXIT_INTERRUPTED)
-        raise
-    except Exception as exc:
-        error = ErrorInfo.of(exc)
-        done(BriefResult(name, path.name, FAILED, elapsed(), error=error), error.exit_code)
-        raise
+        try:
+            rendered = pipeline.render_brief(path, out, options, BriefReporter(emit, name))
+        except KeyboardInterrupt:
+            done(BriefResult(name, path.name, CANCELLED, elapsed(), "interrupted"),
+                 EXIT_INTERRUPTED)
+            raise
+        except Exception as exc:
+            error = ErrorInfo.of(exc)
+            done(BriefResult(name, path.name, FAILED, elapsed(), error=error), error.exit_code)
+            raise
+    finally:
+        restore()
     done(BriefResult(
         name, path.name, RENDERED, elapsed(), "render", engine=rendered.timeline.engine,
         voice=rendered.timeline.voice, video_ms=rendered.timeline.duration_ms,

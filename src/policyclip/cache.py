@@ -16,7 +16,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .files import write_atomic
 
 ENV_VAR = "POLICYCLIP_CACHE_DIR"
 MAGIC = b"policyclip-speech 1\n"
@@ -137,7 +137,7 @@ class SpeechCache:
             head = json.dumps(header, ensure_ascii=False, sort_keys=True).encode()
             entry = self.path(key)
             entry.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomic(entry, MAGIC + head + b"\n" + payload)
+            write_atomic(entry, MAGIC + head + b"\n" + payload)
         except OSError as exc:
             self.problem = f"{exc.strerror or exc}"
 
@@ -160,19 +160,6 @@ def parse_entry(data: bytes) -> tuple[dict[str, Any], bytes] | None:
     except (ValueError, UnicodeDecodeError):
         return None
     return (header, payload) if ok else None
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `target`, then rename it into place."""
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
 
 
 # ---------------------------------------------------------------- info and clear

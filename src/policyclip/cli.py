@@ -7,13 +7,18 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from . import __version__, progress
 from .cache import resolve_cache_dir
 from .errors import PolicyclipError
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from . import pipeline
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_INPUT, EXIT_SPEECH, EXIT_RENDER = 0, 1, 2, 3, 4, 5
 EXIT_INTERRUPTED = 130
@@ -75,6 +80,18 @@ def _sink(mode: str, quiet: bool, batch: bool) -> progress.Sink:
                               batch=batch)
 
 
+def _check_speech_options(tts: str, rate: str | None) -> None:
+    """Refuse an unknown --tts or a malformed --rate as a usage error (exit 2)."""
+    from . import speech
+
+    if tts not in speech.ENGINES:
+        _err(f"error: --tts must be one of {', '.join(speech.ENGINES)}, got '{tts}'")
+        raise typer.Exit(EXIT_USAGE)
+    if rate is not None and not speech.valid_rate(rate):
+        _err(f"error: --rate must look like +10% or -5%, got '{rate}'")
+        raise typer.Exit(EXIT_USAGE)
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"policyclip {__version__}")
@@ -100,6 +117,9 @@ BriefArg = Annotated[Path, typer.Argument(help="The policy brief (YAML).", show_
 TemplateOpt = Annotated[str | None, typer.Option(
     "--template", help="Template name (explainer) or path to a .j2 file. "
     "Default: the brief's render.template, else explainer.")]
+ThemeOpt = Annotated[str | None, typer.Option(
+    "--theme", help="Theme name (default, gov-red) or path to a theme .yaml file. Default: the "
+    "brief's render.theme, else default.")]
 AllowOutsideOpt = Annotated[bool, typer.Option(
     "--allow-outside-paths", help="Let the brief reference files outside its own folder.")]
 ProgressOpt = Annotated[str, typer.Option(
@@ -147,15 +167,10 @@ def render(
 ) -> None:
     """Render BRIEF into OUT/<stem>.mp4 with .srt, .vtt, .script.txt, .json, .timeline.json and
     .cover.jpg beside it. Outputs appear only when complete."""
-    from . import batch, pipeline, speech
+    from . import batch, pipeline
     from .cache import resolve_cache_dir
 
-    if tts not in speech.ENGINES:
-        _err(f"error: --tts must be one of {', '.join(speech.ENGINES)}, got '{tts}'")
-        raise typer.Exit(EXIT_USAGE)
-    if rate is not None and not speech.valid_rate(rate):
-        _err(f"error: --rate must look like +10% or -5%, got '{rate}'")
-        raise typer.Exit(EXIT_USAGE)
+    _check_speech_options(tts, rate)
     options = pipeline.RenderOptions(tts=tts, voice=voice, rate=rate, template=template,
                                      theme=theme, preview=preview, platform=platform,
                                      music=music, allow_outside_paths=allow_outside_paths,
@@ -177,17 +192,19 @@ def check(
     briefs: Annotated[list[Path], typer.Argument(help="Brief files to validate.",
                                                  show_default=False, metavar="BRIEF...")],
     template: TemplateOpt = None,
+    theme: ThemeOpt = None,
     allow_outside_paths: AllowOutsideOpt = False,
 ) -> None:
     """Validate briefs (and run their template) without rendering; report every problem.
     Exits 0 when all are valid, 3 otherwise."""
     from . import pipeline
 
-    options = pipeline.RenderOptions(template=template, allow_outside_paths=allow_outside_paths)
+    options = pipeline.RenderOptions(template=template, theme=theme,
+                                     allow_outside_paths=allow_outside_paths)
     failed = 0
     for path in briefs:
         try:
-            _guard(lambda p=path: pipeline.plan(pipeline.load(p, options), options))  # type: ignore[misc]
+            _guard(lambda p=path: pipeline.prepare(p, options))  # type: ignore[misc]
             print(f"ok: {path}")
         except typer.Exit as exc:
             failed += 1
@@ -202,6 +219,7 @@ def check(
 def script(
     brief: BriefArg,
     template: TemplateOpt = None,
+    theme: ThemeOpt = None,
     cues: Annotated[bool, typer.Option("--cues", help="Also show each sentence's caption cues, "
                                        "one per line, with ' / ' between a cue's two lines.")]
     = False,
@@ -210,8 +228,10 @@ def script(
     """Print the narration script that a render would speak (no speech, no video)."""
     from . import pipeline
 
-    options = pipeline.RenderOptions(template=template, allow_outside_paths=allow_outside_paths)
-    written, sentences = _guard(lambda: pipeline.plan(pipeline.load(brief, options), options))
+    options = pipeline.RenderOptions(template=template, theme=theme,
+                                     allow_outside_paths=allow_outside_paths)
+    prepared = _guard(lambda: pipeline.prepare(brief, options))
+    written, sentences = prepared.script, prepared.sentences
     if not cues:
         print(written.text(), end="")
         return
@@ -232,19 +252,21 @@ def captions(
     rate: Annotated[str | None, typer.Option("--rate", help="Speaking rate, as for render.")]
     = None,
     template: TemplateOpt = None,
+    theme: ThemeOpt = None,
     fmt: Annotated[str, typer.Option("--format", help="text (times, scene and lines), srt or "
                                      "vtt.")] = "text",
     allow_outside_paths: AllowOutsideOpt = False,
 ) -> None:
     """Print the caption cues with their times and line breaks, without rendering a video.
     The narration is synthesized to time them (fast with espeak or none), then discarded."""
-    from . import export, pipeline, speech
+    from . import export, pipeline
 
-    if tts not in speech.ENGINES or fmt not in ("text", "srt", "vtt"):
-        _err("error: --tts must be auto, edge, espeak or none; --format text, srt or vtt")
+    _check_speech_options(tts, rate)
+    if fmt not in ("text", "srt", "vtt"):
+        _err(f"error: --format must be text, srt or vtt, got '{fmt}'")
         raise typer.Exit(EXIT_USAGE)
     options = pipeline.RenderOptions(tts=tts, voice=voice, rate=rate, template=template,
-                                     allow_outside_paths=allow_outside_paths,
+                                     theme=theme, allow_outside_paths=allow_outside_paths,
                                      cache_dir=resolve_cache_dir(None))
     timeline = _guard(lambda: pipeline.caption_timeline(brief, options, _StderrReporter(True)))
     if fmt != "text":
@@ -278,36 +300,40 @@ def doctor() -> None:
     raise typer.Exit(EXIT_OK if required_ok else EXIT_INPUT)
 
 
-def _image_command_options(tts: str) -> None:
-    from . import speech
+def _save_image(image: Image.Image, out: Path) -> None:
+    """Save a picture as PNG atomically (a temporary name, then a rename)."""
+    import io
 
-    if tts not in speech.ENGINES:
-        _err(f"error: --tts must be one of {', '.join(speech.ENGINES)}, got '{tts}'")
-        raise typer.Exit(EXIT_USAGE)
+    from .errors import RenderError
+    from .files import write_atomic
 
-
-def _save_image(image: object, out: Path) -> None:
-    """Save a picture atomically (temporary name, then rename)."""
-    import os
-    import tempfile
-
-    from PIL import Image
-
-    assert isinstance(image, Image.Image)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=out.suffix or ".png",
-                                dir=out.parent)
-    os.close(fd)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
     try:
-        image.save(temp)
-        os.replace(temp, out)
-    finally:
-        Path(temp).unlink(missing_ok=True)
+        write_atomic(out, buffer.getvalue())
+    except OSError as exc:
+        raise RenderError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+def _picture_command(
+    brief: Path, out: Path, tts: str, template: str | None, theme: str | None,
+    allow_outside_paths: bool,
+    draw: Callable[[Path, pipeline.RenderOptions], Image.Image],
+) -> None:
+    """What frame and storyboard share: check --tts, draw with the pipeline, save, print."""
+    from . import pipeline
+
+    _check_speech_options(tts, None)
+    options = pipeline.RenderOptions(tts=tts, template=template, theme=theme,
+                                     allow_outside_paths=allow_outside_paths,
+                                     cache_dir=resolve_cache_dir(None))
+    image = _guard(lambda: draw(brief, options))
+    _guard(lambda: _save_image(image, out))
+    print(out)
 
 
 TtsOpt = Annotated[str, typer.Option("--tts", help="Speech engine that times the video "
                                      "(as for render).")]
-ThemeOpt = Annotated[str | None, typer.Option("--theme", help="Theme name or path.")]
 
 
 @app.command()
@@ -324,14 +350,9 @@ def frame(
     """Write the full-size frame a render would show at --at seconds, without encoding."""
     from . import pipeline
 
-    _image_command_options(tts)
-    options = pipeline.RenderOptions(tts=tts, template=template, theme=theme,
-                                     allow_outside_paths=allow_outside_paths,
-                                     cache_dir=resolve_cache_dir(None))
-    image = _guard(lambda: pipeline.still_frame(brief, options, round(at * 1000),
-                                                _StderrReporter(True)))
-    _guard(lambda: _save_image(image, out))
-    print(out)
+    _picture_command(brief, out, tts, template, theme, allow_outside_paths,
+                     lambda path, options: pipeline.still_frame(
+                         path, options, round(at * 1000), _StderrReporter(True)))
 
 
 @app.command()
@@ -347,13 +368,9 @@ def storyboard(
     """Write one picture with a thumbnail of every scene, its times and its captions."""
     from . import pipeline
 
-    _image_command_options(tts)
-    options = pipeline.RenderOptions(tts=tts, template=template, theme=theme,
-                                     allow_outside_paths=allow_outside_paths,
-                                     cache_dir=resolve_cache_dir(None))
-    image = _guard(lambda: pipeline.storyboard(brief, options, _StderrReporter(True)))
-    _guard(lambda: _save_image(image, out))
-    print(out)
+    _picture_command(brief, out, tts, template, theme, allow_outside_paths,
+                     lambda path, options: pipeline.storyboard(
+                         path, options, _StderrReporter(True)))
 
 
 templates_app = typer.Typer(help="List, show and copy narration templates.",
@@ -481,15 +498,10 @@ def batch_command(
     the smallest of them when they differ (1 bug, 3 bad input, 4 speech, 5 render); 130 when
     interrupted. Reports are written in every case."""
     from . import batch as batches
-    from . import pipeline, reports, speech
+    from . import pipeline, reports
     from .cache import resolve_cache_dir
 
-    if tts not in speech.ENGINES:
-        _err(f"error: --tts must be one of {', '.join(speech.ENGINES)}, got '{tts}'")
-        raise typer.Exit(EXIT_USAGE)
-    if rate is not None and not speech.valid_rate(rate):
-        _err(f"error: --rate must look like +10% or -5%, got '{rate}'")
-        raise typer.Exit(EXIT_USAGE)
+    _check_speech_options(tts, rate)
     if jobs < 0:
         _err(f"error: --jobs must be 0 or more, got {jobs}")
         raise typer.Exit(EXIT_USAGE)

@@ -259,8 +259,9 @@ def render_brief(
                                 sound.loudness, render.LOUDNESS_TARGET_LUFS, music,
                                 sound.music_gain_db, mixing.music_level_lu, mixing.duck_db))
             report.stage(f"writing outputs to {out_dir}")
-            # The video goes last: when it is there, everything beside it is complete.
-            order = [k for k in names if k != "video"] + ["video"]
+            # The video, then the metadata go last: the metadata (with the inputs hash that
+            # batch trusts) only ever describes a video that is complete and in place.
+            order = [k for k in names if k not in ("video", "metadata")] + ["video", "metadata"]
             export.place([staging / names[k] for k in order], out_dir)
         except OSError as exc:
             raise RenderError(f"cannot write outputs to {out_dir}: {exc.strerror or exc}") \

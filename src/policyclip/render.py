@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from PIL import Image
 
 from . import media
-from .errors import RenderError
+from .errors import InputError, RenderError
 from .models import Timeline
 
 if TYPE_CHECKING:
@@ -236,6 +236,9 @@ def looped_music(path: Path, rate: int = media.SAMPLE_RATE) -> Generator[Samples
                     pending = pending[-overlap:]
         if decoded == 0:
             raise RenderError(f"the music {path.name} contains no audio")
+        if decoded <= 2 * overlap:  # nothing would be left between two crossfades
+            raise InputError(f"the music {path.name} is too short to loop "
+                             f"({decoded * 1000 // rate} ms)")
         if not joined:
             pending = _crossfade(held, pending)
         complete = complete or keeping

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
 import socket
-import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -15,6 +12,7 @@ from typing import Any
 from . import __version__
 from .batch import CANCELLED, FAILED, RENDERED, SKIPPED, BatchOutcome, BriefResult, counts
 from .errors import RenderError
+from .files import write_atomic
 
 REPORT_SCHEMA = "policyclip-batch-report/1"
 
@@ -110,16 +108,7 @@ def write_junit(path: Path, outcome: BatchOutcome) -> None:
 
 def _write_atomic(path: Path, data: bytes) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(temp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+        write_atomic(path, data)
     except OSError as exc:
         raise RenderError(f"cannot write report {path}: {exc.strerror or exc}") from None
 
