@@ -239,8 +239,8 @@ def render_brief(
             release_memory()
             report.stage("encoding video")
             video_only = work / "video.mp4"
-            render.encode(plan_, listing, None, video_only, settings=settings, zooms=zooms,
-                          on_progress=lambda done: report.progress(done, plan_.duration_ms))
+            render.encode_video(plan_, listing, video_only, settings=settings, zooms=zooms,
+                                on_progress=lambda done: report.progress(done, plan_.duration_ms))
             sound = sound_job.result()
 
         staging = Path(tempfile.mkdtemp(prefix=f".{stem}.partial-", dir=out_dir))

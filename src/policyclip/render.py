@@ -16,6 +16,7 @@ import json
 import math
 import os
 import subprocess
+import tempfile
 import wave
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -494,59 +495,38 @@ def _zoom_filter(zoom: Zoom, source: int, base: str, fps: int) -> str:
     )
 
 
-def encode(
+def encode_video(
     timeline: Timeline,
     states: Path,
-    sound: Soundtrack | Path | None,
     out: Path,
     *,
-    metadata: dict[str, str] | None = None,
     settings: EncodeSettings = EncodeSettings(),
     on_progress: Callable[[int], None] | None = None,
     zooms: Sequence[Zoom] = (),
 ) -> None:
-    """Encode the stills into H.264 and mux them with the sound into an MP4 at `out`.
-
-    A `Soundtrack` is already AAC at its loudness and is copied as it is; a plain sound file
-    (e.g. a narration WAV) is encoded to AAC without any change of level; with no sound the
-    video alone is written, for `mux` to join with a soundtrack made meanwhile. Each of
-    `zooms` is laid over the stills during its scene only.
-    """
-    seconds = f"{timeline.duration_ms / 1000:.3f}"
-    path = sound.path if isinstance(sound, Soundtrack) else sound
+    """Encode the stills into a video-only H.264 MP4 at `out`, for `mux` to join with the
+    soundtrack made meanwhile. Each of `zooms` is laid over the stills during its scene only."""
     args = ["-y", "-f", "concat", "-safe", "0", "-i", str(states)]
-    if path is not None:
-        args += ["-i", str(path)]
     for zoom in zooms:
         args += ["-i", str(zoom.still)]
     video = f"[0:v]format=yuv420p,fps={timeline.fps}"
     for number, zoom in enumerate(zooms):
-        first_zoom_input = 1 if path is None else 2
-        video += (f"[v{number}];"
-                  f"{_zoom_filter(zoom, number + first_zoom_input, f'v{number}', timeline.fps)}")
+        video += f"[v{number}];{_zoom_filter(zoom, number + 1, f'v{number}', timeline.fps)}"
     video += "[vout]"
-    if path is None:
-        audio_codec = ["-an"]
-    elif isinstance(sound, Soundtrack):
-        audio_codec = ["-c:a", "copy"]
-    else:
-        audio_codec = ["-c:a", "aac", "-b:a", settings.audio_bitrate, "-ac", "2",
-                       "-ar", str(media.SAMPLE_RATE)]
     args += [
-        "-filter_complex", video,
-        "-map", "[vout]", *([] if path is None else ["-map", "1:a:0"]),
+        "-filter_complex", video, "-map", "[vout]", "-an",
         "-c:v", "libx264", "-preset", settings.preset, "-crf", str(settings.crf),
         "-tune", "stillimage", "-pix_fmt", "yuv420p", "-r", str(timeline.fps),
         # One x264 thread a core (its default is 1.5 a core): as fast here, and each extra
         # thread holds frames of 1080x1920 in memory.
         "-threads", str(max(2, os.cpu_count() or 2)),
-        *audio_codec, "-t", seconds, "-movflags", "+faststart+use_metadata_tags",
+        "-t", f"{timeline.duration_ms / 1000:.3f}",
     ]
-    for key, value in (metadata or {}).items():
-        args += ["-metadata", f"{key}={value}"]
     args += ["-progress", "pipe:1", "-nostats", "-f", "mp4", str(out)]
     cmd = [media.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *args]
-    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+    # stderr goes to a file: ffmpeg never blocks on a full pipe while progress is read.
+    with tempfile.TemporaryFile() as errors, \
+            subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors) as proc:
         assert proc.stdout is not None
         for raw in proc.stdout:
             line = raw.decode(errors="replace").strip()
@@ -554,8 +534,9 @@ def encode(
                 value = line.split("=", 1)[1]
                 if value.isdigit():
                     on_progress(int(value) // 1000)
-        stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
         code = proc.wait()
+        errors.seek(0)
+        stderr = errors.read().decode(errors="replace")
     if code != 0:
         reason = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit code {code}"
         raise RenderError(f"ffmpeg failed to encode the video: {reason}")
