@@ -115,9 +115,9 @@ class FramePainter:
         font = _font(face, size)
         units = max(2.0, max_width / size)
         while True:
-            rules = LineRules(max_units=units, latin_unit=0.55, chinese=self.brief.is_chinese)
-            if not self.brief.is_chinese:
-                rules = LineRules(max_units=units * 1.9, latin_unit=1.0, chinese=False)
+            # A Latin letter is about half a CJK character wide: English fits ~1.9x the units.
+            rules = LineRules(max_units=units, latin_unit=0.55) if self.brief.is_chinese \
+                else LineRules(max_units=units * 1.9, latin_unit=1.0, chinese=False)
             lines = break_lines(text, rules, self.brief.glossary.keys())
             if all(font.getlength(line) <= max_width for line in lines) or units <= 2:
                 return lines

@@ -117,8 +117,8 @@ def prepare(path: Path, options: RenderOptions) -> Prepared:
     brief = load(path, options)
     theme_path = theme.find_theme(options.theme or brief.render.theme, brief.path.parent)
     look = theme.load_theme(theme_path)
-    template_path = _template_path(brief, options)
     written, sentences = plan(brief, options, look)
+    template_path = Path(written.template)  # the file the script was written from
     platform = platforms.get_platform(options.platform or brief.render.platform)
     return Prepared(brief, look, theme_path, template_path, written, sentences, platform)
 
@@ -169,13 +169,19 @@ def speak(
                                    canvas=canvas, pacing=pacing)
 
 
-def caption_timeline(path: Path, options: RenderOptions, reporter: Reporter | None = None
-                     ) -> Timeline:
-    """The timeline a render would use (speech is synthesized to time it, then discarded)."""
+def _timed(path: Path, options: RenderOptions, reporter: Reporter | None
+           ) -> tuple[Prepared, Timeline]:
+    """Prepare a brief and time it by synthesizing its speech, which is then discarded."""
     report = reporter or QuietReporter()
     prepared = prepare(path, options)
     with tempfile.TemporaryDirectory(prefix="policyclip-") as work:
-        return speak(prepared, options, Path(work), report.warn)
+        return prepared, speak(prepared, options, Path(work), report.warn)
+
+
+def caption_timeline(path: Path, options: RenderOptions, reporter: Reporter | None = None
+                     ) -> Timeline:
+    """The timeline a render would use (speech is synthesized to time it, then discarded)."""
+    return _timed(path, options, reporter)[1]
 
 
 def render_brief(
@@ -347,10 +353,7 @@ def _write_sidecars(
 def still_frame(path: Path, options: RenderOptions, at_ms: int,
                 reporter: Reporter | None = None) -> Image.Image:
     """The full-size frame a render would show at `at_ms`, without encoding anything."""
-    report = reporter or QuietReporter()
-    prepared = prepare(path, options)
-    with tempfile.TemporaryDirectory(prefix="policyclip-") as work:
-        plan_ = speak(prepared, options, Path(work), report.warn)
+    prepared, plan_ = _timed(path, options, reporter)
     painter = frames.FramePainter(prepared.brief, prepared.look, plan_)
     return painter.draw(frames.state_at(frames.screen_states(plan_), at_ms))
 
@@ -358,8 +361,5 @@ def still_frame(path: Path, options: RenderOptions, at_ms: int,
 def storyboard(path: Path, options: RenderOptions, reporter: Reporter | None = None
                ) -> Image.Image:
     """A contact sheet of every scene with its captions: what an editor checks before a render."""
-    report = reporter or QuietReporter()
-    prepared = prepare(path, options)
-    with tempfile.TemporaryDirectory(prefix="policyclip-") as work:
-        plan_ = speak(prepared, options, Path(work), report.warn)
+    prepared, plan_ = _timed(path, options, reporter)
     return frames.storyboard(frames.FramePainter(prepared.brief, prepared.look, plan_))

@@ -39,8 +39,6 @@ def open_engine(name: str, language: str, voice: str | None, rate: str) -> Speec
             voice = None  # an edge voice name means nothing to espeak
         return espeak.EspeakEngine(voice or espeak.default_voice(language), rate)
     if name == "none":
-        from .silent import SilentEngine
-
         return SilentEngine()
     raise InputError(f"unknown speech engine '{name}'", hint=f"use one of {', '.join(ENGINES)}")
 
