@@ -40,7 +40,8 @@ def wav_bytes(tmp: Path, seconds: float = 0.1, value: int = 0) -> bytes:
 
 
 def key(text: str = "你好", **changes: str) -> str:
-    fields = {"engine": "espeak", "engine_version": "1.51", "voice": "cmn", "rate": "+0%"}
+    fields = {"engine": "espeak", "engine_version": "1.51", "voice": "cmn", "rate": "+0%",
+              "language": "zh-CN", "reading": "r1"}
     fields.update(changes)
     return cache.speech_key(parts=[text], **fields)
 
@@ -49,11 +50,11 @@ def test_key_changes_with_every_input() -> None:
     base = key()
     assert key() == base
     variants = {key("你好。"), key(engine="edge"), key(engine_version="1.52"), key(voice="yue"),
-                key(rate="+10%")}
-    assert base not in variants and len(variants) == 5
+                key(rate="+10%"), key(language="zh-TW"), key(reading="r2")}
+    assert base not in variants and len(variants) == 7
     # the parts, not just the joined text, decide the timing: they are part of the key
     split = cache.speech_key(engine="espeak", engine_version="1.51", voice="cmn", rate="+0%",
-                             parts=["你", "好"])
+                             language="zh-CN", reading="r1", parts=["你", "好"])
     assert split != base
 
 
@@ -146,6 +147,29 @@ def test_a_warm_cache_synthesizes_nothing_and_gives_the_same_narration(
     assert store.synthesized == sentences
 
 
+def test_a_cache_hit_reads_nothing_aloud_and_new_reading_rules_miss(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    prepared = pipeline.prepare(write_brief(tmp_path, BRIEF), pipeline.RenderOptions())
+
+    def speak() -> cache.SpeechStats:
+        store = cache.SpeechCache(tmp_path / "cache")
+        speech.synthesize(prepared.sentences, engine="espeak", language="zh-CN", voice=None,
+                          rate="+0%", workdir=tmp_path, warn=print, cache=store)
+        return store.stats()
+
+    def never(shown: Sequence[str], language: str) -> list[str]:
+        raise AssertionError(f"rewrote {shown} on a cache hit")
+
+    sentences = len(prepared.sentences)
+    assert speak().synthesized == sentences
+    with monkeypatch.context() as patched:
+        # keys hold the text as shown, so a hit needs no number reading (no cn2an import)
+        patched.setattr(speech, "spoken_parts", never)
+        assert speak() == cache.SpeechStats(cached=sentences)
+    monkeypatch.setattr(speech, "reading_version", lambda: "other rules")
+    assert speak() == cache.SpeechStats(synthesized=sentences)
+
+
 def test_without_a_cache_folder_everything_is_synthesized(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = count_espeak(monkeypatch)
@@ -182,7 +206,7 @@ STRESS = textwrap.dedent("""
     for round_ in range(rounds):
         for k in range(6):
             key = cache.speech_key(engine="t", engine_version="1", voice=None, rate="+0%",
-                                   parts=[str(k)])
+                                   language="zh-CN", reading="r", parts=[str(k)])
             store = cache.SpeechCache(root)
             out = work / "out.wav"
             got = store.load(key, out)
@@ -294,6 +318,9 @@ class FakeEdge:
     lock = threading.Lock()
     open_now = 0
     most = 0
+
+    def ready(self) -> None:
+        pass
 
     def synthesize(self, parts: Sequence[str], out: Path) -> Spoken:
         with FakeEdge.lock:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import subprocess
 import time
 import wave
@@ -20,6 +21,7 @@ from yarl import URL
 from policyclip import media, speech
 from policyclip.errors import SpeechError
 from policyclip.models import CaptionCue, Sentence
+from policyclip.speech import edge
 from policyclip.speech.base import EngineUnavailable
 from policyclip.speech.edge import EdgeEngine, part_offsets
 from policyclip.speech.espeak import EspeakEngine
@@ -59,6 +61,7 @@ def fake_edge(monkeypatch: pytest.MonkeyPatch) -> type[FakeCommunicate]:
     FakeCommunicate.script = []
     FakeCommunicate.calls = []
     monkeypatch.setattr(edge_tts, "Communicate", FakeCommunicate)
+    monkeypatch.setattr(edge, "check_service_resolves", lambda: None)  # no DNS in tests
     return FakeCommunicate
 
 
@@ -150,6 +153,27 @@ def test_edge_offline_is_unavailable_at_once(
     with pytest.raises(EngineUnavailable, match="the edge-tts service cannot be reached"):
         EdgeEngine("zh-CN-XiaoxiaoNeural").synthesize(["你好"], tmp_path / "o.wav")
     assert len(fake_edge.calls) == 1
+
+
+def test_edge_without_a_resolvable_host_is_unavailable_before_any_request(
+    fake_edge: type[FakeCommunicate], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_dns(host: str, *args: Any, **kwargs: Any) -> Any:
+        assert host == edge.SERVICE_HOST
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.undo()  # the real check, with resolving that fails as it does offline
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    monkeypatch.setattr(edge_tts, "Communicate", FakeCommunicate)
+    with pytest.raises(EngineUnavailable) as raised:
+        EdgeEngine("zh-CN-XiaoxiaoNeural").synthesize(["你好"], tmp_path / "o.wav")
+    assert raised.value.message == (
+        "the edge-tts service cannot be reached (gaierror: Name or service not known)")
+    assert fake_edge.calls == []
+
+
+def test_the_host_checked_is_the_one_edge_tts_connects_to() -> None:
+    assert f"wss://{edge.SERVICE_HOST}/" in edge_tts.constants.WSS_URL
 
 
 def _sentences() -> list[Sentence]:

@@ -1,9 +1,10 @@
 """The speech cache: synthesized sentences kept by content, shared safely between processes.
 
 An entry is one file, `<root>/speech/<2 hex>/<key>.speech`, named by the sha256 of everything that
-decides the audio: engine, engine version, voice, rate and the exact spoken text of each part.
-Its first line is a magic word, its second a JSON header (the timing the engine reported, the
-payload's length and sha256), then the WAV bytes. Entries are written to a temporary name in the
+decides the audio: engine, engine version, voice, rate, language, the text of each caption part
+as shown and a fingerprint of the rules that turn it into spoken words. Its first line is a magic
+word, its second a JSON header (the timing the engine reported, the payload's length and
+sha256), then the WAV bytes. Entries are written to a temporary name in the
 same folder and renamed into place, so a reader sees a whole entry or none; an entry whose
 payload does not match its header (a torn copy, a full disk, a stray edit) is deleted and made
 again. Several workers and processes can share one cache: two that make the same entry at once
@@ -27,7 +28,7 @@ from .files import write_atomic
 
 ENV_VAR = "POLICYCLIP_CACHE_DIR"
 MAGIC = b"policyclip-speech 1\n"
-KEY_VERSION = 1
+KEY_VERSION = 2
 SPEECH_DIR = "speech"
 SUFFIX = ".speech"
 MAX_HEADER = 1 << 20
@@ -51,10 +52,12 @@ def resolve_cache_dir(option: Path | None, disabled: bool = False) -> Path | Non
 
 
 def speech_key(*, engine: str, engine_version: str, voice: str | None, rate: str,
-               parts: Sequence[str]) -> str:
-    """The content key of one synthesized sentence."""
+               language: str, reading: str, parts: Sequence[str]) -> str:
+    """The content key of one synthesized sentence: `parts` are its captions as shown, and
+    `reading` names the rules that turn them into what is said."""
     identity = {"v": KEY_VERSION, "engine": engine, "engine_version": engine_version,
-                "voice": voice, "rate": rate, "parts": list(parts)}
+                "voice": voice, "rate": rate, "language": language, "reading": reading,
+                "parts": list(parts)}
     text = json.dumps(identity, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 

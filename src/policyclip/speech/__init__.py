@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import re
 import subprocess
 from collections.abc import Callable, Sequence
@@ -13,7 +14,7 @@ from .. import slots
 from ..cache import CachedSpeech, SpeechCache, speech_key
 from ..errors import InputError
 from ..models import Narration, Sentence, Utterance
-from .base import EngineUnavailable, SpeechEngine, Spoken
+from .base import EngineUnavailable, SpeechEngine
 from .normalize import spoken_text
 from .silent import SilentEngine
 
@@ -64,8 +65,7 @@ def synthesize(
     for position, choice in enumerate(choices):
         try:
             speaker = open_engine(choice, language, voice, rate)
-            return _speak_all(speaker, sentences, language, workdir,
-                              _Cached(speaker, rate, cache, warn))
+            return _speak_all(_Cached(speaker, language, rate, cache, warn), sentences, workdir)
         except EngineUnavailable as exc:
             if position == len(choices) - 1:
                 raise
@@ -80,6 +80,9 @@ def best_auto_engine(timeout_s: float = 3.0) -> str:
     import asyncio
 
     try:
+        from .edge import check_service_resolves
+
+        check_service_resolves()
         import edge_tts
 
         asyncio.run(asyncio.wait_for(edge_tts.list_voices(), timeout_s))
@@ -117,27 +120,61 @@ def _program_version(exe: str) -> str:
     return result.stdout.decode(errors="replace").split("Data at:")[0].strip() or exe
 
 
+@functools.cache
+def reading_version() -> str:
+    """What decides how shown text is read aloud: the rewriting rules in normalize.py and cn2an's
+    version. Speech cache keys hold it beside the shown text, so a cache hit needs no rewriting
+    (importing cn2an alone takes 0.3 s, a sixth of `policyclip frame`)."""
+    from importlib.metadata import version
+    from importlib.resources import files
+
+    rules = files(__package__).joinpath("normalize.py").read_bytes()
+    return f"{hashlib.sha256(rules).hexdigest()[:16]} cn2an {version('cn2an')}"
+
+
+def spoken_parts(shown: Sequence[str], language: str) -> list[str]:
+    """What the engine is asked to say for a sentence's caption parts."""
+    parts = [spoken_text(part, language) for part in shown]
+    if not language.lower().startswith("zh"):  # cues of an English sentence are separate words
+        parts = [part + " " for part in parts[:-1]] + parts[-1:]
+    return parts
+
+
+def _silent(shown: Sequence[str], out: Path) -> Utterance:
+    held = SilentEngine().synthesize(shown, out)
+    return Utterance(held.duration_ms, held.part_offsets_ms)
+
+
 class _Cached:
     """An engine seen through the speech cache; edge requests also wait for a shared slot."""
 
-    def __init__(self, speaker: SpeechEngine, rate: str, cache: SpeechCache,
+    def __init__(self, speaker: SpeechEngine, language: str, rate: str, cache: SpeechCache,
                  warn: Callable[[str], None]) -> None:
         self.speaker = speaker
         self.name = speaker.name
         self.voice = speaker.voice
+        self.language = language
         self.rate = rate
         self.cache = cache
         self.warn = warn
 
-    def synthesize(self, parts: Sequence[str], out: Path) -> Spoken:
+    def utterance(self, shown: Sequence[str], out: Path) -> Utterance:
+        """One sentence, given as its caption parts: from the cache when it holds it, else
+        spoken into `out`; held silent for its reading time when there is nothing to say."""
         if self.name == "none":
-            return self.speaker.synthesize(parts, out)
+            return _silent(shown, out)
         version = engine_version(self.name)
         key = speech_key(engine=self.name, engine_version=version, voice=self.voice,
-                         rate=self.rate, parts=parts)
+                         rate=self.rate, language=self.language, reading=reading_version(),
+                         parts=shown)
         hit = self.cache.load(key, out)
         if hit is not None:
-            return Spoken(hit.duration_ms, hit.part_offsets_ms)
+            return Utterance(hit.duration_ms, hit.part_offsets_ms, audio=out)
+        self.speaker.ready()  # an unreachable service fails before any text is rewritten
+        parts = spoken_parts(shown, self.language)
+        if not re.search(r"\w", "".join(parts)):
+            # Nothing to say (a bare link or emoji): keep the caption up for its reading time.
+            return _silent(shown, out)
         limit = (slots.slot("edge", slots.edge_limit()) if self.name == "edge"
                  else contextlib.nullcontext())
         with limit:
@@ -150,33 +187,16 @@ class _Cached:
         if was_enabled and not self.cache.enabled:
             self.warn(f"speech cache {self.cache.root} cannot be written "
                       f"({self.cache.problem}); rendering without it")
-        return spoken
+        return Utterance(spoken.duration_ms, spoken.part_offsets_ms, audio=out)
 
 
-def _speak_all(
-    speaker: SpeechEngine, sentences: Sequence[Sentence], language: str, workdir: Path,
-    cached: _Cached,
-) -> Narration:
-    utterances: list[Utterance] = []
-    speaks = speaker.name != "none"
-    chinese = language.lower().startswith("zh")
-    for index, sentence in enumerate(sentences):
-        out = workdir / f"speech-{index:04d}.wav"
-        parts = [cue.text for cue in sentence.cues]
-        if speaks:
-            parts = [spoken_text(part, language) for part in parts]
-            if not chinese:  # cues of an English sentence are separate words
-                parts = [part + " " for part in parts[:-1]] + parts[-1:]
-        if speaks and not re.search(r"\w", "".join(parts)):
-            # Nothing to say (a bare link or emoji): keep the caption up for its reading time.
-            silent = SilentEngine().synthesize([c.text for c in sentence.cues], out)
-            utterances.append(Utterance(silent.duration_ms, silent.part_offsets_ms))
-            continue
-        spoken = cached.synthesize(parts, out)
-        utterances.append(Utterance(spoken.duration_ms, spoken.part_offsets_ms,
-                                    audio=out if speaks else None))
+def _speak_all(speaker: _Cached, sentences: Sequence[Sentence], workdir: Path) -> Narration:
+    utterances = [speaker.utterance([cue.text for cue in sentence.cues],
+                                    workdir / f"speech-{index:04d}.wav")
+                  for index, sentence in enumerate(sentences)]
     return Narration(engine=speaker.name, voice=speaker.voice, utterances=tuple(utterances))
 
 
 __all__ = ["AUTO_ORDER", "ENGINES", "EngineUnavailable", "SpeechEngine", "best_auto_engine",
-           "engine_version", "open_engine", "synthesize", "valid_rate"]
+           "engine_version", "open_engine", "reading_version", "spoken_parts", "synthesize",
+           "valid_rate"]

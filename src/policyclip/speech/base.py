@@ -35,6 +35,11 @@ class SpeechEngine(Protocol):
         """The voice in use, if the engine has voices."""
         ...
 
+    def ready(self) -> None:
+        """Raise EngineUnavailable when the engine cannot speak now; called before the first
+        sentence the cache does not hold, so a fully cached render works without it."""
+        ...
+
     def synthesize(self, parts: Sequence[str], out: Path) -> Spoken:
         """Write speech for the parts, read as one sentence, to `out` (WAV)."""
         ...

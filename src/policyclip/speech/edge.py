@@ -3,12 +3,15 @@
 Offline, edge-tts fails fast with an aiohttp.ClientError; a hanging connection is bounded by a
 connect timeout and an overall timeout; transient failures (no audio, 403 after service changes,
 5xx, throttling) are retried a bounded number of times with backoff. edge-tts leaves an empty file
-behind when it fails, so audio is collected in memory and written only when complete.
+behind when it fails, so audio is collected in memory and written only when complete. Before
+the first request the service's host name is resolved: offline, that fails in milliseconds,
+where importing edge-tts and aiohttp alone takes 0.35 s.
 """
 
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,6 +21,7 @@ from .. import media
 from ..errors import SpeechError
 from .base import EngineUnavailable, Spoken, proportional_offsets
 
+SERVICE_HOST = "speech.platform.bing.com"  # where edge-tts connects (edge_tts.constants)
 TICKS_PER_MS = 10_000  # edge-tts reports offsets in 100 ns ticks
 
 DEFAULT_VOICES = {
@@ -33,6 +37,19 @@ def default_voice(language: str) -> str:
     """The edge voice for a brief language."""
     lang = language.lower()
     return DEFAULT_VOICES.get(lang, DEFAULT_VOICES[lang.split("-")[0]])
+
+
+def check_service_resolves(host: str = SERVICE_HOST) -> None:
+    """Raise EngineUnavailable when the service's host name does not resolve (no network)."""
+    try:
+        socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise _unreachable(exc) from None
+
+
+def _unreachable(exc: BaseException) -> EngineUnavailable:
+    return EngineUnavailable(f"the edge-tts service cannot be reached ({_reason(exc)})",
+                             hint="check the network, or use --tts espeak for offline speech")
 
 
 def _is_transient(exc: BaseException) -> bool:
@@ -77,20 +94,29 @@ class EdgeEngine:
         retries: int = 3,
         backoff_s: float = 0.5,
     ) -> None:
-        if communicate is None:
-            import edge_tts
-
-            communicate = edge_tts.Communicate
         self.voice = voice
         self.rate = rate
-        self.communicate = communicate
+        self.communicate = communicate  # None: the real edge-tts, imported at the first request
         self.connect_timeout_s = connect_timeout_s
         self.total_timeout_s = total_timeout_s
         self.retries = retries
         self.backoff_s = backoff_s
 
-    async def _fetch(self, text: str) -> tuple[bytes, list[tuple[int, str]]]:
-        stream = self.communicate(
+    def ready(self) -> None:
+        """Resolve the service's host and import edge-tts (once)."""
+        self._communicate()
+
+    def _communicate(self) -> Callable[..., Any]:
+        if self.communicate is None:
+            check_service_resolves()
+            import edge_tts
+
+            self.communicate = edge_tts.Communicate
+        return self.communicate
+
+    async def _fetch(self, communicate: Callable[..., Any], text: str
+                     ) -> tuple[bytes, list[tuple[int, str]]]:
+        stream = communicate(
             text, self.voice, rate=self.rate, boundary="WordBoundary",
             connect_timeout=self.connect_timeout_s, receive_timeout=self.connect_timeout_s * 4,
         )
@@ -106,11 +132,12 @@ class EdgeEngine:
     def fetch(self, text: str) -> tuple[bytes, list[tuple[int, str]]]:
         """The MP3 bytes for `text` and its word boundaries (ms, word), retrying transient
         failures."""
+        communicate = self._communicate()
         last: BaseException | None = None
         for attempt in range(self.retries + 1):
             try:
                 audio, words = asyncio.run(
-                    asyncio.wait_for(self._fetch(text), self.total_timeout_s))
+                    asyncio.wait_for(self._fetch(communicate, text), self.total_timeout_s))
                 if audio:
                     return audio, words
                 import edge_tts.exceptions as edge_errors
@@ -118,10 +145,7 @@ class EdgeEngine:
                 last = edge_errors.NoAudioReceived("empty audio")
             except Exception as exc:
                 if _is_unreachable(exc):
-                    raise EngineUnavailable(
-                        f"the edge-tts service cannot be reached ({_reason(exc)})",
-                        hint="check the network, or use --tts espeak for offline speech",
-                    ) from None
+                    raise _unreachable(exc) from None
                 if not _is_transient(exc):
                     raise SpeechError(f"edge-tts failed: {type(exc).__name__}: {exc}") from None
                 last = exc

@@ -62,6 +62,9 @@ class EspeakEngine:
         self.voice = voice
         self.speed = max(80, min(450, round(BASE_WORDS_PER_MINUTE * (1 + int(rate[:-1]) / 100))))
 
+    def ready(self) -> None:
+        """Nothing to do: the program and voice were checked when the engine was made."""
+
     def synthesize(self, parts: Sequence[str], out: Path) -> Spoken:
         """Speak each part and join them into one WAV; offsets are exact part boundaries."""
         frames: list[bytes] = []

@@ -27,6 +27,9 @@ class SilentEngine:
     name = "none"
     voice = None
 
+    def ready(self) -> None:
+        """Always ready."""
+
     def synthesize(self, parts: Sequence[str], out: Path) -> Spoken:
         """Time each part by how long it takes to read; `out` is not written."""
         offsets, clock = [], 0
