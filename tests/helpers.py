@@ -99,6 +99,17 @@ def stream_durations(path: Path) -> dict[str, float]:
     return out
 
 
+def coded_frames(path: Path) -> list[tuple[float, str, str]]:
+    """Each coded video frame's time, picture type (I, P or B) and checksum, in display
+    order."""
+    result = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-i", str(path), "-map", "0:v:0", "-vf", "showinfo",
+         "-fps_mode", "passthrough", "-f", "null", "-"], capture_output=True, check=True)
+    found = re.findall(r"pts_time:([\d.]+).*? type:([IPB]) checksum:(\w+)",
+                       result.stderr.decode(errors="replace"))
+    return [(float(time), kind, checksum) for time, kind, checksum in found]
+
+
 def frame_at(path: Path, seconds: float) -> Image.Image:
     """Decode the frame shown at `seconds`."""
     result = subprocess.run(

@@ -315,6 +315,7 @@ class FakeEdge:
 
     name = "edge"
     voice = "zh-CN-XiaoxiaoNeural"
+    concurrency = 1
     lock = threading.Lock()
     open_now = 0
     most = 0

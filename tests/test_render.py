@@ -11,6 +11,7 @@ import pytest
 
 from helpers import (
     SHORT_BRIEF,
+    coded_frames,
     colour_distance,
     frame_at,
     probe,
@@ -19,7 +20,7 @@ from helpers import (
     write_brief,
 )
 from policyclip import media
-from policyclip.frames import CAPTION_BOX, CARD_BOX, LABEL_TOP
+from policyclip.frames import CAPTION_BOX, CARD_BOX, LABEL_TOP, screen_states
 from policyclip.pipeline import RenderOptions, RenderResult, render_brief
 from policyclip.timeline import timeline_from_json
 
@@ -53,6 +54,35 @@ def test_audio_and_video_have_equal_length(rendered: RenderResult) -> None:
     durations = stream_durations(rendered.outputs["video"])
     assert durations["video"] == pytest.approx(durations["audio"], abs=0.1)
     assert durations["video"] == pytest.approx(rendered.timeline.duration_ms / 1000, abs=0.1)
+
+
+def test_stills_are_coded_without_b_frames(rendered: RenderResult) -> None:
+    # A run of stills gains nothing from B-frames; x264 is faster and leaner without them.
+    kinds = {kind for _, kind, _ in coded_frames(rendered.outputs["video"])}
+    assert kinds == {"I", "P"}
+
+
+def test_each_screen_change_lands_on_the_frame_nearest_its_time(rendered: RenderResult) -> None:
+    frames = coded_frames(rendered.outputs["video"])
+    changed = {round(time * 30) for (time, _, checksum), (_, _, before)
+               in zip(frames[1:], frames, strict=False) if checksum != before}
+    starts = [round(s.start_ms * 30 / 1000) for s in screen_states(rendered.timeline)[1:]]
+    assert set(starts) <= changed, sorted(set(starts) - changed)
+
+
+def test_preview_codes_each_screen_state_once(tmp_path: Path) -> None:
+    brief = write_brief(tmp_path, SHORT_BRIEF, "tax.yaml")
+    preview = render_brief(brief, tmp_path / "out", RenderOptions(tts="none", preview=True))
+    video, plan = preview.outputs["video"], preview.timeline
+    assert "540x960" in probe(video).video
+    # one frame per state, held until the next, plus the last state's final frame
+    starts = [time for time, _, _ in coded_frames(video)]
+    assert starts[:-1] == pytest.approx([s.start_ms / 1000 for s in screen_states(plan)],
+                                        abs=0.002)
+    assert starts[-1] == pytest.approx(plan.duration_ms / 1000 - 1 / plan.fps, abs=0.002)
+    durations = stream_durations(video)
+    assert durations["video"] == pytest.approx(plan.duration_ms / 1000, abs=0.07)
+    assert durations["audio"] == pytest.approx(plan.duration_ms / 1000, abs=0.07)
 
 
 def test_moov_comes_before_mdat_for_fast_start(rendered: RenderResult) -> None:

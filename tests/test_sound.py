@@ -1,7 +1,8 @@
 """Sound: music under the narration, ducking, loudness to -14 LUFS / -1 dBTP, silent videos.
 
-Short briefs are rendered with espeak at preview size, with music files made here by the
-bundled ffmpeg at very different levels; the MP4 is then decoded and measured."""
+Short briefs are rendered with espeak at full size (a preview sets its loudness in one pass,
+unchecked), with music files made here by the bundled ffmpeg at very different levels; the MP4
+is then decoded and measured."""
 
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def loud(folder: Path) -> RenderResult:
     """Music named in the brief, far louder than the voice."""
     brief = write_brief(folder, SHORT_BRIEF + "render:\n  music: loud.m4a\n", "loud.yaml")
-    return render_brief(brief, folder / "out", RenderOptions(tts="espeak", preview=True))
+    return render_brief(brief, folder / "out", RenderOptions(tts="espeak"))
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +69,7 @@ def faint(folder: Path) -> RenderResult:
     """Music given as --music, far quieter than the voice, shorter than the video (looped)."""
     brief = write_brief(folder, SHORT_BRIEF, "faint.yaml")
     return render_brief(brief, folder / "out", RenderOptions(
-        tts="espeak", preview=True, music=folder / "faint.ogg"))
+        tts="espeak", music=folder / "faint.ogg"))
 
 
 @pytest.mark.parametrize("which", ["loud", "faint"])
@@ -85,6 +86,19 @@ def test_mix_is_at_the_loudness_target_whatever_the_music_level(
     assert reported["true_peak_dbtp"] == pytest.approx(peak, abs=0.15)
     assert reported["lra"] == pytest.approx(lra, abs=0.15)
     assert reported["target_lufs"] == TARGET
+
+
+def test_preview_sound_comes_near_the_target_in_one_pass(folder: Path) -> None:
+    brief = write_brief(folder, SHORT_BRIEF, "quick.yaml")
+    result = render_brief(brief, folder / "preview", RenderOptions(
+        tts="espeak", preview=True, music=folder / "faint.ogg"))
+    integrated, peak, lra = ebur128(result.outputs["video"])
+    assert abs(integrated - TARGET) <= 1.5  # a gain and a limiter, not searched
+    assert peak <= PEAK_MAX
+    reported = meta(result)["loudness"]
+    assert isinstance(reported, dict)
+    assert reported["integrated_lufs"] == pytest.approx(integrated, abs=0.15)
+    assert reported["true_peak_dbtp"] == pytest.approx(peak, abs=0.15)
 
 
 def test_metadata_names_the_music_and_how_it_was_set(loud: RenderResult,

@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import socket
 import subprocess
+import threading
 import time
 import wave
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 import aiohttp
 import edge_tts
 import edge_tts.exceptions
+import numpy as np
 import pytest
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
@@ -22,7 +24,7 @@ from policyclip import media, speech
 from policyclip.errors import SpeechError
 from policyclip.models import CaptionCue, Sentence
 from policyclip.speech import edge
-from policyclip.speech.base import EngineUnavailable
+from policyclip.speech.base import EngineUnavailable, Spoken
 from policyclip.speech.edge import EdgeEngine, part_offsets
 from policyclip.speech.espeak import EspeakEngine
 from policyclip.speech.silent import SilentEngine, reading_ms
@@ -241,3 +243,63 @@ def test_edge_places_cues_from_boundaries(fake_edge: type[FakeCommunicate], tmp_
     edge_tts.Communicate = WithWords  # the fixture restores the real one
     spoken = EdgeEngine("zh-CN-XiaoxiaoNeural").synthesize(["你好，", "世界。"], tmp_path / "w.wav")
     assert spoken.part_offsets_ms == (0, 600)
+
+
+class CountingEngine:
+    """An engine that speaks two sentences at once and remembers how many ran together."""
+
+    name = "espeak"
+    voice = "cmn"
+    concurrency = 2
+
+    def __init__(self, fail_on: str | None = None) -> None:
+        self.lock = threading.Lock()
+        self.running = self.most = 0
+        self.spoken: list[str] = []
+        self.fail_on = fail_on
+
+    def ready(self) -> None:
+        pass
+
+    def synthesize(self, parts: Sequence[str], out: Path) -> Spoken:
+        text = "".join(parts)
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+            self.spoken.append(text)
+        time.sleep(0.05)
+        with self.lock:
+            self.running -= 1
+        if text == self.fail_on:
+            raise SpeechError("espeak-ng failed")
+        media.write_wav(out, np.zeros(len(text) * 480, dtype=np.float32))
+        return Spoken(len(text) * 10, (0,))
+
+
+def _numbered(count: int) -> list[Sentence]:
+    texts = ["一" * (number + 1) for number in range(count)]
+    return [Sentence(n, t, (CaptionCue((t,), t),)) for n, t in enumerate(texts)]
+
+
+def test_sentences_are_spoken_side_by_side_and_come_back_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = CountingEngine()
+    monkeypatch.setattr(speech, "open_engine", lambda *args: engine)
+    narration = speech.synthesize(_numbered(8), engine="espeak", language="zh-CN", voice=None,
+                                  rate="+0%", workdir=tmp_path, warn=print)
+    assert engine.most == 2
+    assert [u.duration_ms for u in narration.utterances] == [10 * n for n in range(1, 9)]
+    assert [u.audio for u in narration.utterances] == \
+        [tmp_path / f"speech-{n:04d}.wav" for n in range(8)]
+
+
+def test_a_failing_sentence_stops_the_ones_not_yet_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = CountingEngine(fail_on="一")
+    monkeypatch.setattr(speech, "open_engine", lambda *args: engine)
+    with pytest.raises(SpeechError, match="espeak-ng failed"):
+        speech.synthesize(_numbered(8), engine="espeak", language="zh-CN", voice=None,
+                          rate="+0%", workdir=tmp_path, warn=print)
+    assert len(engine.spoken) < 8

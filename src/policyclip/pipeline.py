@@ -200,8 +200,9 @@ def render_brief(
         raise RenderError(f"cannot create output folder {out_dir}: {exc.strerror or exc}") \
             from None
     stem = brief.stem
-    settings = render.EncodeSettings(preset="ultrafast", crf=28) if options.preview \
-        else render.EncodeSettings()
+    settings = (render.EncodeSettings(preset="ultrafast", crf=28, still_frames=True,
+                                      loudness_search=False)
+                if options.preview else render.EncodeSettings())
 
     with tempfile.TemporaryDirectory(prefix="policyclip-") as work_name:
         work = Path(work_name)
@@ -236,7 +237,7 @@ def render_brief(
             painter = frames.FramePainter(brief, look, plan_)
             states = frames.screen_states(plan_)
             stills = ((painter.draw(s), s.end_ms - s.start_ms) for s in states)
-            listing = render.write_states(stills, work)
+            listing = render.write_states(stills, work, plan_.fps)
             zooms = _zooms(painter, plan_, look.picture.zoom, work)
             cover = _save_cover(painter, prepared.platform, work / "cover.jpg")
             # Everything drawn is on disk: give the drawing memory back before x264 needs its own.

@@ -7,7 +7,9 @@ import functools
 import hashlib
 import re
 import subprocess
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import slots
@@ -157,6 +159,7 @@ class _Cached:
         self.rate = rate
         self.cache = cache
         self.warn = warn
+        self.lock = threading.Lock()  # sentences are spoken in threads; the cache counts
 
     def utterance(self, shown: Sequence[str], out: Path) -> Utterance:
         """One sentence, given as its caption parts: from the cache when it holds it, else
@@ -167,7 +170,8 @@ class _Cached:
         key = speech_key(engine=self.name, engine_version=version, voice=self.voice,
                          rate=self.rate, language=self.language, reading=reading_version(),
                          parts=shown)
-        hit = self.cache.load(key, out)
+        with self.lock:
+            hit = self.cache.load(key, out)
         if hit is not None:
             return Utterance(hit.duration_ms, hit.part_offsets_ms, audio=out)
         self.speaker.ready()  # an unreachable service fails before any text is rewritten
@@ -179,21 +183,27 @@ class _Cached:
                  else contextlib.nullcontext())
         with limit:
             spoken = self.speaker.synthesize(parts, out)
-        self.cache.synthesized += 1
-        was_enabled = self.cache.enabled
-        self.cache.store(key, out, CachedSpeech(spoken.duration_ms, spoken.part_offsets_ms),
-                         {"engine": self.name, "engine_version": version, "voice": self.voice,
-                          "rate": self.rate, "text": "".join(parts)})
-        if was_enabled and not self.cache.enabled:
-            self.warn(f"speech cache {self.cache.root} cannot be written "
-                      f"({self.cache.problem}); rendering without it")
+        with self.lock:
+            self.cache.synthesized += 1
+            was_enabled = self.cache.enabled
+            self.cache.store(key, out, CachedSpeech(spoken.duration_ms, spoken.part_offsets_ms),
+                             {"engine": self.name, "engine_version": version,
+                              "voice": self.voice, "rate": self.rate, "text": "".join(parts)})
+            if was_enabled and not self.cache.enabled:
+                self.warn(f"speech cache {self.cache.root} cannot be written "
+                          f"({self.cache.problem}); rendering without it")
         return Utterance(spoken.duration_ms, spoken.part_offsets_ms, audio=out)
 
 
 def _speak_all(speaker: _Cached, sentences: Sequence[Sentence], workdir: Path) -> Narration:
-    utterances = [speaker.utterance([cue.text for cue in sentence.cues],
-                                    workdir / f"speech-{index:04d}.wav")
-                  for index, sentence in enumerate(sentences)]
+    def one(index: int, sentence: Sentence) -> Utterance:
+        return speaker.utterance([cue.text for cue in sentence.cues],
+                                 workdir / f"speech-{index:04d}.wav")
+
+    # map() hands back the utterances in order; when one sentence fails, the sentences not yet
+    # started are cancelled and its error comes out here.
+    with ThreadPoolExecutor(max_workers=max(1, speaker.speaker.concurrency)) as pool:
+        utterances = list(pool.map(one, range(len(sentences)), sentences))
     return Narration(engine=speaker.name, voice=speaker.voice, utterances=tuple(utterances))
 
 

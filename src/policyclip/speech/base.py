@@ -35,6 +35,11 @@ class SpeechEngine(Protocol):
         """The voice in use, if the engine has voices."""
         ...
 
+    @property
+    def concurrency(self) -> int:
+        """How many sentences may be synthesized at once."""
+        ...
+
     def ready(self) -> None:
         """Raise EngineUnavailable when the engine cannot speak now; called before the first
         sentence the cache does not hold, so a fully cached render works without it."""

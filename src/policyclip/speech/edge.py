@@ -82,6 +82,7 @@ class EdgeEngine:
     """edge-tts with timeouts, retries and clean failure."""
 
     name = "edge"
+    concurrency = 1  # one request at a time: the service throttles bursts
 
     def __init__(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import subprocess
 import tempfile
@@ -61,6 +62,11 @@ class EspeakEngine:
         self.exe = exe
         self.voice = voice
         self.speed = max(80, min(450, round(BASE_WORDS_PER_MINUTE * (1 + int(rate[:-1]) / 100))))
+
+    @property
+    def concurrency(self) -> int:
+        """One espeak-ng process a core: each is a single-threaded program."""
+        return os.cpu_count() or 1
 
     def ready(self) -> None:
         """Nothing to do: the program and voice were checked when the engine was made."""

@@ -26,6 +26,7 @@ class SilentEngine:
 
     name = "none"
     voice = None
+    concurrency = 1
 
     def ready(self) -> None:
         """Always ready."""
