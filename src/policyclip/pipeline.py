@@ -200,8 +200,8 @@ def render_brief(
         raise RenderError(f"cannot create output folder {out_dir}: {exc.strerror or exc}") \
             from None
     stem = brief.stem
-    settings = (render.EncodeSettings(preset="ultrafast", crf=28, still_frames=True,
-                                      loudness_search=False)
+    settings = (render.EncodeSettings(preset="ultrafast", crf=28, audio_bitrate="64k",
+                                      still_frames=True, loudness_search=False)
                 if options.preview else render.EncodeSettings())
 
     with tempfile.TemporaryDirectory(prefix="policyclip-") as work_name:
