@@ -26,8 +26,9 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import psutil
+import psutil  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "performance.md"
@@ -125,7 +126,8 @@ def file_stats(path: Path, video_s: float) -> tuple[float, float]:
     return size / 2**20, size * 8 / 1000 / video_s
 
 
-def measure_render(brief: Path, out: Path, name: str, *extra: str) -> tuple[Measure, dict]:
+def measure_render(brief: Path, out: Path, name: str, *extra: str
+                   ) -> tuple[Measure, dict[str, Any]]:
     """Time a full `policyclip render` in a subprocess."""
     # --no-cache: every run synthesizes its speech, as a first render does.
     cmd = [sys.executable, "-m", "policyclip", "render", str(brief), "--out", str(out),
@@ -137,15 +139,25 @@ def measure_render(brief: Path, out: Path, name: str, *extra: str) -> tuple[Meas
     return Measure(name, seconds, video_s, peak, size, rate), meta
 
 
-def measure_floor(video_s: float, work: Path) -> Measure:
-    """x264 alone: a plain 1080x1920 30 fps stream of the same length, same preset."""
+def measure_floor(video_s: float, work: Path, *, same_settings: bool) -> Measure:
+    """x264 alone: a plain 1080x1920 30 fps stream of the same length at the same preset,
+    either with every x264 setting the render uses (the floor) or with x264's defaults."""
+    from policyclip.render import EncodeSettings
+
+    settings = EncodeSettings()
     out = work / "floor.mp4"
     cmd = [ffmpeg(), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
            f"color=c=0xF4F7FB:s=1080x1920:r=30:d={video_s:.3f}", "-pix_fmt", "yuv420p",
-           "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", str(out)]
-    seconds, peak = run_measured(cmd)
-    return Measure("x264 alone, plain 1080x1920 30 fps (the floor)", seconds, video_s, peak,
-                   *file_stats(out, video_s))
+           "-c:v", "libx264", "-preset", settings.preset]
+    if same_settings:  # as render.encode_video runs it
+        cmd += ["-crf", str(settings.crf), "-tune", "stillimage",
+                "-x264-params", settings.x264_params, "-threads", str(max(2, os.cpu_count() or 2))]
+        name = "x264 alone, plain 1080x1920 30 fps, the render's settings (the floor)"
+    else:
+        cmd += ["-crf", "20"]
+        name = f"x264 alone, plain 1080x1920 30 fps, `{settings.preset}` defaults"
+    seconds, peak = run_measured([*cmd, str(out)])
+    return Measure(name, seconds, video_s, peak, *file_stats(out, video_s))
 
 
 def measure_moviepy(timeline_path: Path, video: Path, work: Path) -> Measure:
@@ -204,8 +216,8 @@ def main() -> None:
         full, _ = measure_render(brief, work / "full", "policyclip render (espeak, full size)")
         preview, _ = measure_render(brief, work / "preview", "policyclip render --preview",
                                     "--preview")
-        floor = measure_floor(full.video_s, work)
-        rows = [floor, full, preview]
+        floor = measure_floor(full.video_s, work, same_settings=True)
+        rows = [floor, measure_floor(full.video_s, work, same_settings=False), full, preview]
         if not args.skip_reference:
             rows.append(measure_moviepy(work / "full" / f"{brief.stem}.timeline.json",
                                         work / "full" / f"{brief.stem}.mp4", work))
@@ -215,7 +227,8 @@ def main() -> None:
             rows.append(measure_render(long_brief, work / "long",
                                        "policyclip render, long brief")[0])
 
-    flags = "".join(flag for flag, given in ((" --long", args.long),
+    flags = "".join(flag for flag, given in ((f" --brief {args.brief}", args.brief),
+                                             (" --long", args.long),
                                              (" --skip-reference", args.skip_reference)) if given)
     report = [table(rows, floor), "", f"Machine: {machine()}.",
               f"Run on {dt.date.today().isoformat()} with `python -m bench{flags}`."]

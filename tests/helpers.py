@@ -10,6 +10,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 from policyclip.media import ffmpeg_exe
@@ -108,6 +109,20 @@ def coded_frames(path: Path) -> list[tuple[float, str, str]]:
     found = re.findall(r"pts_time:([\d.]+).*? type:([IPB]) checksum:(\w+)",
                        result.stderr.decode(errors="replace"))
     return [(float(time), kind, checksum) for time, kind, checksum in found]
+
+
+def visible_changes(path: Path, threshold: int = 24, min_pixels: int = 50) -> list[int]:
+    """Indexes of the decoded frames that differ visibly from the frame before (compared in
+    grey at a quarter of the size: the encoder's small refinements of a still do not count)."""
+    width, height = 270, 480
+    result = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(path), "-map", "0:v:0",
+         "-vf", f"scale={width}:{height}", "-pix_fmt", "gray", "-f", "rawvideo", "-"],
+        capture_output=True, check=True)
+    frames = np.frombuffer(result.stdout, dtype=np.uint8).reshape(-1, height, width)
+    return [number for number in range(1, len(frames))
+            if (np.abs(frames[number].astype(np.int16) - frames[number - 1]) > threshold).sum()
+            >= min_pixels]
 
 
 def frame_at(path: Path, seconds: float) -> Image.Image:

@@ -99,6 +99,7 @@ def test_preview_sound_comes_near_the_target_in_one_pass(folder: Path) -> None:
     assert isinstance(reported, dict)
     assert reported["integrated_lufs"] == pytest.approx(integrated, abs=0.15)
     assert reported["true_peak_dbtp"] == pytest.approx(peak, abs=0.15)
+    assert reported["lra"] == pytest.approx(lra, abs=0.15)
 
 
 def test_metadata_names_the_music_and_how_it_was_set(loud: RenderResult,

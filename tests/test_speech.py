@@ -20,7 +20,7 @@ import pytest
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
-from policyclip import media, speech
+from policyclip import cache, media, speech
 from policyclip.errors import SpeechError
 from policyclip.models import CaptionCue, Sentence
 from policyclip.speech import edge
@@ -157,6 +157,11 @@ def test_edge_offline_is_unavailable_at_once(
     assert len(fake_edge.calls) == 1
 
 
+def _without_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
 def test_edge_without_a_resolvable_host_is_unavailable_before_any_request(
     fake_edge: type[FakeCommunicate], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -165,6 +170,7 @@ def test_edge_without_a_resolvable_host_is_unavailable_before_any_request(
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
     monkeypatch.undo()  # the real check, with resolving that fails as it does offline
+    _without_proxies(monkeypatch)
     monkeypatch.setattr(socket, "getaddrinfo", no_dns)
     monkeypatch.setattr(edge_tts, "Communicate", FakeCommunicate)
     with pytest.raises(EngineUnavailable) as raised:
@@ -172,6 +178,26 @@ def test_edge_without_a_resolvable_host_is_unavailable_before_any_request(
     assert raised.value.message == (
         "the edge-tts service cannot be reached (gaierror: Name or service not known)")
     assert fake_edge.calls == []
+
+
+def test_a_name_lookup_that_hangs_is_given_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    _without_proxies(monkeypatch)
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: time.sleep(5))
+    started = time.monotonic()
+    with pytest.raises(EngineUnavailable) as raised:
+        edge.check_service_resolves(timeout_s=0.2)
+    assert raised.value.message == ("the edge-tts service cannot be reached (TimeoutError: "
+                                    f"looking up {edge.SERVICE_HOST} took longer than 0.2 s)")
+    assert time.monotonic() - started < 2
+
+
+def test_behind_a_proxy_the_name_is_not_looked_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_dns(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("looked up a name that only the proxy can resolve")
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.internal:3128")
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    edge.check_service_resolves()
 
 
 def test_the_host_checked_is_the_one_edge_tts_connects_to() -> None:
@@ -302,4 +328,34 @@ def test_a_failing_sentence_stops_the_ones_not_yet_started(
     with pytest.raises(SpeechError, match="espeak-ng failed"):
         speech.synthesize(_numbered(8), engine="espeak", language="zh-CN", voice=None,
                           rate="+0%", workdir=tmp_path, warn=print)
-    assert len(engine.spoken) < 8
+    # the failed one, the one beside it, and at most one each worker took up meanwhile
+    assert len(engine.spoken) <= 4
+
+
+def test_a_brief_spoken_with_edge_before_renders_offline_from_the_cache(
+    fake_edge: type[FakeCommunicate], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    link = Sentence(2, "https://www.gov.cn", (CaptionCue(("https://www.gov.cn",),
+                                                        "https://www.gov.cn"),))
+    sentences = [*_sentences(), link]
+    fake_edge.script = [_mp3(0.6), _mp3(0.8)]
+
+    def speak() -> tuple[list[str], cache.SpeechStats, list[int]]:
+        warnings: list[str] = []
+        store = cache.SpeechCache(tmp_path / "cache")
+        narration = speech.synthesize(sentences, engine="auto", language="zh-CN", voice=None,
+                                      rate="+0%", workdir=tmp_path, warn=warnings.append,
+                                      cache=store)
+        assert narration.engine == "edge"
+        return warnings, store.stats(), [u.duration_ms for u in narration.utterances]
+
+    first = speak()
+    assert first[:2] == ([], cache.SpeechStats(synthesized=2))
+
+    def offline() -> None:
+        raise EngineUnavailable("the edge-tts service cannot be reached (offline)")
+
+    monkeypatch.setattr(edge, "check_service_resolves", offline)
+    # the bare link says nothing, so no sentence needs the service
+    assert speak() == ([], cache.SpeechStats(cached=2), first[2])
+    assert len(fake_edge.calls) == 2

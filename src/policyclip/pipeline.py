@@ -237,7 +237,7 @@ def render_brief(
             painter = frames.FramePainter(brief, look, plan_)
             states = frames.screen_states(plan_)
             stills = ((painter.draw(s), s.end_ms - s.start_ms) for s in states)
-            listing = render.write_states(stills, work, plan_.fps)
+            listing = render.write_states(stills, work)
             zooms = _zooms(painter, plan_, look.picture.zoom, work)
             cover = _save_cover(painter, prepared.platform, work / "cover.jpg")
             # Everything drawn is on disk: give the drawing memory back before x264 needs its own.

@@ -74,7 +74,7 @@ class EncodeSettings:
     audio_bitrate: str = "128k"
 
 
-def write_states(images: Iterable[tuple[Image.Image, int]], folder: Path, fps: int) -> Path:
+def write_states(images: Iterable[tuple[Image.Image, int]], folder: Path) -> Path:
     """Write each still with its duration into an ffconcat list; return the list's path."""
     durations: list[int] = []
     for number, (image, duration_ms) in enumerate(images):
@@ -82,16 +82,15 @@ def write_states(images: Iterable[tuple[Image.Image, int]], folder: Path, fps: i
         durations.append(duration_ms)
     if not durations:
         raise RenderError("nothing to render: the timeline is empty")
-    # The concat demuxer ignores the last entry's duration, so the last still is listed again
-    # for the video's final frame; its duration then fixes where a variable-rate video ends.
-    last_frame_ms = min(durations[-1], round(1000 / fps))
-    durations[-1] -= last_frame_ms
-    durations.append(last_frame_ms)
-    # Each still is read with a millisecond time base: the image reader's default (1/25 s)
-    # would move every change of screen to a multiple of 40 ms.
-    entries = [f"file 'state-{min(number, len(durations) - 2):04d}.bmp'\n"
-               f"option framerate 1000\nduration {duration_ms / 1000:.3f}"
-               for number, duration_ms in enumerate(durations)]
+    # Each still is read at 1000 "frames" a second, so that it starts on the millisecond: the
+    # image reader's default (25) would move every change of screen to a multiple of 40 ms.
+    # The concat demuxer ignores the last entry's duration and gives the last picture one
+    # "frame" (1 ms): so the last still is listed again 1 ms before the end, which is then where
+    # the video ends, at a constant or a variable frame rate.
+    durations[-1] -= 1
+    entries = [f"file 'state-{number:04d}.bmp'\noption framerate 1000\n"
+               f"duration {duration_ms / 1000:.3f}" for number, duration_ms in enumerate(durations)]
+    entries.append(f"file 'state-{len(durations) - 1:04d}.bmp'\noption framerate 1000")
     listing = folder / "states.ffconcat"
     listing.write_text("ffconcat version 1.0\n" + "\n".join(entries) + "\n", encoding="utf-8")
     return listing

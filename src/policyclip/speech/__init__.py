@@ -17,7 +17,7 @@ from ..cache import CachedSpeech, SpeechCache, speech_key
 from ..errors import InputError
 from ..models import Narration, Sentence, Utterance
 from .base import EngineUnavailable, SpeechEngine
-from .normalize import spoken_text
+from .normalize import says_nothing, spoken_parts
 from .silent import SilentEngine
 
 ENGINES = ("auto", "edge", "espeak", "none")
@@ -60,7 +60,8 @@ def synthesize(
     """Speak every sentence; with `auto`, fall back from edge to espeak to none, with a warning.
 
     With a `cache`, a sentence already synthesized with the same engine, engine version, voice,
-    rate and spoken text is copied from it instead of synthesized again.
+    rate, language, shown text and reading rules is copied from it instead of synthesized
+    again.
     """
     cache = cache if cache is not None else SpeechCache(None)
     choices = list(AUTO_ORDER) if engine == "auto" else [engine]
@@ -124,22 +125,19 @@ def _program_version(exe: str) -> str:
 
 @functools.cache
 def reading_version() -> str:
-    """What decides how shown text is read aloud: the rewriting rules in normalize.py and cn2an's
-    version. Speech cache keys hold it beside the shown text, so a cache hit needs no rewriting
-    (importing cn2an alone takes 0.3 s, a sixth of `policyclip frame`)."""
+    """What decides how shown text is read aloud: the rules in normalize.py and cn2an's version.
+    Speech cache keys hold it beside the shown text, so a cache hit needs no rewriting
+    (importing cn2an alone takes 0.3 s, a quarter of a warm `policyclip frame`)."""
     from importlib.metadata import version
     from importlib.resources import files
 
-    rules = files(__package__).joinpath("normalize.py").read_bytes()
+    try:
+        rules = files(__package__).joinpath("normalize.py").read_bytes()
+    except OSError:  # installed without sources: the release names the rules
+        from .. import __version__
+
+        rules = __version__.encode()
     return f"{hashlib.sha256(rules).hexdigest()[:16]} cn2an {version('cn2an')}"
-
-
-def spoken_parts(shown: Sequence[str], language: str) -> list[str]:
-    """What the engine is asked to say for a sentence's caption parts."""
-    parts = [spoken_text(part, language) for part in shown]
-    if not language.lower().startswith("zh"):  # cues of an English sentence are separate words
-        parts = [part + " " for part in parts[:-1]] + parts[-1:]
-    return parts
 
 
 def _silent(shown: Sequence[str], out: Path) -> Utterance:
@@ -159,12 +157,15 @@ class _Cached:
         self.rate = rate
         self.cache = cache
         self.warn = warn
-        self.lock = threading.Lock()  # sentences are spoken in threads; the cache counts
+        # Sentences are spoken in threads: this guards the shared cache (its counts, its
+        # problem flag) and the one warning about it.
+        self.lock = threading.Lock()
 
     def utterance(self, shown: Sequence[str], out: Path) -> Utterance:
         """One sentence, given as its caption parts: from the cache when it holds it, else
         spoken into `out`; held silent for its reading time when there is nothing to say."""
-        if self.name == "none":
+        if self.name == "none" or says_nothing("".join(shown), self.language):
+            # Nothing to say (emoji, a bare link): keep the caption up for its reading time.
             return _silent(shown, out)
         version = engine_version(self.name)
         key = speech_key(engine=self.name, engine_version=version, voice=self.voice,
@@ -176,9 +177,6 @@ class _Cached:
             return Utterance(hit.duration_ms, hit.part_offsets_ms, audio=out)
         self.speaker.ready()  # an unreachable service fails before any text is rewritten
         parts = spoken_parts(shown, self.language)
-        if not re.search(r"\w", "".join(parts)):
-            # Nothing to say (a bare link or emoji): keep the caption up for its reading time.
-            return _silent(shown, out)
         limit = (slots.slot("edge", slots.edge_limit()) if self.name == "edge"
                  else contextlib.nullcontext())
         with limit:
@@ -195,16 +193,16 @@ class _Cached:
         return Utterance(spoken.duration_ms, spoken.part_offsets_ms, audio=out)
 
 
-def _speak_all(speaker: _Cached, sentences: Sequence[Sentence], workdir: Path) -> Narration:
+def _speak_all(cached: _Cached, sentences: Sequence[Sentence], workdir: Path) -> Narration:
     def one(index: int, sentence: Sentence) -> Utterance:
-        return speaker.utterance([cue.text for cue in sentence.cues],
-                                 workdir / f"speech-{index:04d}.wav")
+        return cached.utterance([cue.text for cue in sentence.cues],
+                                workdir / f"speech-{index:04d}.wav")
 
-    # map() hands back the utterances in order; when one sentence fails, the sentences not yet
-    # started are cancelled and its error comes out here.
-    with ThreadPoolExecutor(max_workers=max(1, speaker.speaker.concurrency)) as pool:
+    # map() hands back the utterances in order. When collecting them reaches a sentence that
+    # failed, its error comes out here and the sentences not yet started are cancelled.
+    with ThreadPoolExecutor(max_workers=max(1, cached.speaker.concurrency)) as pool:
         utterances = list(pool.map(one, range(len(sentences)), sentences))
-    return Narration(engine=speaker.name, voice=speaker.voice, utterances=tuple(utterances))
+    return Narration(engine=cached.name, voice=cached.voice, utterances=tuple(utterances))
 
 
 __all__ = ["AUTO_ORDER", "ENGINES", "EngineUnavailable", "SpeechEngine", "best_auto_engine",

@@ -41,8 +41,8 @@ class SpeechEngine(Protocol):
         ...
 
     def ready(self) -> None:
-        """Raise EngineUnavailable when the engine cannot speak now; called before the first
-        sentence the cache does not hold, so a fully cached render works without it."""
+        """Raise EngineUnavailable when the engine cannot speak now; called before each sentence
+        the cache does not hold, so a fully cached render works without it."""
         ...
 
     def synthesize(self, parts: Sequence[str], out: Path) -> Spoken:

@@ -11,7 +11,9 @@ where importing edge-tts and aiohttp alone takes 0.35 s.
 from __future__ import annotations
 
 import asyncio
+import errno
 import socket
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -39,12 +41,31 @@ def default_voice(language: str) -> str:
     return DEFAULT_VOICES.get(lang, DEFAULT_VOICES[lang.split("-")[0]])
 
 
-def check_service_resolves(host: str = SERVICE_HOST) -> None:
-    """Raise EngineUnavailable when the service's host name does not resolve (no network)."""
-    try:
-        socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        raise _unreachable(exc) from None
+def check_service_resolves(host: str = SERVICE_HOST, timeout_s: float = 5.0) -> None:
+    """Raise EngineUnavailable when the service's host name does not resolve (no network) or
+    takes longer than `timeout_s` to. Behind a proxy (HTTPS_PROXY, which edge-tts honours)
+    names may resolve only at the proxy, so nothing is checked then."""
+    import urllib.request
+
+    if {"https", "all"} & set(urllib.request.getproxies()):
+        return
+    failure: list[BaseException] = []
+
+    def resolve() -> None:
+        try:
+            socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as exc:
+            failure.append(exc)
+
+    # getaddrinfo has no timeout of its own: a resolver that never answers would hang us.
+    lookup = threading.Thread(target=resolve, daemon=True)
+    lookup.start()
+    lookup.join(timeout_s)
+    if lookup.is_alive():
+        failure.append(TimeoutError(errno.ETIMEDOUT,
+                                    f"looking up {host} took longer than {timeout_s:g} s"))
+    if failure:
+        raise _unreachable(failure[0])
 
 
 def _unreachable(exc: BaseException) -> EngineUnavailable:

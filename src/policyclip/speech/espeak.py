@@ -65,8 +65,9 @@ class EspeakEngine:
 
     @property
     def concurrency(self) -> int:
-        """One espeak-ng process a core: each is a single-threaded program."""
-        return os.cpu_count() or 1
+        """One espeak-ng process a core this process may use: each is single-threaded."""
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
+            else os.cpu_count() or 1
 
     def ready(self) -> None:
         """Nothing to do: the program and voice were checked when the engine was made."""

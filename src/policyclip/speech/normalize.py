@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Sequence
 
 _DIGITS_ZH = dict(zip("0123456789", "零幺二三四五六七八九", strict=True))
 _CURRENCY_ZH = {"¥": "元", "￥": "元", "$": "美元", "£": "英镑", "€": "欧元"}
@@ -26,11 +27,30 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "September", "October", "November", "December")
 
 
+_URL = re.compile(r"https?://\S+")
+
+
 def spoken_text(text: str, language: str) -> str:
     """The text to send to a speech engine for `language` (zh-* or en-*)."""
     if language.lower().startswith("zh"):
         return spoken_chinese(text)
     return spoken_english(text)
+
+
+def spoken_parts(shown: Sequence[str], language: str) -> list[str]:
+    """What the engine is asked to say for a sentence's caption parts."""
+    parts = [spoken_text(part, language) for part in shown]
+    if not language.lower().startswith("zh"):  # cues of an English sentence are separate words
+        parts = [part + " " for part in parts[:-1]] + parts[-1:]
+    return parts
+
+
+def says_nothing(text: str, language: str) -> bool:
+    """True when `text` has nothing to read aloud: emoji, or in Chinese a bare link (links are
+    not read in Chinese). Decided without the number-reading rules, which are slow to load."""
+    if language.lower().startswith("zh"):
+        text = _URL.sub("", text)
+    return re.search(r"\w", text) is None
 
 
 def _digit_by_digit(digits: str) -> str:
@@ -55,7 +75,7 @@ def spoken_chinese(text: str) -> str:
     """Chinese reading of numbers and symbols: 2000元/月 -> 两千元每月, 12366 -> 幺二三六六."""
     import cn2an
 
-    text = re.sub(r"https?://\S+", "", text)
+    text = _URL.sub("", text)
     # Abbreviations inside Chinese: MCN -> 艾姆西艾恩, App -> 诶披披 (longer words stay English).
     text = re.sub(r"(?<![A-Za-z])(?:[A-Z]{2,6}|[A-Za-z]{2,5})(?![A-Za-z])",
                   lambda m: _spell(m[0]) if m[0].isupper() or m[0] in _SPELLED_WORDS else m[0],
