@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -191,6 +192,15 @@ def test_frame_and_storyboard_write_pictures(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.png", "brief.yaml", "f.png"]
     missing = run("frame", str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "x.png"))
     assert missing.returncode == 3 and not (tmp_path / "x.png").exists()
+
+
+def test_frame_past_the_end_shows_the_last_frame_and_says_so(tmp_path: Path) -> None:
+    brief = write_brief(tmp_path, SHORT_BRIEF)
+    late = run("frame", str(brief), "--at", "999", "-o", str(tmp_path / "late.png"),
+               "--tts", "none")
+    assert late.returncode == 0, late.stderr
+    assert re.fullmatch(r"warning: --at 999 s is past the end of the video \(\d+\.\d s\): "
+                        r"showing its last frame\n", late.stderr)
 
 
 def test_check_validates_the_theme_a_brief_names(tmp_path: Path) -> None:

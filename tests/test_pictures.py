@@ -275,3 +275,18 @@ def test_a_corrupt_picture_is_refused_before_rendering(tmp_path: Path) -> None:
                        ) as raised:
         load(write_brief(tmp_path, text), RenderOptions())
     assert raised.value.exit_code == 3
+
+
+def test_a_long_web_address_wraps_after_its_slashes_at_full_size(tmp_path: Path) -> None:
+    url = ("https://www.lanxi.gov.cn/art/2025/3/12/art_1229517_59123456.html"
+           "?from=policy&id=1234567")
+    painter, _ = _painter(tmp_path, f"title: 补贴\nissuer: 兰溪市商务局\nsummary: 最高2000元。\n"
+                                    f"source_url: {url}\npoints:\n  - heading: 补多少\n"
+                                    f"    text: 每件最高2000元。\n")
+    width = 860
+    lines, font = painter.address_lines(url, painter.theme.sizes.body - 4, width)
+    assert "".join(lines) == url
+    assert 1 < len(lines) <= 3
+    assert all(font.getlength(line) <= width for line in lines)
+    assert all(line.endswith(("/", "=", "&", "?")) for line in lines[:-1])
+    assert font.size == painter.px(painter.theme.sizes.body - 4)  # not shrunk to fit one line

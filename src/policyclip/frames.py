@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,6 +135,25 @@ class FramePainter:
             lines = self.wrap(text, face, size, width)
             if (len(lines) <= max_lines and len(lines) * size * spacing <= height) or size <= 16:
                 return lines, _font(face, size)
+            size = int(size * 0.92)
+
+    def address_lines(self, url: str, size: int, max_width: int, max_lines: int = 3
+                      ) -> tuple[list[str], Font]:
+        """A web address broken after its slashes and separators (never inside a name), as large
+        as fits in `max_lines`: kept whole, a long address shrank to an unreadable size."""
+        pieces = [piece for piece in re.findall(r"[^/?&=]*[/?&=]*", url) if piece]
+        size = self.px(size)
+        while True:
+            font = _font(self.regular, size)
+            lines = [""]
+            for piece in pieces:
+                if lines[-1] and font.getlength(lines[-1] + piece) > max_width:
+                    lines.append(piece)
+                else:
+                    lines[-1] += piece
+            if (len(lines) <= max_lines and all(font.getlength(line) <= max_width
+                                                 for line in lines)) or size <= 16:
+                return lines, font
             size = int(size * 0.92)
 
     def draw_lines(
@@ -305,14 +325,15 @@ class FramePainter:
         if self.brief.contact:
             details.append(f"{self.words['contact']}：{self.brief.contact}"
                            if self.brief.is_chinese else f"Contact: {self.brief.contact}")
-        if self.brief.source_url:
-            details.append(self.brief.source_url)
         cta = self.brief.cta
         cta_height = self.px(150) if cta else 0
         y += self.px(24)
-        for detail in details:
-            lines, font = self.fit(detail, self.regular, sizes.body - 4,
-                                   (x0, y, x1, y1 - cta_height), max_lines=3, spacing=1.35)
+        for detail in [*details, *([self.brief.source_url] if self.brief.source_url else [])]:
+            if detail == self.brief.source_url:
+                lines, font = self.address_lines(detail, sizes.body - 4, x1 - x0)
+            else:
+                lines, font = self.fit(detail, self.regular, sizes.body - 4,
+                                       (x0, y, x1, y1 - cta_height), max_lines=3, spacing=1.35)
             y = self.draw_lines(draw, lines, font, x0, y, self.theme.colors.muted, spacing=1.35)
             y += self.px(10)
         if cta:

@@ -355,6 +355,9 @@ def still_frame(path: Path, options: RenderOptions, at_ms: int,
                 reporter: Reporter | None = None) -> Image.Image:
     """The full-size frame a render would show at `at_ms`, without encoding anything."""
     prepared, plan_ = _timed(path, options, reporter)
+    if at_ms >= plan_.duration_ms and reporter is not None:
+        reporter.warn(f"--at {at_ms / 1000:g} s is past the end of the video "
+                      f"({plan_.duration_ms / 1000:.1f} s): showing its last frame")
     painter = frames.FramePainter(prepared.brief, prepared.look, plan_)
     return painter.draw(frames.state_at(frames.screen_states(plan_), at_ms))
 
