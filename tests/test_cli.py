@@ -100,6 +100,16 @@ def test_bad_rate_is_a_usage_error(tmp_path: Path) -> None:
     assert result.stderr == "error: --rate must look like +10% or -5%, got 'fast'\n"
 
 
+@pytest.mark.parametrize("command", ["render", "batch"])
+def test_unknown_platform_option_is_a_usage_error(tmp_path: Path, command: str) -> None:
+    result = run(command, str(write_brief(tmp_path, SHORT_BRIEF)), "--platform", "tiktok",
+                 "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert result.stderr == ("error: --platform must be one of douyin, kuaishou, channels, "
+                             "bilibili, generic, got 'tiktok'\n")
+    assert not (tmp_path / "out").exists()
+
+
 def test_output_folder_that_is_a_file_is_a_render_error(tmp_path: Path) -> None:
     blocker = tmp_path / "out"
     blocker.write_text("not a folder", encoding="utf-8")

@@ -80,10 +80,14 @@ def _sink(mode: str, quiet: bool, batch: bool) -> progress.Sink:
                               batch=batch)
 
 
-def _check_speech_options(tts: str, rate: str | None) -> None:
-    """Refuse an unknown --tts or a malformed --rate as a usage error (exit 2)."""
-    from . import speech
+def _check_options(tts: str, rate: str | None, platform: str | None = None) -> None:
+    """Refuse an unknown --tts or --platform or a malformed --rate as a usage error (exit 2)."""
+    from . import platforms, speech
 
+    if platform is not None and platform not in platforms.PLATFORMS:
+        _err(f"error: --platform must be one of {', '.join(platforms.PLATFORMS)}, "
+             f"got '{platform}'")
+        raise typer.Exit(EXIT_USAGE)
     if tts not in speech.ENGINES:
         _err(f"error: --tts must be one of {', '.join(speech.ENGINES)}, got '{tts}'")
         raise typer.Exit(EXIT_USAGE)
@@ -170,7 +174,7 @@ def render(
     from . import batch, pipeline
     from .cache import resolve_cache_dir
 
-    _check_speech_options(tts, rate)
+    _check_options(tts, rate, platform)
     options = pipeline.RenderOptions(tts=tts, voice=voice, rate=rate, template=template,
                                      theme=theme, preview=preview, platform=platform,
                                      music=music, allow_outside_paths=allow_outside_paths,
@@ -261,7 +265,7 @@ def captions(
     The narration is synthesized to time them (fast with espeak or none), then discarded."""
     from . import export, pipeline
 
-    _check_speech_options(tts, rate)
+    _check_options(tts, rate)
     if fmt not in ("text", "srt", "vtt"):
         _err(f"error: --format must be text, srt or vtt, got '{fmt}'")
         raise typer.Exit(EXIT_USAGE)
@@ -323,7 +327,7 @@ def _picture_command(
     """What frame and storyboard share: check --tts, draw with the pipeline, save, print."""
     from . import pipeline
 
-    _check_speech_options(tts, None)
+    _check_options(tts, None)
     options = pipeline.RenderOptions(tts=tts, template=template, theme=theme,
                                      allow_outside_paths=allow_outside_paths,
                                      cache_dir=resolve_cache_dir(None))
@@ -501,7 +505,7 @@ def batch_command(
     from . import pipeline, reports
     from .cache import resolve_cache_dir
 
-    _check_speech_options(tts, rate)
+    _check_options(tts, rate, platform)
     if jobs < 0:
         _err(f"error: --jobs must be 0 or more, got {jobs}")
         raise typer.Exit(EXIT_USAGE)
