@@ -204,6 +204,28 @@ def test_frame_command_shows_what_the_video_shows(rendered: RenderResult) -> Non
         assert np.abs(drawn - decoded).mean() < 3  # only compression differs
 
 
+def test_frame_speaks_only_up_to_its_time_and_draws_what_the_full_timing_draws(
+    tmp_path: Path
+) -> None:
+    from policyclip.frames import FramePainter, state_at
+    from policyclip.pipeline import prepare, speak, still_frame
+
+    brief = write_brief(tmp_path, SHORT_BRIEF, "tax.yaml")
+    options = RenderOptions(tts="espeak", cache_dir=tmp_path / "cache")
+    first = still_frame(brief, options, 500)
+    entries = list((tmp_path / "cache").rglob("*.speech"))
+    prepared = prepare(brief, options)
+    assert 0 < len(entries) < len(prepared.sentences)  # the later sentences were not spoken
+    plan = speak(prepared, options, tmp_path, print)
+    painter = FramePainter(prepared.brief, prepared.look, plan)
+    states = screen_states(plan)
+    middle = [(s.start_ms + s.end_ms) // 2 for s in states]
+    for at in [500, *middle[1::3], plan.duration_ms - 1]:
+        full = np.asarray(painter.draw(state_at(states, at)))
+        lazy = first if at == 500 else still_frame(brief, options, at)
+        assert np.array_equal(np.asarray(lazy), full), f"frame at {at} ms differs"
+
+
 def test_storyboard_has_a_thumbnail_per_scene(rendered: RenderResult) -> None:
     from policyclip.pipeline import storyboard
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -26,7 +27,8 @@ from . import brief as brief_stage
 from .cache import SpeechCache, SpeechStats
 from .errors import InputError, RenderError
 from .linebreak import caption_rules, release_dictionary
-from .models import Brief, Script, Sentence, Timeline
+from .models import Brief, Narration, Script, Sentence, Timeline, Utterance
+from .speech.silent import SilentEngine
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -154,13 +156,23 @@ def speak(
     cache: SpeechCache | None = None,
 ) -> Timeline:
     """Stages 4-5: synthesize the narration into `workdir` and lay out the timeline."""
+    cache = cache if cache is not None else SpeechCache(options.cache_dir)
+    return _lay_out(prepared, options, _narrate(prepared, options, prepared.sentences,
+                                                options.tts, workdir, warn, cache))
+
+
+def _narrate(
+    prepared: Prepared, options: RenderOptions, sentences: tuple[Sentence, ...], engine: str,
+    workdir: Path, warn: Callable[[str], None], cache: SpeechCache,
+) -> Narration:
     brief = prepared.brief
-    narration = speech.synthesize(
-        prepared.sentences, engine=options.tts, language=brief.language,
+    return speech.synthesize(
+        sentences, engine=engine, language=brief.language,
         voice=options.voice or brief.render.voice, rate=options.rate or brief.render.rate
-        or "+0%", workdir=workdir, warn=warn,
-        cache=cache if cache is not None else SpeechCache(options.cache_dir),
-    )
+        or "+0%", workdir=workdir, warn=warn, cache=cache)
+
+
+def _lay_out(prepared: Prepared, options: RenderOptions, narration: Narration) -> Timeline:
     canvas = timeline.Canvas(540, 960, 15) if options.preview else timeline.Canvas()
     pauses = prepared.look.pacing
     pacing = timeline.Pacing(lead_in_ms=pauses.lead_in_ms, sentence_gap_ms=pauses.sentence_gap_ms,
@@ -351,10 +363,39 @@ def _write_sidecars(
     )))
 
 
+def _timed_until(prepared: Prepared, options: RenderOptions, at_ms: int,
+                 warn: Callable[[str], None]) -> Timeline:
+    """The timeline a render would have, exact up to `at_ms`. Sentences are spoken in order, a
+    few at a time, until the next one would start after `at_ms`; the ones after it are timed by
+    reading speed, since nothing they do can change the screen before they start."""
+    sentences = prepared.sentences
+    cache = SpeechCache(options.cache_dir)
+    engine, voice = options.tts, None
+    spoken: list[Utterance] = []
+    step = max(2, os.cpu_count() or 2)  # as many as the engine speaks at once
+    with tempfile.TemporaryDirectory(prefix="policyclip-") as work:
+        while True:
+            if len(spoken) < len(sentences):
+                told = _narrate(prepared, options, sentences[len(spoken):len(spoken) + step],
+                                engine, Path(work), warn, cache)
+                engine, voice = told.engine, told.voice  # after a fallback, keep to it
+                spoken += told.utterances
+            reading = [SilentEngine().synthesize([c.text for c in s.cues], Path(work))
+                       for s in sentences[len(spoken):]]
+            utterances = [*spoken, *(Utterance(r.duration_ms, r.part_offsets_ms) for r in reading)]
+            # Each sentence's audio clip says where it starts: mark every one to find them.
+            marked = _lay_out(prepared, options, Narration(engine, voice, tuple(
+                replace(u, audio=Path(str(number))) for number, u in enumerate(utterances))))
+            starts = {clip.path: clip.start_ms for clip in marked.audio}
+            if len(spoken) == len(sentences) or starts[str(len(spoken))] > at_ms:
+                return _lay_out(prepared, options, Narration(engine, voice, tuple(utterances)))
+
+
 def still_frame(path: Path, options: RenderOptions, at_ms: int,
                 reporter: Reporter | None = None) -> Image.Image:
     """The full-size frame a render would show at `at_ms`, without encoding anything."""
-    prepared, plan_ = _timed(path, options, reporter)
+    prepared = prepare(path, options)
+    plan_ = _timed_until(prepared, options, at_ms, (reporter or QuietReporter()).warn)
     if at_ms >= plan_.duration_ms and reporter is not None:
         reporter.warn(f"--at {at_ms / 1000:g} s is past the end of the video "
                       f"({plan_.duration_ms / 1000:.1f} s): showing its last frame")
