@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,6 +15,7 @@ from policyclip.linebreak import (
     ENGLISH_CAPTIONS,
     OPENING,
     atoms,
+    break_lines,
     caption_cues,
     split_sentences,
     spoken_weight,
@@ -64,6 +66,14 @@ def test_english_lines_hold_32_characters_and_break_at_spaces() -> None:
     words = " ".join(line for cue in cues for line in cue).split()
     assert words[:10] == ["Small", "businesses", "pay", "half", "of", "six", "local", "taxes",
                           "and", "fees,"]
+
+
+def test_an_english_number_range_stays_on_one_line() -> None:
+    text = "Free rides for people aged 16 to 25 and for carers."
+    assert "16 to 25" in atoms(text)
+    for units in range(12, 40):
+        lines = break_lines(text, replace(ENGLISH_CAPTIONS, max_units=units))
+        assert any("16 to 25" in line for line in lines), (units, lines)
 
 
 def test_sentences_split_after_terminal_punctuation_with_quotes_attached() -> None:

@@ -32,8 +32,10 @@ _NUM = r"[¥￥$£€]?\d+(?:[.,:]\d+)*"
 _PROTECTED = re.compile(
     r"https?://[^\s，。；！？、）》」』”]+"  # URLs
     r"|(?:[\u4e00-\u9fff]{0,3}[〔［\[]\d{4}[〕］\]]\d+号)"  # document numbers: 国发〔2023〕13号
-    # A number with its units, a per-unit (元/月), a range (1至3月) or a date (2020年3月1日).
-    rf"|{_NUM}{_UNIT}*(?:[/／]{_UNIT}+|[-—–~～至到]{_NUM}{_UNIT}*|(?<=[年月])\d{{1,2}}[月日号])*"
+    # A number with its units, a per-unit (元/月), a range (1至3月, 16 to 25) or a date
+    # (2020年3月1日).
+    rf"|{_NUM}{_UNIT}*(?:[/／]{_UNIT}+|(?:[-—–~～至到]|\s+to\s+){_NUM}{_UNIT}*"
+    r"|(?<=[年月])\d{1,2}[月日号])*"
     r"|[A-Za-z]+(?:['’_\-.][A-Za-z]+)*\.?"  # Latin words: App, MCN, e.g., it's
     r"|——+|…+|\.\.\.+"  # dashes and ellipses are never split
 )
