@@ -76,6 +76,16 @@ def test_an_english_number_range_stays_on_one_line() -> None:
         assert any("16 to 25" in line for line in lines), (units, lines)
 
 
+def test_a_card_line_never_leaves_one_word_alone_at_the_end() -> None:
+    rules = replace(CHINESE_CAPTIONS, max_units=14)
+    lines = break_lines("购买一级能效家电的本市户籍消费者", rules)
+    assert len(lines) == 2 and all(width(line, rules) <= 14 for line in lines)
+    assert min(width(line, rules) for line in lines) >= 14 / 3  # not 消费者 alone
+    # a last line of fair length is left as the greedy fill made it
+    assert break_lines("对符合条件的小型微利企业，减按百分之二十五计入应纳税所得额。", rules) == \
+        ["对符合条件的小型微利企业，", "减按百分之二十五", "计入应纳税所得额。"]
+
+
 def test_sentences_split_after_terminal_punctuation_with_quotes_attached() -> None:
     assert split_sentences("他说：“走吧。”好的！真的？是；Yes. No") == [
         "他说：“走吧。”", "好的！", "真的？", "是；", "Yes.", "No"]

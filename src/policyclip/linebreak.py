@@ -272,8 +272,12 @@ def _finish(line: list[str], rules: LineRules) -> str:
 
 
 def break_lines(text: str, rules: LineRules, glossary: Iterable[str] = ()) -> list[str]:
-    """Break text into lines that fit `rules` (for cards: any number of lines)."""
+    """Break text into lines that fit `rules` (for cards: any number of lines). A last line
+    shorter than a third of the width shares the width of the line above it evenly, so that a
+    word is never left alone on it (消费者 under a full line)."""
     lines = _fill(atoms(text, glossary), rules)
+    if len(lines) >= 2 and width("".join(lines[-1]).strip(), rules) < rules.max_units / 3:
+        lines[-2:] = _even_fill(lines[-2] + lines[-1], rules)
     return [t for t in ("".join(line).strip() for line in lines) if t]
 
 
