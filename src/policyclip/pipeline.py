@@ -372,7 +372,7 @@ def _timed_until(prepared: Prepared, options: RenderOptions, at_ms: int,
     cache = SpeechCache(options.cache_dir)
     engine, voice = options.tts, None
     spoken: list[Utterance] = []
-    step = max(2, os.cpu_count() or 2)  # as many as the engine speaks at once
+    step = max(2, os.cpu_count() or 2)  # a batch keeps every core busy with espeak-ng
     with tempfile.TemporaryDirectory(prefix="policyclip-") as work:
         while True:
             if len(spoken) < len(sentences):
