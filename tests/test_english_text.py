@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from helpers import write_brief
 from policyclip.cli import app
 from policyclip.linebreak import ENGLISH_CAPTIONS, caption_cues, split_sentences
 from policyclip.speech.normalize import spoken_english
-from tests.helpers import write_brief
 
 
 @pytest.mark.parametrize("text", [

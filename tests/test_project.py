@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import re
 import sys
-import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,9 +18,11 @@ PART_OF = {"pydantic_core": "pydantic"}
 
 
 def _declared() -> dict[str, str]:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    names = (re.match(r"[A-Za-z0-9_.\-]+", spec)[0].lower()  # type: ignore[index]
-             for spec in project["dependencies"])
+    # tomllib is not in Python 3.10: the list is simple enough to read by hand.
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    block = re.search(r"^dependencies = \[(.*?)^\]", text, re.S | re.M)
+    assert block
+    names = (spec.lower() for spec in re.findall(r'^\s*"([A-Za-z0-9_.\-]+)', block[1], re.M))
     return {name: IMPORT_NAMES.get(name, name.replace("-", "_")) for name in names}
 
 
