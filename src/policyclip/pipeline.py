@@ -268,7 +268,7 @@ def render_brief(
                 ("video", ".mp4"), ("srt", ".srt"), ("vtt", ".vtt"), ("script", ".script.txt"),
                 ("metadata", ".json"), ("timeline", ".timeline.json"), ("cover", ".cover.jpg"))}
             digest = inputs_digest(prepared, options)
-            aigc = render.aigc_label(digest[:32]) if plan_.engine != "none" else None
+            aigc = render.aigc_label(digest[:32]) if speech.is_synthetic(plan_.engine) else None
             render.mux(video_only, sound, staging / names["video"], plan_, metadata={
                 "title": brief.title, "artist": brief.issuer,
                 "comment": f"policyclip {__version__}",
