@@ -241,7 +241,7 @@ def test_byline_time_and_space_separated_keywords(tmp_path: Path) -> None:
             "<p>一、加强重点商品价格监测。对粮油肉蛋菜等重点商品每日监测价格，发现异常及时处置。</p>"
             "<p>二、严厉查处价格违法行为。对哄抬价格等行为依法从严查处，并公开曝光典型案例。</p>"
             "<p>价格举报请拨打12315。</p></div></body></html>")
-    result, brief = imported(tmp_path, "notice.html", page)
+    _, brief = imported(tmp_path, "notice.html", page)
     assert brief["title"] == "关于做好春节期间物价监管的通知"
     assert brief["issuer"] == "某市市场监管局"
     assert str(brief["published"]) == "2025-01-10"
