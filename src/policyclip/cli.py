@@ -208,7 +208,9 @@ def check(
     failed = 0
     for path in briefs:
         try:
-            _guard(lambda p=path: pipeline.prepare(p, options))  # type: ignore[misc]
+            prepared = _guard(lambda p=path: pipeline.prepare(p, options))  # type: ignore[misc]
+            for message in prepared.warnings:
+                _err(f"warning: {message}")
             print(f"ok: {path}")
         except typer.Exit as exc:
             failed += 1
@@ -339,6 +341,8 @@ def script(
     options = pipeline.RenderOptions(template=template, theme=theme,
                                      allow_outside_paths=allow_outside_paths)
     prepared = _guard(lambda: pipeline.prepare(brief, options))
+    for message in prepared.warnings:
+        _err(f"warning: {message}")
     written, sentences = prepared.script, prepared.sentences
     if not cues:
         print(written.text(), end="")
