@@ -223,16 +223,18 @@ def check(
     options = pipeline.RenderOptions(tts=tts, rate=rate, template=template, theme=theme,
                                      platform=platform, allow_outside_paths=allow_outside_paths)
 
-    def check_one(path: Path) -> str:
+    def check_one(path: Path) -> tuple[pipeline.Prepared, str]:
         prepared = pipeline.prepare(path, options)
         predicted = pipeline.check_length(prepared, options, max_length)
-        return estimate.describe(predicted, prepared.platform.favoured_max_s,
-                                 prepared.platform.name)
+        return prepared, estimate.describe(predicted, prepared.platform.favoured_max_s,
+                                           prepared.platform.name)
 
     failed = 0
     for path in briefs:
         try:
-            length = _guard(lambda p=path: check_one(p))  # type: ignore[misc]
+            prepared, length = _guard(lambda p=path: check_one(p))  # type: ignore[misc]
+            for message in prepared.warnings:
+                _err(f"warning: {message}")
             print(f"ok: {path}: {length}")
         except typer.Exit as exc:
             failed += 1
@@ -363,6 +365,8 @@ def script(
     options = pipeline.RenderOptions(template=template, theme=theme,
                                      allow_outside_paths=allow_outside_paths)
     prepared = _guard(lambda: pipeline.prepare(brief, options))
+    for message in prepared.warnings:
+        _err(f"warning: {message}")
     written, sentences = prepared.script, prepared.sentences
     if not cues:
         print(written.text(), end="")
