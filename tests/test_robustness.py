@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from helpers import make_sound, write_brief
 
 LONG_BRIEF = """\
