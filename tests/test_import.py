@@ -214,6 +214,42 @@ def test_markdown_headings(tmp_path: Path) -> None:
     assert "*" not in result.yaml and "](" not in result.yaml
 
 
+def test_text_without_title_or_issuer_gets_marked_placeholders(tmp_path: Path) -> None:
+    text = ("随着信息化发展，网络宣传渠道正逐步向移动端转移。目前我国直播用户达到5.6亿。\n"
+            "一、网络直播成为新热点\n"
+            "一是用户基数巨大。截止2020年3月，我国直播用户占整体人口规模的40%，数量庞大的用户群体"
+            "为政务直播创造了基础条件，各地纷纷开始尝试。\n"
+            "二、政务公开的新特点\n"
+            "一是强化了内容要求。网络直播不能照本宣科，必须构建直播场景。\n")
+    result, brief = imported(tmp_path, "article.txt", text.encode("gb18030"))
+    assert brief["title"] == "（请填写标题）"
+    assert brief["issuer"] == "（请填写发布机关）"
+    assert "NOT FOUND in the source" in comment_above(result.yaml, "title:")
+    assert "NOT FOUND in the source" in comment_above(result.yaml, "issuer:")
+    assert any(line.startswith("title: not found") for line in result.report)
+    assert [p["heading"] for p in brief["points"]] == ["网络直播成为新热点", "政务公开的新特点"]
+    # A run-in heading alone says too little: the next whole sentence comes with it.
+    assert brief["points"][1]["text"] == "强化了内容要求。网络直播不能照本宣科，必须构建直播场景。"
+    assert brief["points"][0]["figure"] == {"value": "40%", "label": "我国直播用户占整体人口规模的"}
+
+
+def test_byline_time_and_space_separated_keywords(tmp_path: Path) -> None:
+    page = ("<html><head><title>关于做好春节期间物价监管的通知 - 某市人民政府</title>"
+            '<meta name="keywords" content="物价 春节 监管"></head><body>'
+            '<div class="info"><span>时间：2025-01-10 10:12</span><span>来源：某市市场监管局</span></div>'
+            '<div class="main"><p>为保障春节期间市场价格基本稳定，现就有关事项通知如下。</p>'
+            "<p>一、加强重点商品价格监测。对粮油肉蛋菜等重点商品每日监测价格，发现异常及时处置。</p>"
+            "<p>二、严厉查处价格违法行为。对哄抬价格等行为依法从严查处，并公开曝光典型案例。</p>"
+            "<p>价格举报请拨打12315。</p></div></body></html>")
+    _, brief = imported(tmp_path, "notice.html", page)
+    assert brief["title"] == "关于做好春节期间物价监管的通知"
+    assert brief["issuer"] == "某市市场监管局"
+    assert str(brief["published"]) == "2025-01-10"
+    assert brief["hashtags"] == ["物价", "春节", "监管"]
+    assert [p["heading"] for p in brief["points"]] == ["加强重点商品价格监测", "严厉查处价格违法行为"]
+    assert brief["contact"] == "价格举报请拨打12315"
+
+
 # ------------------------------------------------------------------ the command line
 
 

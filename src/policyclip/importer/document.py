@@ -81,18 +81,19 @@ class Shortened:
     cut: bool
 
 
-def first_sentences(text: str, limit: int, most: int) -> Shortened:
+def first_sentences(text: str, limit: int, most: int, least: int = 20) -> Shortened:
     """The first sentences of `text`, at most `most` of them and `limit` characters.
 
-    The first sentence is kept whole even when it is longer: a cut inside a sentence could
-    change what it says.
+    Sentences are kept whole, even past the limit, until there are `least` characters: a cut
+    inside a sentence could change what it says, and a run-in heading alone says too little.
     """
     sentences = split_sentences(text)
     kept: list[str] = []
     length = 0
     joiner = "" if is_chinese(text) else " "
-    for sentence in sentences[:most]:
-        if kept and length + len(joiner) + len(sentence) > limit:
+    for sentence in sentences:
+        if kept and (len(kept) >= most or length + len(joiner) + len(sentence) > limit) \
+                and length >= least:
             break
         kept.append(sentence)
         length += len(sentence) + (len(joiner) if len(kept) > 1 else 0)

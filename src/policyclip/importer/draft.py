@@ -29,6 +29,7 @@ MAX_POINTS = 8  # the brief's limit
 MAX_FAQ = 6
 MAX_STEPS = 8
 MAX_HASHTAGS = 6
+PLACEHOLDER_TITLE = {"zh": "（请填写标题）", "en": "(type the title)"}
 PLACEHOLDER_ISSUER = {"zh": "（请填写发布机关）", "en": "(type the issuing body)"}
 
 _CN_NUM = "一二三四五六七八九十"
@@ -220,16 +221,20 @@ class _Drafter:
 
     def _title(self) -> None:
         found = self.meta.get("title")
+        first = self.blocks[0]
         if found:
             self.fields["title"] = Value(found.value, found.origin)
+        elif len(first.text) <= 60 and not _ANY_NUMBERING.match(first.text) \
+                and not re.search(r"[。.]$|[。；;]", first.text):
+            where = "first heading" if first.kind == "heading" else "first line"
+            self.fields["title"] = Value(first.text, f"the {self.doc.kind}'s {where}")
         else:
-            first = next((b for b in self.blocks if len(b.text) <= 80), None)
-            if first is None:
-                self.fields["title"] = Value(self.blocks[0].text[:40],
-                                             "the first words of the text")
-            else:
-                where = "its first heading" if first.kind == "heading" else "its first line"
-                self.fields["title"] = Value(first.text, f"{where} of the {self.doc.kind}")
+            self.fields["title"] = Value(
+                PLACEHOLDER_TITLE[self.lang],
+                "NOT FOUND in the source: type the policy's name here")
+            self.report.append("title: not found (the text starts with a paragraph, not a "
+                               "title line); a placeholder was written, type the title")
+            return
         title = self.fields["title"].value
         # The title repeated at the top of the body is not body text.
         self.blocks = [b for b in self.blocks if _squash(b.text) != _squash(title)]
@@ -667,7 +672,10 @@ class _Drafter:
         if not found:
             self.report.append("hashtags: none, the source has no keywords")
             return [], ""
-        words = [w.strip().lstrip("#") for w in re.split(r"[,，;；、|]", found.value)]
+        separators = r"[,，;；、|]"
+        if is_chinese(found.value) and not re.search(separators, found.value):
+            separators = r"\s+"  # 政务公开 网络直播 营商环境
+        words = [w.strip().lstrip("#") for w in re.split(separators, found.value)]
         tags = [w for w in words if w and not re.search(r"\s", w) and len(w) <= 20]
         spaced = [w for w in words if w and re.search(r"\s", w)]
         seen: list[str] = []

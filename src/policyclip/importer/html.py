@@ -43,7 +43,8 @@ _TABLE_LABELS = {"索引号": "index", "主题分类": "topic", "发文机关": 
                  "文号": "doc_number", "发布日期": "published", "发布时间": "published",
                  "生效日期": "effective_from", "实施日期": "effective_from",
                  "废止日期": "effective_to", "有效期": "validity"}
-_BYLINE = re.compile(r"(发布时间|发布日期|发布单位|信息来源|来源|发文机关)\s*[:：]\s*"
+_BYLINE = re.compile(r"(发布时间|发布日期|发布单位|信息来源|来源|发文机关|(?<![\u4e00-\u9fa5])时间|"
+                     r"(?<![\u4e00-\u9fa5])日期)\s*[:：]\s*"
                      r"((?:\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}日?)|[^\s|｜:：]{2,30})")
 # Page furniture that sits inside article bodies on many sites.
 FURNITURE = re.compile(
@@ -316,8 +317,8 @@ def _byline(root: HtmlElement, body: HtmlElement | None) -> dict[str, Found]:
             lines.append(el.tail)
     text = clean(" ".join(lines))
     for label, value in _BYLINE.findall(text):
-        key = {"发布时间": "published", "发布日期": "published", "发文机关": "issuer"}.get(
-            label, "issuer")
+        key = {"发布时间": "published", "发布日期": "published", "时间": "published",
+               "日期": "published", "发文机关": "issuer"}.get(label, "issuer")
         if key == "published" and not re.match(r"\d{4}", value):
             continue
         if key == "issuer" and re.match(r"\d", value):
