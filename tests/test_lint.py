@@ -277,6 +277,8 @@ def test_title_and_hashtags_within_the_platform_limits(tmp_path: Path) -> None:
     assert [(f.line, f.message) for f in findings] == [
         (1, "the title is 19 characters; 微信视频号 shows at most 16")]
     assert by_rule(lint_text(tmp_path, long_title), "PL-TITLE") == []  # douyin: 30
+    english = by_rule(lint_text(tmp_path, ENGLISH_BRIEF), "PL-TITLE")
+    assert [f.message for f in english] == ["the title is 38 characters; Douyin shows at most 30"]
     tags = plain_with("hashtags: [医保, 异地就医]", "hashtags: [a, b, c, d, e, f]")
     assert [f.line for f in by_rule(lint_text(tmp_path, tags), "PL-HASHTAGS")] == [15]
     bilibili = LintConfig(today=TODAY, platform="bilibili")  # 10 tags

@@ -134,6 +134,10 @@ CacheDirOpt = Annotated[Path | None, typer.Option(
     "cache folder (~/.cache/policyclip on Linux).", show_default=False)]
 NoCacheOpt = Annotated[bool, typer.Option(
     "--no-cache", help="Synthesize all speech again; neither read nor write the speech cache.")]
+MaxLengthOpt = Annotated[float | None, typer.Option(
+    "--max-length", min=1, metavar="SECONDS", show_default=False,
+    help="Refuse (exit 3, before any slow work) a brief whose estimated length is over "
+    "SECONDS, naming the scenes that cost the most and what would make it fit.")]
 
 
 @app.command()
@@ -168,6 +172,7 @@ def render(
     progress_mode: ProgressOpt = "auto",
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
+    max_length: MaxLengthOpt = None,
 ) -> None:
     """Render BRIEF into OUT/<stem>.mp4 with .srt, .vtt, .script.txt, .json, .timeline.json and
     .cover.jpg beside it. Outputs appear only when complete."""
@@ -178,7 +183,8 @@ def render(
     options = pipeline.RenderOptions(tts=tts, voice=voice, rate=rate, template=template,
                                      theme=theme, preview=preview, platform=platform,
                                      music=music, allow_outside_paths=allow_outside_paths,
-                                     cache_dir=resolve_cache_dir(cache_dir, no_cache))
+                                     cache_dir=resolve_cache_dir(cache_dir, no_cache),
+                                     max_length_s=max_length)
     sink = _sink(progress_mode, quiet, batch=False)
     try:
         result = _guard(lambda: batch.render_one(brief, out, options, sink.emit))
@@ -198,20 +204,38 @@ def check(
     template: TemplateOpt = None,
     theme: ThemeOpt = None,
     allow_outside_paths: AllowOutsideOpt = False,
+    tts: Annotated[str, typer.Option(
+        "--tts", help="Speech engine the length is estimated for (as for render; auto: the "
+        "one a render would start with now).")] = "auto",
+    rate: Annotated[str | None, typer.Option(
+        "--rate", help="Speaking rate, as for render. Default: the brief's render.rate.")]
+    = None,
+    platform: Annotated[str | None, typer.Option(
+        "--platform", help="Platform whose favoured length is shown, as for render.")] = None,
+    max_length: MaxLengthOpt = None,
 ) -> None:
-    """Validate briefs (and run their template) without rendering; report every problem.
-    Exits 0 when all are valid, 3 otherwise."""
-    from . import pipeline
+    """Validate briefs (and run their template) without rendering; report every problem, and
+    each brief's estimated length (nothing is synthesized). Exits 0 when all are valid, 3
+    otherwise."""
+    from . import estimate, pipeline
 
-    options = pipeline.RenderOptions(template=template, theme=theme,
-                                     allow_outside_paths=allow_outside_paths)
+    _check_options(tts, rate, platform)
+    options = pipeline.RenderOptions(tts=tts, rate=rate, template=template, theme=theme,
+                                     platform=platform, allow_outside_paths=allow_outside_paths)
+
+    def check_one(path: Path) -> tuple[pipeline.Prepared, str]:
+        prepared = pipeline.prepare(path, options)
+        predicted = pipeline.check_length(prepared, options, max_length)
+        return prepared, estimate.describe(predicted, prepared.platform.favoured_max_s,
+                                           prepared.platform.name)
+
     failed = 0
     for path in briefs:
         try:
-            prepared = _guard(lambda p=path: pipeline.prepare(p, options))  # type: ignore[misc]
+            prepared, length = _guard(lambda p=path: check_one(p))  # type: ignore[misc]
             for message in prepared.warnings:
                 _err(f"warning: {message}")
-            print(f"ok: {path}")
+            print(f"ok: {path}: {length}")
         except typer.Exit as exc:
             failed += 1
             if exc.exit_code != EXIT_INPUT:
@@ -649,6 +673,7 @@ def batch_command(
     progress_mode: ProgressOpt = "auto",
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
+    max_length: MaxLengthOpt = None,
     lint: Annotated[bool, typer.Option(
         "--lint", help="Also lint every brief (as policyclip lint): findings go into the "
         "summary and the reports; an error-level finding makes the exit code 3.")] = False,
@@ -674,7 +699,8 @@ def batch_command(
     options = pipeline.RenderOptions(tts=tts, voice=voice, rate=rate, template=template,
                                      theme=theme, preview=preview, platform=platform,
                                      allow_outside_paths=allow_outside_paths,
-                                     cache_dir=resolve_cache_dir(cache_dir, no_cache))
+                                     cache_dir=resolve_cache_dir(cache_dir, no_cache),
+                                     max_length_s=max_length)
     settings = batches.BatchSettings(out, options, force)
     findings = _batch_lint(selected, lint, lint_config, template, theme, platform)
     workers = jobs or os.cpu_count() or 1
@@ -689,6 +715,7 @@ def batch_command(
         data = reports.report_data(outcome, out=out, options={
             "tts": tts, "voice": voice, "rate": rate, "template": template, "theme": theme,
             "preview": preview, "platform": platform, "force": force, "fail_fast": fail_fast,
+            "max_length": max_length,
             "cache_dir": None if options.cache_dir is None else str(options.cache_dir),
             "lint": lint}, lint=findings)
         _guard(lambda: reports.write_json_report(report, data))
