@@ -129,7 +129,7 @@ def prepare(path: Path, options: RenderOptions) -> Prepared:
     written, sentences = plan(brief, options, look)
     template_path = Path(written.template)  # the file the script was written from
     platform = platforms.get_platform(options.platform or brief.render.platform)
-    warnings = tuple(theme.theme_warnings(theme_path, look))
+    warnings = (*brief.warnings, *theme.theme_warnings(theme_path, look))
     return Prepared(brief, look, theme_path, template_path, written, sentences, platform,
                     warnings)
 
