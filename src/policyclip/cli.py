@@ -134,6 +134,10 @@ CacheDirOpt = Annotated[Path | None, typer.Option(
     "cache folder (~/.cache/policyclip on Linux).", show_default=False)]
 NoCacheOpt = Annotated[bool, typer.Option(
     "--no-cache", help="Synthesize all speech again; neither read nor write the speech cache.")]
+PackageOpt = Annotated[bool, typer.Option(
+    "--package", help="Also write <stem>.package/, the cut for an editor: OpenTimelineIO, "
+    "FCP7 XML (Premiere, Resolve), a 剪映 draft (experimental), with its media. See "
+    "docs/package.md.")]
 
 
 @app.command()
@@ -168,9 +172,11 @@ def render(
     progress_mode: ProgressOpt = "auto",
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
+    package: PackageOpt = False,
 ) -> None:
     """Render BRIEF into OUT/<stem>.mp4 with .srt, .vtt, .script.txt, .json, .timeline.json and
-    .cover.jpg beside it. Outputs appear only when complete."""
+    .cover.jpg beside it (and <stem>.package/ with --package). Outputs appear only when
+    complete."""
     from . import batch, pipeline
     from .cache import resolve_cache_dir
 
@@ -178,7 +184,8 @@ def render(
     options = pipeline.RenderOptions(tts=tts, voice=voice, rate=rate, template=template,
                                      theme=theme, preview=preview, platform=platform,
                                      music=music, allow_outside_paths=allow_outside_paths,
-                                     cache_dir=resolve_cache_dir(cache_dir, no_cache))
+                                     cache_dir=resolve_cache_dir(cache_dir, no_cache),
+                                     package=package)
     sink = _sink(progress_mode, quiet, batch=False)
     try:
         result = _guard(lambda: batch.render_one(brief, out, options, sink.emit))
@@ -496,6 +503,7 @@ def batch_command(
     progress_mode: ProgressOpt = "auto",
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
+    package: PackageOpt = False,
 ) -> None:
     """Render many briefs; skip those whose outputs are up to date. A failed brief does not stop
     the others. Exits 0 when none failed; else the failed briefs' exit code when they agree, or
@@ -515,7 +523,8 @@ def batch_command(
     options = pipeline.RenderOptions(tts=tts, voice=voice, rate=rate, template=template,
                                      theme=theme, preview=preview, platform=platform,
                                      allow_outside_paths=allow_outside_paths,
-                                     cache_dir=resolve_cache_dir(cache_dir, no_cache))
+                                     cache_dir=resolve_cache_dir(cache_dir, no_cache),
+                                     package=package)
     settings = batches.BatchSettings(out, options, force)
     workers = jobs or os.cpu_count() or 1
     sink = _sink(progress_mode, quiet, batch=True)
@@ -529,6 +538,7 @@ def batch_command(
         data = reports.report_data(outcome, out=out, options={
             "tts": tts, "voice": voice, "rate": rate, "template": template, "theme": theme,
             "preview": preview, "platform": platform, "force": force, "fail_fast": fail_fast,
+            "package": package,
             "cache_dir": None if options.cache_dir is None else str(options.cache_dir)})
         _guard(lambda: reports.write_json_report(report, data))
     if junit is not None:
