@@ -215,7 +215,9 @@ def check(
     failed = 0
     for path in briefs:
         try:
-            _guard(lambda p=path: pipeline.prepare(p, options))  # type: ignore[misc]
+            prepared = _guard(lambda p=path: pipeline.prepare(p, options))  # type: ignore[misc]
+            for message in prepared.warnings:
+                _err(f"warning: {message}")
             print(f"ok: {path}")
         except typer.Exit as exc:
             failed += 1
@@ -224,6 +226,110 @@ def check(
     if failed:
         _err(f"{failed} of {len(briefs)} brief(s) have problems")
         raise typer.Exit(EXIT_INPUT)
+
+
+@app.command()
+def lint(
+    paths: Annotated[list[str] | None, typer.Argument(
+        help="Brief files, folders (searched like batch does) and globs.", show_default=False,
+        metavar="BRIEF...")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text (file:line: severity RULE: "
+                                     "message; suggestion) or json.")] = "text",
+    fail_on: Annotated[str, typer.Option(
+        "--fail-on", help="Exit 3 when a finding is at least this severe: error, warning or "
+        "info.")] = "error",
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="Lint settings (YAML): sentence limits, disabled rules, severities, "
+        "extra terms; see docs/lint.md.", show_default=False)] = None,
+    disable: Annotated[list[str] | None, typer.Option(
+        "--disable", help="Turn a rule off (repeatable), e.g. --disable PL-VAGUE.",
+        show_default=False)] = None,
+    platform: Annotated[str | None, typer.Option(
+        "--platform", help="Check title, hashtags and length for this platform. Default: the "
+        "brief's render.platform, else douyin.")] = None,
+    template: TemplateOpt = None,
+    theme: ThemeOpt = None,
+    rules: Annotated[bool, typer.Option("--rules", help="List the rules and exit.")] = False,
+) -> None:
+    """Check briefs for plain language and compliance before anything renders: long spoken
+    sentences, officialese, hedges, jargon, vague points, document facts, platform limits and
+    the AI label. Exits 0 unless a finding reaches --fail-on (then 3), or a brief cannot be read
+    (reported as check does, exit 3)."""
+    import json
+    from dataclasses import replace
+
+    from . import lint as linting
+
+    if rules:
+        for entry in linting.RULES.values():
+            only = " (Chinese briefs)" if entry.chinese_only else ""
+            print(f"{entry.id:<15} {entry.severity:<8} {entry.title}{only}")
+        return
+    if fmt not in ("text", "json"):
+        _err(f"error: --format must be text or json, got '{fmt}'")
+        raise typer.Exit(EXIT_USAGE)
+    if fail_on not in linting.SEVERITIES:
+        _err(f"error: --fail-on must be error, warning or info, got '{fail_on}'")
+        raise typer.Exit(EXIT_USAGE)
+    unknown = [rule for rule in disable or [] if rule not in linting.RULES]
+    if unknown:
+        _err(f"error: --disable: unknown rule {', '.join(unknown)} "
+             f"(rules: {', '.join(linting.RULES)})")
+        raise typer.Exit(EXIT_USAGE)
+    if not paths:
+        _err("error: give at least one brief, folder or glob (or --rules)")
+        raise typer.Exit(EXIT_USAGE)
+    _check_options("none", None, platform)
+    settings = linting.LintConfig(platform=platform, template=template, theme=theme)
+    if config is not None:
+        settings = _guard(lambda: linting.load_config(config, settings))
+    settings = replace(settings, disabled=settings.disabled | frozenset(disable or []))
+    jobs = _guard(lambda: _lint_targets(paths))
+    findings: list[linting.Finding] = []
+    unreadable = 0
+    for path, display in jobs:
+        try:
+            found = _guard(lambda p=path, d=display: linting.lint_brief(  # type: ignore[misc]
+                p, settings, d))
+        except typer.Exit as exc:
+            if exc.exit_code != EXIT_INPUT:
+                raise
+            unreadable += 1
+            continue
+        findings += found
+        if fmt == "text":
+            for finding in found:
+                print(finding.text())
+    if fmt == "json":
+        print(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
+    tally = linting.counts(findings)
+    parts = [f"{count} {severity}" for severity, count in tally.items()]
+    unread = f", {unreadable} could not be read" if unreadable else ""
+    _err(f"{len(jobs)} brief(s): {', '.join(parts)}{unread}")
+    if unreadable or linting.reaches(findings, fail_on):
+        raise typer.Exit(EXIT_INPUT)
+
+
+def _lint_targets(args: list[str]) -> list[tuple[Path, str]]:
+    """(path, name shown) of each brief: a file argument as given (a missing one is reported
+    as check does), folders and globs searched as batch does."""
+    import glob
+
+    from . import batch as batches
+
+    targets: list[tuple[Path, str]] = []
+    seen: set[Path] = set()
+    for arg in args:
+        if glob.has_magic(arg) or Path(arg).is_dir():
+            found = [(job.path, job.display) for job in batches.find_briefs([arg])]
+        else:
+            found = [(Path(arg), arg)]
+        for path, display in found:
+            key = path.resolve()
+            if key not in seen:
+                seen.add(key)
+                targets.append((path, display))
+    return targets
 
 
 @app.command()
@@ -242,6 +348,8 @@ def script(
     options = pipeline.RenderOptions(template=template, theme=theme,
                                      allow_outside_paths=allow_outside_paths)
     prepared = _guard(lambda: pipeline.prepare(brief, options))
+    for message in prepared.warnings:
+        _err(f"warning: {message}")
     written, sentences = prepared.script, prepared.sentences
     if not cues:
         print(written.text(), end="")
@@ -382,6 +490,51 @@ def storyboard(
     _picture_command(brief, out, tts, template, theme, allow_outside_paths,
                      lambda path, options: pipeline.storyboard(
                          path, options, _StderrReporter(True)))
+
+
+@app.command("import")
+def import_command(
+    source: Annotated[str, typer.Argument(
+        help="A saved web page (.html, .htm), an http(s) address, a Word document (.docx), "
+        "Markdown (.md) or plain text (.txt, e.g. a pasted WeChat article).",
+        show_default=False, metavar="SOURCE")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Brief file to write. Default: print the brief on standard output.",
+        show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing brief.")] = False,
+) -> None:
+    """Draft a brief from an article: every value is the article's own text, with a comment
+    saying where it came from; standard error sums up what was found, guessed and dropped.
+    Review it, then run `policyclip check`. Exits 3 when the source cannot be read."""
+    from . import importer
+    from .errors import InputError
+
+    if out is not None and out.exists() and not force:
+        _guard(lambda: _raise(InputError(f"{out} already exists",
+                                         hint="pass --force to overwrite it")))
+    result = _guard(lambda: importer.import_source(source))
+    for line in result.report:
+        _err(f"import: {line}")
+    if out is None:
+        print(result.yaml, end="")
+        return
+    _guard(lambda: _write_brief(out, result.yaml))
+    _err(f"import: wrote {out}; review the comments, then run: policyclip check {out}")
+
+
+def _raise(error: Exception) -> None:
+    raise error
+
+
+def _write_brief(out: Path, text: str) -> None:
+    """Write the drafted brief atomically (a temporary name, then a rename)."""
+    from .errors import InputError
+    from .files import write_atomic
+
+    try:
+        write_atomic(out, text.encode("utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot write {out}: {exc.strerror or exc}") from None
 
 
 templates_app = typer.Typer(help="List, show and copy narration templates.",

@@ -114,17 +114,22 @@ class Prepared:
     script: Script
     sentences: tuple[Sentence, ...]
     platform: platforms.Platform
+    warnings: tuple[str, ...] = ()  # odd but not wrong in the brief or theme
 
 
 def prepare(path: Path, options: RenderOptions) -> Prepared:
-    """Stages 1-3 plus the theme: fails fast, before any slow work, on any bad input."""
+    """Stages 1-3 plus the theme and its fonts: fails fast, before any slow work, on any bad
+    input."""
     brief = load(path, options)
     theme_path = theme.find_theme(options.theme or brief.render.theme, brief.path.parent)
     look = theme.load_theme(theme_path)
+    theme.check_fonts(theme_path, look)
     written, sentences = plan(brief, options, look)
     template_path = Path(written.template)  # the file the script was written from
     platform = platforms.get_platform(options.platform or brief.render.platform)
-    return Prepared(brief, look, theme_path, template_path, written, sentences, platform)
+    warnings = tuple(theme.theme_warnings(theme_path, look))
+    return Prepared(brief, look, theme_path, template_path, written, sentences, platform,
+                    warnings)
 
 
 def _template_path(brief: Brief, options: RenderOptions) -> Path:
@@ -189,6 +194,8 @@ def _timed(path: Path, options: RenderOptions, reporter: Reporter | None
     """Prepare a brief and time it by synthesizing its speech, which is then discarded."""
     report = reporter or QuietReporter()
     prepared = prepare(path, options)
+    for message in prepared.warnings:
+        report.warn(message)
     with tempfile.TemporaryDirectory(prefix="policyclip-") as work:
         return prepared, speak(prepared, options, Path(work), report.warn)
 
@@ -227,6 +234,9 @@ def render_brief(
         def warn(message: str) -> None:
             warnings.append(message)
             report.warn(message)
+
+        for message in prepared.warnings:
+            warn(message)
 
         spoken = SpeechCache(options.cache_dir)
         plan_ = speak(prepared, options, work, warn, spoken)
@@ -275,7 +285,7 @@ def render_brief(
                 ("metadata", ".json"), ("timeline", ".timeline.json"), ("cover", ".cover.jpg"),
                 *([("package", ".package")] if options.package else []))}
             digest = inputs_digest(prepared, options)
-            aigc = render.aigc_label(digest[:32]) if plan_.engine != "none" else None
+            aigc = render.aigc_label(digest[:32]) if speech.is_synthetic(plan_.engine) else None
             render.mux(video_only, sound, staging / names["video"], plan_, metadata={
                 "title": brief.title, "artist": brief.issuer,
                 "comment": f"policyclip {__version__}",
@@ -377,10 +387,7 @@ def _write_sidecars(
     write("script", written.text())
     write("timeline", timeline.timeline_to_json(plan_))
     shutil.copyfile(cover, staging / names["cover"])
-    label = None
-    if aigc:
-        labels = look.ai_label
-        label = labels.get("zh" if brief.is_chinese else "en")
+    label = look.label_text(brief.is_chinese) if aigc else None  # the text drawn on screen
     write("metadata", export.to_json(export.metadata(
         brief, plan_, inputs_sha256=digest, files=dict(names),
         template=template_path.name, theme=look.name,
@@ -420,7 +427,10 @@ def still_frame(path: Path, options: RenderOptions, at_ms: int,
                 reporter: Reporter | None = None) -> Image.Image:
     """The full-size frame a render would show at `at_ms`, without encoding anything."""
     prepared = prepare(path, options)
-    plan_ = _timed_until(prepared, options, at_ms, (reporter or QuietReporter()).warn)
+    warn = (reporter or QuietReporter()).warn
+    for message in prepared.warnings:
+        warn(message)
+    plan_ = _timed_until(prepared, options, at_ms, warn)
     if at_ms >= plan_.duration_ms and reporter is not None:
         reporter.warn(f"--at {at_ms / 1000:g} s is past the end of the video "
                       f"({plan_.duration_ms / 1000:.1f} s): showing its last frame")
