@@ -417,3 +417,48 @@ def test_command_usage_errors(tmp_path: Path) -> None:
     assert run("lint", "x.yaml", "--disable", "PL-NOPE", cwd=tmp_path).returncode == 2
     listed = run("lint", "--rules", cwd=tmp_path)
     assert listed.returncode == 0 and all(rule in listed.stdout for rule in RULES)
+
+
+def test_batch_lint_puts_findings_in_the_reports(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    folder = tmp_path / "briefs"
+    folder.mkdir()
+    write_brief(folder, PLAIN.replace("  from: 2022-08-01\n", "  from: 2022-08-01\n  to: 2024-12-31\n"),
+                "expired.yaml")
+    write_brief(folder, "title: x\nsumary: y\n", "broken.yaml")
+    result = run("batch", "briefs", "--lint", "--tts", "none", "--preview", "--report",
+                 "report.json", "--junit", "report.xml", cwd=tmp_path)
+    # The broken brief fails the batch (3) as it would without --lint; it is not linted.
+    assert result.returncode == 3, result.stderr
+    expired = ("briefs/expired.yaml:7: error PL-EXPIRED: the policy ended on 2024-12-31 "
+               f"(effective.to is before today, {dt.date.today()}); check for the policy that "
+               "replaced it; do not publish an expired one")
+    assert expired in result.stdout.splitlines()
+    assert "lint: 1 brief(s): 1 error, 0 warning, 0 info" in result.stdout.splitlines()
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert report["lint"] == {"error": 1, "warning": 0, "info": 0}
+    assert report["options"]["lint"] is True
+    entries = {entry["brief"]: entry for entry in report["briefs"]}
+    assert entries["briefs/broken.yaml"]["lint"] == []
+    assert entries["briefs/expired.yaml"]["status"] == "rendered"
+    assert [f["rule"] for f in entries["briefs/expired.yaml"]["lint"]] == ["PL-EXPIRED"]
+    suite = ET.parse(tmp_path / "report.xml").getroot().find("testsuite")
+    assert suite is not None and (suite.get("tests"), suite.get("failures")) == ("3", "2")
+    lint_cases = [case for case in suite.iter("testcase")
+                  if case.get("classname") == "policyclip.lint"]
+    assert [case.get("name") for case in lint_cases] == ["briefs/expired.yaml"]
+    failure = lint_cases[0].find("failure")
+    assert failure is not None and failure.get("type") == "PL-EXPIRED"
+    assert failure.get("message") == expired
+
+    # Only the lint error is left: the batch still renders, and exits 3 for it.
+    (folder / "broken.yaml").unlink()
+    again = run("batch", "briefs", "--lint", "--tts", "none", "--preview", cwd=tmp_path)
+    assert again.returncode == 3 and "1 brief(s): 0 rendered, 1 up to date, 0 failed" in again.stdout
+    fixed = PLAIN
+    write_brief(folder, fixed, "expired.yaml")
+    clean = run("batch", "briefs", "--lint", "--tts", "none", "--preview", cwd=tmp_path)
+    assert clean.returncode == 0, clean.stdout
+    assert clean.stdout.splitlines()[-1] == "lint: 1 brief(s): 0 error, 0 warning, 0 info"
+    assert run("batch", "briefs", "--lint-config", "x.yaml", cwd=tmp_path).returncode == 2

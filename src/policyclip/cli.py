@@ -18,7 +18,7 @@ from .errors import PolicyclipError
 if TYPE_CHECKING:
     from PIL import Image
 
-    from . import pipeline
+    from . import batch, pipeline
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_INPUT, EXIT_SPEECH, EXIT_RENDER = 0, 1, 2, 3, 4, 5
 EXIT_INTERRUPTED = 130
@@ -656,6 +656,12 @@ def batch_command(
     progress_mode: ProgressOpt = "auto",
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
+    lint: Annotated[bool, typer.Option(
+        "--lint", help="Also lint every brief (as policyclip lint): findings go into the "
+        "summary and the reports; an error-level finding makes the exit code 3.")] = False,
+    lint_config: Annotated[Path | None, typer.Option(
+        "--lint-config", help="Lint settings file for --lint (see docs/lint.md).",
+        show_default=False)] = None,
     package: PackageOpt = False,
 ) -> None:
     """Render many briefs; skip those whose outputs are up to date. A failed brief does not stop
@@ -679,6 +685,7 @@ def batch_command(
                                      cache_dir=resolve_cache_dir(cache_dir, no_cache),
                                      package=package)
     settings = batches.BatchSettings(out, options, force)
+    findings = _batch_lint(selected, lint, lint_config, template, theme, platform)
     workers = jobs or os.cpu_count() or 1
     sink = _sink(progress_mode, quiet, batch=True)
     try:
@@ -692,16 +699,36 @@ def batch_command(
             "tts": tts, "voice": voice, "rate": rate, "template": template, "theme": theme,
             "preview": preview, "platform": platform, "force": force, "fail_fast": fail_fast,
             "package": package,
-            "cache_dir": None if options.cache_dir is None else str(options.cache_dir)})
+            "cache_dir": None if options.cache_dir is None else str(options.cache_dir),
+            "lint": lint}, lint=findings)
         _guard(lambda: reports.write_json_report(report, data))
     if junit is not None:
-        _guard(lambda: reports.write_junit(junit, outcome))
+        _guard(lambda: reports.write_junit(junit, outcome, findings))
     summary = sys.stderr if progress_mode == "jsonl" else sys.stdout
-    for line in batches.summary_lines(outcome):
+    for line in [*batches.summary_lines(outcome),
+                 *(batches.lint_lines(findings) if findings is not None else [])]:
         print(line, file=summary)
     if outcome.interrupted:
         _err("error: interrupted; no output was left half-written")
-    raise typer.Exit(outcome.exit_code)
+    raise typer.Exit(batches.final_exit_code(outcome, findings))
+
+
+def _batch_lint(selected: list[batch.BriefJob], enabled: bool, config: Path | None,
+                template: str | None, theme: str | None, platform: str | None
+                ) -> batch.LintResults | None:
+    """`batch --lint`: every selected brief's findings, before any render (None: not asked)."""
+    from . import batch as batches
+    from . import lint as linting
+
+    if not enabled:
+        if config is not None:
+            _err("error: --lint-config needs --lint")
+            raise typer.Exit(EXIT_USAGE)
+        return None
+    settings = linting.LintConfig(template=template, theme=theme, platform=platform)
+    if config is not None:
+        settings = _guard(lambda: linting.load_config(config, settings))
+    return batches.lint_jobs(selected, settings)
 
 
 cache_app = typer.Typer(help="Show or clear the speech cache.", no_args_is_help=True)
