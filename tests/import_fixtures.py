@@ -174,3 +174,62 @@ IMAGE_ONLY_PAGE = """\
 <div id="UCAP-CONTENT"><p><img src="1.jpg"></p><p><img src="2.jpg"></p><p><img src="3.jpg"></p>
 </div><div class="footer">京ICP备05070218号</div></body></html>
 """
+
+GOV_CN_NEWS_PAGE = """\
+<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>个人养老金制度12月15日起全面实施_滚动新闻_中国政府网</title>
+<meta name="keywords" content="个人养老金;全国实施">
+<meta name="description" content="人力资源社会保障部等五部门发布通知，自2024年12月15日起，个人养老金制度从36个先行城市（地区）推开至全国。">
+<meta name="firstpublishedtime" content="2024-12-13-09:30:11">
+<meta name="lastmodifiedtime" content="2024-12-13-09:35:00">
+</head><body>
+<div class="header_top"><a>国务院</a><a>总理</a><a>新闻</a><a>政策</a><a>互动</a><a>服务</a><a>数据</a><a>国情</a></div>
+<div class="BreadcrumbNav"><a>首页</a> &gt; <a>新闻</a> &gt; <a>滚动新闻</a></div>
+<div class="article oneColumn pub_border">
+<h1 id="ti">个人养老金制度12月15日起全面实施</h1>
+<div class="pages-date">2024-12-13 09:30　<span class="font">来源： 新华社</span>
+<span class="font index_switchsize">字号：<span>默认</span><span>大</span><span>超大</span></span>|<span class="font printIco">打印</span></div>
+<div class="pages_content" id="UCAP-CONTENT">
+<p>　　新华社北京12月12日电（记者 姜琳）记者12日从人力资源社会保障部获悉，人力资源社会保障部、财政部、国家税务总局、金融监管总局、中国证监会日前联合发布通知，自2024年12月15日起，个人养老金制度从36个先行城市（地区）推开至全国。</p>
+<p>　　通知明确，在中国境内参加城镇职工基本养老保险或者城乡居民基本养老保险的劳动者，可以参加个人养老金制度。</p>
+<p>　　参加人每年缴纳个人养老金额度上限为12000元。参加人可以通过全国统一线上服务入口或者商业银行渠道，在信息平台开立个人养老金账户。</p>
+<p>　　通知还明确，个人养老金产品范围增加国债、特定养老储蓄、指数基金等。参加人达到领取基本养老金年龄、完全丧失劳动能力、出国（境）定居等情形的，可以按月、分次或者一次性领取个人养老金。</p>
+<p>　　【纠错】 <span>【责任编辑：王洋】</span></p>
+</div>
+<div class="share"><span>分享到：</span></div>
+</div>
+<div class="footer">版权所有：中国政府网 | 中文域名：中国政府网.政务 京ICP备05070218号</div>
+</body></html>
+"""
+
+WECHAT_SAVED_PAGE = """\
+<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta property="og:title" content="@所有人，这笔补贴怎么领？一文看懂">
+<meta property="og:url" content="https://mp.weixin.qq.com/s/AbCdEf123">
+<meta name="description" content="事关你的钱袋子">
+<title>@所有人，这笔补贴怎么领？一文看懂</title></head><body>
+<div id="img-content" class="rich_media_wrp">
+<h1 class="rich_media_title" id="activity-name">@所有人，这笔补贴怎么领？一文看懂</h1>
+<div id="meta_content" class="rich_media_meta_list"><span class="rich_media_meta rich_media_meta_text">原创</span>
+<span class="rich_media_meta rich_media_meta_nickname" id="profileBt"><a id="js_name">杭州发布</a></span>
+<em id="publish_time" class="rich_media_meta rich_media_meta_text">2024-08-02 18:05</em></div>
+<div class="rich_media_content js_underline_content" id="js_content">
+<section><span style="font-size: 15px;">为提振消费，杭州市发放以旧换新补贴，最高可补2000元。</span></section>
+<section><span style="font-size: 15px;">具体怎么领？小编为您整理好了↓↓↓</span></section>
+<section><span style="font-weight: bold;color: rgb(255,0,0);">补贴范围</span></section>
+<section><span>购买一级能效家电的个人消费者，按销售价格的20%给予补贴。</span></section>
+<section><span style="font-weight: bold;">补贴标准</span></section>
+<section><span>每位消费者每类产品补贴1件，单件补贴最高不超过2000元。</span></section>
+<section><strong>领取流程</strong></section>
+<section><span>1. 打开支付宝搜索“杭州消费券”；</span></section>
+<section><span>2. 实名认证后领取补贴资格；</span></section>
+<section><span>3. 到参与门店购买时核销。</span></section>
+<section><span>活动时间：2024年8月5日至12月31日。</span></section>
+<section><span>咨询电话：0571-12345</span></section>
+<section><img data-src="https://mmbiz.qpic.cn/x.png"></section>
+<section><span>来源：杭州市商务局</span></section>
+<section><span>编辑：李四</span></section>
+</div></div>
+<div id="js_pc_qr_code"><p>微信扫一扫<br>关注该公众号</p></div>
+</body></html>
+"""

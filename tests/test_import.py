@@ -18,9 +18,11 @@ import yaml
 from import_fixtures import (
     ENGLISH_PAGE,
     GBK_PAGE,
+    GOV_CN_NEWS_PAGE,
     GOV_CN_PAGE,
     IMAGE_ONLY_PAGE,
     PROVINCIAL_JIEDU,
+    WECHAT_SAVED_PAGE,
     WECHAT_TEXT,
 )
 from policyclip.brief import load_brief
@@ -106,6 +108,41 @@ def test_provincial_jiedu_page_with_questions_and_steps(tmp_path: Path) -> None:
     assert brief["contact"] == "政策咨询请拨打12333人力资源和社会保障服务热线"
     assert brief["hashtags"] == ["社保补贴", "灵活就业", "政策解读"]
     assert "points: '五、常见问题' left out, its section became the faq or the steps" in result.report
+
+
+def test_gov_cn_news_page_without_headings(tmp_path: Path) -> None:
+    result, brief = imported(tmp_path, "news.html", GOV_CN_NEWS_PAGE)
+    assert brief["title"] == "个人养老金制度12月15日起全面实施"
+    assert brief["issuer"] == "新华社"
+    assert "news outlet" in comment_above(result.yaml, "issuer:")
+    assert str(brief["published"]) == "2024-12-13"
+    assert {k: str(v) for k, v in brief["effective"].items()} == {"from": "2024-12-15"}
+    assert brief["summary"].startswith("记者12日从人力资源社会保障部获悉")  # no dateline
+    assert "dateline '新华社北京12月12日电（记者 姜琳）'" in comment_above(result.yaml, "summary:")
+    assert [p["heading"] for p in brief["points"]] == [
+        "通知明确", "参加人每年缴纳个人养老金额度上限为12000元", "通知还明确"]
+    assert brief["points"][1]["figure"] == {"value": "12000元",
+                                            "label": "参加人每年缴纳个人养老金额度上限为"}
+    assert any(line.startswith("points: 3 from paragraphs (no headings found)")
+               for line in result.report)
+    assert "纠错" not in result.yaml and "责任编辑" not in result.yaml and "字号" not in result.yaml
+
+
+def test_wechat_article_saved_from_the_browser(tmp_path: Path) -> None:
+    result, brief = imported(tmp_path, "wechat.html", WECHAT_SAVED_PAGE)
+    assert brief["title"] == "@所有人，这笔补贴怎么领？一文看懂"
+    assert "title: \"@所有人" in result.yaml  # quoted: @ cannot start a plain YAML value
+    assert brief["issuer"] == "杭州市商务局"
+    assert str(brief["published"]) == "2024-08-02"
+    assert brief["source_url"] == "https://mp.weixin.qq.com/s/AbCdEf123"
+    assert [p["heading"] for p in brief["points"]] == ["补贴范围", "补贴标准"]
+    assert brief["points"][1]["figure"] == {"value": "2000元", "label": "单件补贴最高不超过"}
+    assert brief["steps"] == ["打开支付宝搜索“杭州消费券”", "实名认证后领取补贴资格", "到参与门店购买时核销"]
+    assert {k: str(v) for k, v in brief["effective"].items()} == {
+        "from": "2024-08-05", "to": "2024-12-31"}
+    assert "pictures: 1 in the article, not imported (save the ones you want beside the brief "\
+        "and add image:)" in result.report
+    assert "扫一扫" not in result.yaml and "编辑" not in result.yaml.split("summary:")[1]
 
 
 def test_gbk_page_is_decoded_from_its_meta_tag(tmp_path: Path) -> None:

@@ -277,6 +277,8 @@ def test_title_and_hashtags_within_the_platform_limits(tmp_path: Path) -> None:
     assert [(f.line, f.message) for f in findings] == [
         (1, "the title is 19 characters; 微信视频号 shows at most 16")]
     assert by_rule(lint_text(tmp_path, long_title), "PL-TITLE") == []  # douyin: 30
+    english = by_rule(lint_text(tmp_path, ENGLISH_BRIEF), "PL-TITLE")
+    assert [f.message for f in english] == ["the title is 38 characters; Douyin shows at most 30"]
     tags = plain_with("hashtags: [医保, 异地就医]", "hashtags: [a, b, c, d, e, f]")
     assert [f.line for f in by_rule(lint_text(tmp_path, tags), "PL-HASHTAGS")] == [15]
     bilibili = LintConfig(today=TODAY, platform="bilibili")  # 10 tags
@@ -462,3 +464,15 @@ def test_batch_lint_puts_findings_in_the_reports(tmp_path: Path) -> None:
     assert clean.returncode == 0, clean.stdout
     assert clean.stdout.splitlines()[-1] == "lint: 1 brief(s): 0 error, 0 warning, 0 info"
     assert run("batch", "briefs", "--lint-config", "x.yaml", cwd=tmp_path).returncode == 2
+
+
+def test_a_phrase_that_asks_for_a_number_is_quiet_when_its_clause_gives_one(
+        tmp_path: Path) -> None:
+    text = plain_with("    text: 临时去外地看病的，报销比例一般低10个百分点以内。",
+                      "    text: 临时去外地看病的，报销比例进一步提高到80%，其他费用进一步提高。")
+    findings = by_rule(lint_text(tmp_path, text), "PL-OFFICIALESE")
+    assert [f.message for f in findings] == ["“进一步提高” is officialese a viewer skips"]
+    # one finding per phrase and field: the one without a number is what is left
+    alone = plain_with("    text: 临时去外地看病的，报销比例一般低10个百分点以内。",
+                       "    text: 临时去外地看病的，报销比例进一步提高到80%。")
+    assert by_rule(lint_text(tmp_path, alone), "PL-OFFICIALESE") == []

@@ -138,6 +138,10 @@ PackageOpt = Annotated[bool, typer.Option(
     "--package", help="Also write <stem>.package/, the cut for an editor: OpenTimelineIO, "
     "FCP7 XML (Premiere, Resolve), a 剪映 draft (experimental), with its media. See "
     "docs/package.md.")]
+MaxLengthOpt = Annotated[float | None, typer.Option(
+    "--max-length", min=1, metavar="SECONDS", show_default=False,
+    help="Refuse (exit 3, before any slow work) a brief whose estimated length is over "
+    "SECONDS, naming the scenes that cost the most and what would make it fit.")]
 
 
 @app.command()
@@ -173,6 +177,7 @@ def render(
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
     package: PackageOpt = False,
+    max_length: MaxLengthOpt = None,
 ) -> None:
     """Render BRIEF into OUT/<stem>.mp4 with .srt, .vtt, .script.txt, .json, .timeline.json and
     .cover.jpg beside it (and <stem>.package/ with --package). Outputs appear only when
@@ -185,7 +190,7 @@ def render(
                                      theme=theme, preview=preview, platform=platform,
                                      music=music, allow_outside_paths=allow_outside_paths,
                                      cache_dir=resolve_cache_dir(cache_dir, no_cache),
-                                     package=package)
+                                     package=package, max_length_s=max_length)
     sink = _sink(progress_mode, quiet, batch=False)
     try:
         result = _guard(lambda: batch.render_one(brief, out, options, sink.emit))
@@ -205,20 +210,38 @@ def check(
     template: TemplateOpt = None,
     theme: ThemeOpt = None,
     allow_outside_paths: AllowOutsideOpt = False,
+    tts: Annotated[str, typer.Option(
+        "--tts", help="Speech engine the length is estimated for (as for render; auto: the "
+        "one a render would start with now).")] = "auto",
+    rate: Annotated[str | None, typer.Option(
+        "--rate", help="Speaking rate, as for render. Default: the brief's render.rate.")]
+    = None,
+    platform: Annotated[str | None, typer.Option(
+        "--platform", help="Platform whose favoured length is shown, as for render.")] = None,
+    max_length: MaxLengthOpt = None,
 ) -> None:
-    """Validate briefs (and run their template) without rendering; report every problem.
-    Exits 0 when all are valid, 3 otherwise."""
-    from . import pipeline
+    """Validate briefs (and run their template) without rendering; report every problem, and
+    each brief's estimated length (nothing is synthesized). Exits 0 when all are valid, 3
+    otherwise."""
+    from . import estimate, pipeline
 
-    options = pipeline.RenderOptions(template=template, theme=theme,
-                                     allow_outside_paths=allow_outside_paths)
+    _check_options(tts, rate, platform)
+    options = pipeline.RenderOptions(tts=tts, rate=rate, template=template, theme=theme,
+                                     platform=platform, allow_outside_paths=allow_outside_paths)
+
+    def check_one(path: Path) -> tuple[pipeline.Prepared, str]:
+        prepared = pipeline.prepare(path, options)
+        predicted = pipeline.check_length(prepared, options, max_length)
+        return prepared, estimate.describe(predicted, prepared.platform.favoured_max_s,
+                                           prepared.platform.name)
+
     failed = 0
     for path in briefs:
         try:
-            prepared = _guard(lambda p=path: pipeline.prepare(p, options))  # type: ignore[misc]
+            prepared, length = _guard(lambda p=path: check_one(p))  # type: ignore[misc]
             for message in prepared.warnings:
                 _err(f"warning: {message}")
-            print(f"ok: {path}")
+            print(f"ok: {path}: {length}")
         except typer.Exit as exc:
             failed += 1
             if exc.exit_code != EXIT_INPUT:
@@ -656,6 +679,7 @@ def batch_command(
     progress_mode: ProgressOpt = "auto",
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
+    max_length: MaxLengthOpt = None,
     lint: Annotated[bool, typer.Option(
         "--lint", help="Also lint every brief (as policyclip lint): findings go into the "
         "summary and the reports; an error-level finding makes the exit code 3.")] = False,
@@ -683,7 +707,7 @@ def batch_command(
                                      theme=theme, preview=preview, platform=platform,
                                      allow_outside_paths=allow_outside_paths,
                                      cache_dir=resolve_cache_dir(cache_dir, no_cache),
-                                     package=package)
+                                     package=package, max_length_s=max_length)
     settings = batches.BatchSettings(out, options, force)
     findings = _batch_lint(selected, lint, lint_config, template, theme, platform)
     workers = jobs or os.cpu_count() or 1
@@ -699,6 +723,7 @@ def batch_command(
             "tts": tts, "voice": voice, "rate": rate, "template": template, "theme": theme,
             "preview": preview, "platform": platform, "force": force, "fail_fast": fail_fast,
             "package": package,
+            "max_length": max_length,
             "cache_dir": None if options.cache_dir is None else str(options.cache_dir),
             "lint": lint}, lint=findings)
         _guard(lambda: reports.write_json_report(report, data))

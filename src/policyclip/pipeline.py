@@ -15,6 +15,7 @@ from . import (
     __version__,
     captions,
     editor_package,
+    estimate,
     export,
     frames,
     platforms,
@@ -75,6 +76,7 @@ class RenderOptions:
     music: Path | None = None  # --music: instead of the brief's render.music
     allow_outside_paths: bool = False
     cache_dir: Path | None = None  # the speech cache; None: synthesize everything
+    max_length_s: float | None = None  # --max-length: refuse a brief predicted longer
     package: bool = False  # --package: also the editor package (<stem>.package/)
 
 
@@ -176,8 +178,8 @@ def _narrate(
     brief = prepared.brief
     return speech.synthesize(
         sentences, engine=engine, language=brief.language,
-        voice=options.voice or brief.render.voice, rate=options.rate or brief.render.rate
-        or "+0%", workdir=workdir, warn=warn, cache=cache)
+        voice=options.voice or brief.render.voice, rate=_rate(prepared, options),
+        workdir=workdir, warn=warn, cache=cache)
 
 
 def _lay_out(prepared: Prepared, options: RenderOptions, narration: Narration) -> Timeline:
@@ -187,6 +189,39 @@ def _lay_out(prepared: Prepared, options: RenderOptions, narration: Narration) -
                              scene_gap_ms=pauses.scene_gap_ms, tail_ms=pauses.tail_ms)
     return timeline.build_timeline(prepared.script, prepared.sentences, narration,
                                    canvas=canvas, pacing=pacing)
+
+
+def estimate_length(prepared: Prepared, options: RenderOptions) -> estimate.LengthEstimate:
+    """The video's predicted length with the engine and rate a render would use, without
+    speaking anything (`auto` is the engine it would start with now)."""
+    brief = prepared.brief
+    engine = speech.best_auto_engine() if options.tts == "auto" else options.tts
+    rate = _rate(prepared, options)
+    told = estimate.narration(prepared.sentences, engine=engine, language=brief.language,
+                              rate=rate)
+    laid_out = _lay_out(prepared, options, told)
+    return estimate.LengthEstimate(
+        engine=engine, rate=rate, total_ms=laid_out.duration_ms,
+        speech_ms=sum(u.duration_ms for u in told.utterances),
+        scenes=tuple(estimate.SceneLength(estimate.scene_name(s.card, s.ref),
+                                          s.end_ms - s.start_ms) for s in laid_out.scenes))
+
+
+def check_length(prepared: Prepared, options: RenderOptions, max_length_s: float | None
+                 ) -> estimate.LengthEstimate:
+    """The predicted length; with `max_length_s`, a brief predicted longer is refused (exit 3)
+    with what would make it fit."""
+    predicted = estimate_length(prepared, options)
+    if max_length_s is not None and predicted.total_ms > max_length_s * 1000:
+        raise InputError(
+            f"{prepared.brief.path.name}: estimated length {estimate.clock(predicted.total_ms)} "
+            f"{estimate.spoken_by(predicted)} is over --max-length {max_length_s:g} s",
+            hint=estimate.advice(predicted, round(max_length_s * 1000)))
+    return predicted
+
+
+def _rate(prepared: Prepared, options: RenderOptions) -> str:
+    return options.rate or prepared.brief.render.rate or "+0%"
 
 
 def _timed(path: Path, options: RenderOptions, reporter: Reporter | None
@@ -213,6 +248,8 @@ def render_brief(
     report = reporter or QuietReporter()
     report.stage(f"reading {path}")
     prepared = prepare(path, options)
+    if options.max_length_s is not None:
+        check_length(prepared, options, options.max_length_s)
     brief, look, written = prepared.brief, prepared.look, prepared.script
     template_path = prepared.template_path
     music = _music(brief, options)
@@ -241,7 +278,9 @@ def render_brief(
         spoken = SpeechCache(options.cache_dir)
         plan_ = speak(prepared, options, work, warn, spoken)
 
-        too_long = platforms.duration_warning(prepared.platform, plan_.duration_ms)
+        real = estimate.measured(plan_, _rate(prepared, options))
+        too_long = platforms.duration_warning(prepared.platform, plan_.duration_ms,
+                                              lambda limit_ms: estimate.advice(real, limit_ms))
         if too_long:
             warn(too_long)
         mixing = render.Sound(music_level_lu=look.sound.music_level, duck_db=look.sound.duck,

@@ -21,9 +21,10 @@ from .document import (
 
 # Limits that keep a draft within what a card and a caption show; the first sentence of a text
 # is kept whole even when longer (see first_sentences).
-SUMMARY_CHARS = {"zh": 120, "en": 300}
-TEXT_CHARS = {"zh": 90, "en": 220}
-ANSWER_CHARS = {"zh": 90, "en": 220}
+# A 60 s video holds about 250 spoken Chinese characters: a lean draft leaves room to add.
+SUMMARY_CHARS = {"zh": 80, "en": 200}
+TEXT_CHARS = {"zh": 70, "en": 180}
+ANSWER_CHARS = {"zh": 60, "en": 160}
 HEADING_CHARS = {"zh": 20, "en": 60}
 MAX_POINTS = 8  # the brief's limit
 MAX_FAQ = 6
@@ -50,10 +51,15 @@ _ANY_NUMBERING = re.compile(
 _QUESTION = re.compile(r"^(?:问|提问|Q)\s*[\d一二三四五六七八九十]*\s*[:：.、]\s*", re.I)
 _ANSWER = re.compile(r"^(?:答|回答|A)\s*[\d一二三四五六七八九十]*\s*[:：.、]\s*", re.I)
 _INLINE_ANSWER = re.compile(r"\s*(?:答|A)\s*[:：]\s*")
-_STEP_WORDS = re.compile(r"怎么办|办理流程|申请程序|申请流程|办理程序|申报流程|申领流程|办理步骤|"
-                         r"操作步骤|申报程序|怎么领|怎么开户|怎么申请|如何申请|如何办理|如何申领|"
-                         r"怎样申请|怎样办理|办理方式|申请步骤|How to apply|How to claim|"
-                         r"What to do|Steps to", re.I)
+_STEP_WORDS = re.compile(r"怎么办|怎么领|怎么开户|怎么申请|怎么报名|如何申请|如何办理|如何申领|"
+                         r"如何领取|怎样申请|怎样办理|(?:办理|申请|申报|申领|领取|报名|兑换|使用|操作|开户)"
+                         r"(?:流程|程序|步骤|方式|指南)|How to apply|How to claim|What to do|"
+                         r"Steps to", re.I)
+# `新华社北京12月12日电（记者 姜琳）`, `本报讯（记者 …）`: a news dateline, not the article.
+_DATELINE = re.compile(r"^(?:[\u4e00-\u9fa5]{2,12}\d{1,2}月\d{1,2}日电|本报讯|"
+                       r"本报[\u4e00-\u9fa5]{0,6}电)\s*(?:[（(][^）)]{0,30}[）)])?\s*|^[（(]记者[^）)]{0,30}[）)]\s*")
+_NEWS_OUTLET = re.compile(r"^(新华社|人民日报|人民网|新华网|央视|央视新闻|中国新闻网|中新网|"
+                          r"光明日报|经济日报|中国政府网|.{1,8}(日报|晚报|电视台|广播电视台|新闻网|融媒体中心))$")
 _INLINE_STEPS = re.compile(r"(?:^|(?<=[：:；;。，,\s]))(?:\d{1,2}\s*[.．、)）]|[（(]\d{1,2}[）)]|"
                            r"第[一二三四五六七八九十]步[，,：:]?|[①②③④⑤⑥⑦⑧⑨⑩])\s*")
 _META_LINE = re.compile(r"^(来源|信息来源|发布单位|发文机关|发布机关|发布时间|发布日期|时间|日期|"
@@ -245,7 +251,11 @@ class _Drafter:
         title = self.fields["title"].value
         from_title = _TITLE_ISSUER.match(title)
         if found:
-            self.fields["issuer"] = Value(found.value, found.origin)
+            origin = found.origin
+            if _NEWS_OUTLET.match(found.value):
+                origin += ("; this is the news outlet that carried the article: the body that "
+                           "issued the policy may be named in the text")
+            self.fields["issuer"] = Value(found.value, origin)
         elif from_title and _ORG_END.search(from_title.group(1).strip()):
             self.fields["issuer"] = Value(from_title.group(1).strip(),
                                           "the words before 关于 in the title")
@@ -359,10 +369,14 @@ class _Drafter:
             if self._heading_kind(block) is not None or re.search(r"[：:]$", block.text):
                 continue
             text = _strip_numbering(block.text)
+            dateline = _DATELINE.match(text)
+            text = text[dateline.end():] if dateline else text
             if len(text) < 15:
                 continue
-            cut = first_sentences(text, SUMMARY_CHARS[self.lang], 3)
+            cut = first_sentences(text, SUMMARY_CHARS[self.lang], 2)
             origin = "the first paragraph" + (", shortened at a sentence end" if cut.cut else "")
+            if dateline:
+                origin += f", without the dateline '{dateline.group().strip()}'"
             sentences = split_sentences(cut.text)
             if len(sentences) > 1 and _FILLER.search(sentences[-1]):
                 cut = Shortened("".join(sentences[:-1]), True)
@@ -487,9 +501,8 @@ class _Drafter:
             if len(text) < 15 or re.search(r"[：:]$", text):
                 continue
             cut = first_sentences(text, TEXT_CHARS[self.lang], 2)
-            limit = HEADING_CHARS[self.lang]
-            first_clause = re.match(rf"^(.{{2,{limit}}}?)[，,。；;：:.!?！？]", text)
-            heading = first_clause.group(1) if first_clause else text[:HEADING_CHARS[self.lang]]
+            first_clause = re.match(r"^(.{2,}?)[，,。；;：:!?！？]|^(.{2,}?)\.(?:\s|$)", text)
+            heading = (first_clause.group(1) or first_clause.group(2)) if first_clause else text
             figure, figure_origin = self._figure(cut.text, text, heading)
             points.append(DraftPoint(heading.strip(), cut.text,
                                      "heading: the paragraph's first words; text: its first "
@@ -711,7 +724,7 @@ def _label_before(text: str, start: int, lang: str) -> str:
     label = head[cut + 1:].strip()
     label = re.sub(r"^(?:对|按|将|为|由|在|并|且|和|and|the|a|an)\s*", "", label, flags=re.I)
     if lang == "zh":
-        return label if 2 <= len(label) <= 16 and not re.search(r"\d", label) else ""
+        return label if 2 <= len(label) <= 20 and not re.search(r"\d", label) else ""
     words = label.split()
     return " ".join(words[-5:]) if 1 <= len(words) <= 8 else ""
 

@@ -50,7 +50,7 @@ _BYLINE = re.compile(r"(发布时间|发布日期|发布单位|信息来源|来�
 FURNITURE = re.compile(
     r"^[【\[]?\s*(字[体号]\s*[:：]?\s*[大中小默认\s]*|打印(本页|此页)?|关闭(窗口|本页)?|"
     r"分享到?\s*[:：]?.*|扫一扫.*|我要纠错|收藏|返回顶部|\[?\s*责任编辑\s*[:：].*|"
-    r"(当前)?位置\s*[:：].*|首页\s*>.*)\s*[】\]]?$")
+    r"(当前)?位置\s*[:：].*|首页\s*>.*)\s*[】\]]?$|^(【[^】]{0,20}】\s*)+$")
 
 
 def decode_page(data: bytes, header_charset: str | None = None) -> tuple[str, str]:
@@ -153,6 +153,13 @@ def _page_meta(root: HtmlElement) -> dict[str, Found]:
         title = _without_site(clean(titles[0].text_content()))
         if title:
             found.setdefault("title", Found(title, "the page's <title>, without the site's name"))
+    # A WeChat article saved from the browser: its account and time sit in marked elements.
+    for xpath, key, origin in (
+            ("//*[@id='publish_time']", "published", "the time under the WeChat article's title"),
+            ("//*[@id='js_name']", "account", "the WeChat account that published the article")):
+        marked = root.xpath(xpath)
+        if marked and clean(marked[0].text_content()):
+            found.setdefault(key, Found(clean(marked[0].text_content()), origin))
     lang = root.get("lang") or ""
     if lang:
         found["lang"] = Found(lang, "the page's lang attribute")

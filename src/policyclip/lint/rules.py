@@ -117,12 +117,25 @@ def _phrase_hits(ctx: LintContext, list_name: str, what: str,
         for phrase in words.phrases(list_name):
             for match in phrase.pattern.finditer(text):
                 found, span = match.group(), range(*match.span())
+                if phrase.unless_number and _clause_has_number(text, span):
+                    continue
                 if found in seen or skip(found) or any(
                         span.start < r.stop and r.start < span.stop for r in taken):
                     continue
                 seen.add(found)
                 taken.append(span)
                 yield Hit(path, f"“{found}” {what}", phrase.suggestion)
+
+
+_NUMBER = re.compile(
+    r"\d|[０-９]|百分之|[一二两三四五六七八九十百千万半]+(?:个|元|块|岁|年|月|天|倍|成|项|人|户|次)")
+
+
+def _clause_has_number(text: str, span: range) -> bool:
+    """True when the clause around `span` (between commas or stops) gives a number."""
+    start = max(text.rfind(mark, 0, span.start) for mark in "，。；！？,;") + 1
+    ends = [i for i in (text.find(mark, span.stop) for mark in "，。；！？,;") if i >= 0]
+    return bool(_NUMBER.search(text[start:min(ends, default=len(text))]))
 
 
 # ---------------------------------------------------------------- language
@@ -358,6 +371,15 @@ def no_source(ctx: LintContext, config: LintConfig) -> Iterator[Hit]:
 
 # ---------------------------------------------------------------- platform
 
+_ENGLISH_NAMES = {"douyin": "Douyin", "kuaishou": "Kuaishou", "channels": "WeChat Channels",
+                  "bilibili": "Bilibili", "generic": "the generic preset"}
+
+
+def _platform_name(ctx: LintContext) -> str:
+    """抖音 for a Chinese brief, Douyin for an English one."""
+    name = ctx.platform.name
+    return ctx.platform.label if ctx.brief.is_chinese else _ENGLISH_NAMES.get(name, name)
+
 
 @rule("PL-TITLE", "warning", "the title is longer than the platform's upload form allows",
       "platforms.py (the platforms' published or observed limits)")
@@ -365,7 +387,7 @@ def title_length(ctx: LintContext, config: LintConfig) -> Iterator[Hit]:
     """A title the upload form would cut."""
     limit, length = ctx.platform.title_max, len(ctx.brief.title)
     if length > limit:
-        yield Hit(("title",), f"the title is {length} characters; {ctx.platform.label} shows "
+        yield Hit(("title",), f"the title is {length} characters; {_platform_name(ctx)} shows "
                   f"at most {limit}", f"shorten it to {limit} (it would be cut)")
 
 
@@ -376,7 +398,7 @@ def hashtag_count(ctx: LintContext, config: LintConfig) -> Iterator[Hit]:
     limit, count = ctx.platform.hashtags_max, len(ctx.brief.hashtags)
     if count > limit:
         kept = " ".join(f"#{t}" for t in ctx.brief.hashtags[:limit])
-        yield Hit(("hashtags",), f"{count} hashtags; {ctx.platform.label} takes at most {limit}",
+        yield Hit(("hashtags",), f"{count} hashtags; {_platform_name(ctx)} takes at most {limit}",
                   f"keep the {limit} that matter most (now only {kept} are used)")
 
 
@@ -387,7 +409,7 @@ def video_length(ctx: LintContext, config: LintConfig) -> Iterator[Hit]:
     favoured = ctx.platform.favoured_max_s
     seconds = round(ctx.duration_ms / 1000)
     if favoured is not None and ctx.duration_ms > favoured * 1000:
-        yield Hit(None, f"the video would run about {seconds} s; {ctx.platform.label} favours "
+        yield Hit(None, f"the video would run about {seconds} s; {_platform_name(ctx)} favours "
                   f"at most {favoured} s", "cut points or FAQ, or shorten the texts")
 
 
@@ -401,17 +423,15 @@ _MADE = re.compile(r"生成|合成")
       "人工智能生成合成内容标识办法 (in force 2025-09-01) and GB 45438-2025: the wording "
       "contains AI or 人工智能 and 生成 or 合成")
 def ai_label(ctx: LintContext, config: LintConfig) -> Iterator[Hit]:
-    """The label a synthesized voice gets (ai_label.zh or .en) must say AI and 生成/合成."""
-    key = "zh" if ctx.brief.is_chinese else "en"
-    label = ctx.look.ai_label.get(key)
-    where = _theme_line(ctx.theme_path, ("ai_label", key))
-    shown = _shown(ctx.theme_path)
-    if label is None:
-        yield Hit(None, f"the theme has no ai_label.{key}: a synthesized voice gets no visible "
-                  "label", "add one, e.g. 本视频含AI合成语音", file=shown, line=where)
-    elif not (_AI.search(label) and _MADE.search(label)):
+    """The label drawn when the voice is synthesized (the theme's ai_label for the brief's
+    language, else its other one) must say AI or 人工智能 and 生成 or 合成."""
+    labels = ctx.look.ai_label
+    label = ctx.look.label_text(ctx.brief.is_chinese)
+    key = next(k for k, text in labels.items() if text == label)
+    if not (_AI.search(label) and _MADE.search(label)):
         yield Hit(None, f"the AI label “{label}” must contain AI or 人工智能, and 生成 or 合成",
-                  "write e.g. 本视频含AI合成语音 (AI配音 does not qualify)", file=shown, line=where)
+                  "write e.g. 本视频含AI合成语音 (AI配音 does not qualify)",
+                  file=_shown(ctx.theme_path), line=_theme_line(ctx.theme_path, ("ai_label", key)))
 
 
 def _theme_line(path: Path, where: YamlPath) -> int:
