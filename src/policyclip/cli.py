@@ -273,6 +273,12 @@ def lint(
         "brief's render.platform, else douyin.")] = None,
     template: TemplateOpt = None,
     theme: ThemeOpt = None,
+    tts: Annotated[str, typer.Option(
+        "--tts", help="Speech engine the length is estimated for, as for check (auto: the one "
+        "a render would start with now).")] = "auto",
+    rate: Annotated[str | None, typer.Option(
+        "--rate", help="Speaking rate, as for render. Default: the brief's render.rate.")]
+    = None,
     rules: Annotated[bool, typer.Option("--rules", help="List the rules and exit.")] = False,
 ) -> None:
     """Check briefs for plain language and compliance before anything renders: long spoken
@@ -303,8 +309,9 @@ def lint(
     if not paths:
         _err("error: give at least one brief, folder or glob (or --rules)")
         raise typer.Exit(EXIT_USAGE)
-    _check_options("none", None, platform)
-    settings = linting.LintConfig(platform=platform, template=template, theme=theme)
+    _check_options(tts, rate, platform)
+    settings = linting.LintConfig(platform=platform, template=template, theme=theme, tts=tts,
+                                  rate=rate)
     if config is not None:
         settings = _guard(lambda: linting.load_config(config, settings))
     settings = replace(settings, disabled=settings.disabled | frozenset(disable or []))
@@ -710,7 +717,7 @@ def batch_command(
                                      cache_dir=resolve_cache_dir(cache_dir, no_cache),
                                      package=package, max_length_s=max_length)
     settings = batches.BatchSettings(out, options, force)
-    findings = _batch_lint(selected, lint, lint_config, template, theme, platform)
+    findings = _batch_lint(selected, lint, lint_config, options)
     workers = jobs or os.cpu_count() or 1
     sink = _sink(progress_mode, quiet, batch=True)
     try:
@@ -740,8 +747,7 @@ def batch_command(
 
 
 def _batch_lint(selected: list[batch.BriefJob], enabled: bool, config: Path | None,
-                template: str | None, theme: str | None, platform: str | None
-                ) -> batch.LintResults | None:
+                options: pipeline.RenderOptions) -> batch.LintResults | None:
     """`batch --lint`: every selected brief's findings, before any render (None: not asked)."""
     from . import batch as batches
     from . import lint as linting
@@ -751,7 +757,8 @@ def _batch_lint(selected: list[batch.BriefJob], enabled: bool, config: Path | No
             _err("error: --lint-config needs --lint")
             raise typer.Exit(EXIT_USAGE)
         return None
-    settings = linting.LintConfig(template=template, theme=theme, platform=platform)
+    settings = linting.LintConfig(template=options.template, theme=options.theme,
+                                  platform=options.platform, tts=options.tts, rate=options.rate)
     if config is not None:
         settings = _guard(lambda: linting.load_config(config, settings))
     return batches.lint_jobs(selected, settings)
