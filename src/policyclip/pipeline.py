@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 import shutil
 import tempfile
@@ -14,9 +15,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from . import (
     __version__,
     captions,
+    editor_package,
     estimate,
     export,
     frames,
+    media,
     platforms,
     render,
     script,
@@ -76,6 +79,7 @@ class RenderOptions:
     allow_outside_paths: bool = False
     cache_dir: Path | None = None  # the speech cache; None: synthesize everything
     max_length_s: float | None = None  # --max-length: refuse a brief predicted longer
+    package: bool = False  # --package: also the editor package (<stem>.package/)
 
 
 @dataclass(frozen=True)
@@ -160,7 +164,8 @@ def _digest(brief: Brief, template_path: Path, theme_path: Path, options: Render
     music = [options.music] if options.music and options.music.is_file() else []
     return export.inputs_hash(brief, [template_path, theme_path, *music], {
         "tts": options.tts, "voice": options.voice, "rate": options.rate,
-        "preview": options.preview, "platform": options.platform})
+        "preview": options.preview, "platform": options.platform,
+        **({"package": True} if options.package else {})})
 
 
 def speak(
@@ -297,8 +302,10 @@ def render_brief(
 
         # The sound (mostly ffmpeg measuring and encoding AAC) is made while the frames are
         # drawn and the video encoded; the two are joined at the end without re-encoding.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            sound_job = pool.submit(make_sound)
+        # An error, Ctrl-C or SIGTERM meanwhile kills every ffmpeg of both at once (the pool
+        # then waits only for a sound job whose ffmpeg is gone), so stopping takes no time.
+        with ThreadPoolExecutor(max_workers=1) as pool, media.stop_children_on_error():
+            sound_job = pool.submit(contextvars.copy_context().run, make_sound)
             report.stage("drawing frames")
             painter = frames.FramePainter(brief, look, plan_)
             states = frames.screen_states(plan_)
@@ -306,6 +313,9 @@ def render_brief(
             listing = render.write_states(stills, work)
             zooms = _zooms(painter, plan_, look.picture.zoom, work)
             cover = _save_cover(painter, prepared.platform, work / "cover.jpg")
+            drawn = work / "package"
+            package_video = editor_package.draw(painter, plan_, drawn) if options.package \
+                else None
             # Everything drawn is on disk: give the drawing memory back before x264 needs its own.
             del painter
             frames.release_caches()
@@ -316,11 +326,14 @@ def render_brief(
                                 on_progress=lambda done: report.progress(done, plan_.duration_ms))
             sound = sound_job.result()
 
-        staging = Path(tempfile.mkdtemp(prefix=f".{stem}.partial-", dir=out_dir))
+        names: dict[str, str] = {}
+        staging: Path | None = None
         try:
+            staging = Path(tempfile.mkdtemp(prefix=f".{stem}.partial-", dir=out_dir))
             names = {kind: f"{stem}{suffix}" for kind, suffix in (
                 ("video", ".mp4"), ("srt", ".srt"), ("vtt", ".vtt"), ("script", ".script.txt"),
-                ("metadata", ".json"), ("timeline", ".timeline.json"), ("cover", ".cover.jpg"))}
+                ("metadata", ".json"), ("timeline", ".timeline.json"), ("cover", ".cover.jpg"),
+                *([("package", ".package")] if options.package else []))}
             digest = inputs_digest(prepared, options)
             publisher = prepared.publisher
             aigc = (render.aigc_label(digest[:32], publisher)
@@ -335,6 +348,12 @@ def render_brief(
                                 sound.loudness, render.LOUDNESS_TARGET_LUFS, music,
                                 sound.music_gain_db, mixing.music_level_lu, mixing.duck_db),
                             publisher=publisher)
+            if package_video is not None:
+                report.stage("writing the editor package")
+                editor_package.write_package(
+                    staging / names["package"], drawn, package_video, plan_, title=brief.title,
+                    stem=stem, speech_dir=work, srt=export.subtitles(plan_.cues, "srt"),
+                    music=_package_music(music, plan_, mixing, sound.music_gain_db))
             report.stage(f"writing outputs to {out_dir}")
             # The video, then the metadata go last: the metadata (with the inputs hash that
             # batch trusts) only ever describes a video that is complete and in place.
@@ -344,7 +363,8 @@ def render_brief(
             raise RenderError(f"cannot write outputs to {out_dir}: {exc.strerror or exc}") \
                 from None
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
     return RenderResult(
         outputs={kind: out_dir / name for kind, name in names.items()},
         timeline=plan_, warnings=tuple(warnings), speech=spoken.stats(),
@@ -360,6 +380,18 @@ def _music(brief: Brief, options: RenderOptions) -> Path | None:
     if problem:
         raise InputError(f"--music {options.music}: {problem}")
     return options.music.resolve()
+
+
+def _package_music(music: Path | None, plan_: Timeline, mixing: render.Sound,
+                   gain_db: float | None) -> editor_package.Music | None:
+    """The music as the editor package describes it: the file, its loop and its level."""
+    if music is None:
+        return None
+    return editor_package.Music(music, editor_package.Ducking(
+        gain_db=gain_db or 0.0, depth_db=mixing.duck_db, attack_ms=mixing.attack_ms,
+        release_ms=mixing.release_ms, fade_in_ms=mixing.fade_in_ms,
+        fade_out_ms=mixing.fade_out_ms, spans_ms=tuple(render.speech_spans(plan_, mixing))),
+        render.LOOP_CROSSFADE_MS)
 
 
 def _save_cover(painter: frames.FramePainter, platform: platforms.Platform, out: Path) -> Path:
