@@ -179,6 +179,7 @@ class _Brief(_Strict):
     contact: Text | None = None
     cta: Text | None = None
     glossary: dict[Text, Text] = {}
+    pronounce: dict[Text, Text] = {}
     hashtags: list[Annotated[Text, AfterValidator(_hashtag)]] = []
     render: _Render = _Render()
 
@@ -291,6 +292,7 @@ def _to_brief(path: Path, m: _Brief, files: dict[YamlPath, Path]) -> Brief:
         contact=m.contact,
         cta=m.cta,
         glossary=MappingProxyType(dict(m.glossary)),
+        pronounce=MappingProxyType(dict(m.pronounce)),
         hashtags=tuple(m.hashtags),
         render=RenderDefaults(
             template=r.template,
