@@ -464,3 +464,15 @@ def test_batch_lint_puts_findings_in_the_reports(tmp_path: Path) -> None:
     assert clean.returncode == 0, clean.stdout
     assert clean.stdout.splitlines()[-1] == "lint: 1 brief(s): 0 error, 0 warning, 0 info"
     assert run("batch", "briefs", "--lint-config", "x.yaml", cwd=tmp_path).returncode == 2
+
+
+def test_a_phrase_that_asks_for_a_number_is_quiet_when_its_clause_gives_one(
+        tmp_path: Path) -> None:
+    text = plain_with("    text: 临时去外地看病的，报销比例一般低10个百分点以内。",
+                      "    text: 临时去外地看病的，报销比例进一步提高到80%，其他费用进一步提高。")
+    findings = by_rule(lint_text(tmp_path, text), "PL-OFFICIALESE")
+    assert [f.message for f in findings] == ["“进一步提高” is officialese a viewer skips"]
+    # one finding per phrase and field: the one without a number is what is left
+    alone = plain_with("    text: 临时去外地看病的，报销比例一般低10个百分点以内。",
+                       "    text: 临时去外地看病的，报销比例进一步提高到80%。")
+    assert by_rule(lint_text(tmp_path, alone), "PL-OFFICIALESE") == []

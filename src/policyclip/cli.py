@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
@@ -840,7 +841,26 @@ def cache_clear(cache_dir: CacheDirOpt = None) -> None:
 
 def main() -> None:
     """Entry point of the `policyclip` command."""
-    app()
+    try:
+        app()
+    except SystemExit as exc:
+        if exc.code == EXIT_INTERRUPTED:
+            _leave_now(EXIT_INTERRUPTED)
+        raise
+
+
+def _leave_now(code: int) -> None:
+    """Exit without Python's clean-up at exit, once an interrupted command has removed its
+    temporary files and stopped its children: freeing the word dictionary alone takes half a
+    second, and whoever pressed Ctrl-C or sent SIGTERM wants the process gone. Not while
+    worker processes are still running: their clean-up must happen."""
+    workers = sys.modules.get("multiprocessing")
+    if workers is not None and workers.active_children():
+        return
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

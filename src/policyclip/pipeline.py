@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 import shutil
 import tempfile
@@ -17,6 +18,7 @@ from . import (
     estimate,
     export,
     frames,
+    media,
     platforms,
     render,
     script,
@@ -129,7 +131,7 @@ def prepare(path: Path, options: RenderOptions) -> Prepared:
     written, sentences = plan(brief, options, look)
     template_path = Path(written.template)  # the file the script was written from
     platform = platforms.get_platform(options.platform or brief.render.platform)
-    warnings = tuple(theme.theme_warnings(theme_path, look))
+    warnings = (*brief.warnings, *theme.theme_warnings(theme_path, look))
     fixes = pronounce.given_for(brief.path.parent, brief.pronounce)
     return Prepared(brief, look, theme_path, template_path, written, sentences, platform,
                     warnings, fixes)
@@ -297,8 +299,10 @@ def render_brief(
 
         # The sound (mostly ffmpeg measuring and encoding AAC) is made while the frames are
         # drawn and the video encoded; the two are joined at the end without re-encoding.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            sound_job = pool.submit(make_sound)
+        # An error, Ctrl-C or SIGTERM meanwhile kills every ffmpeg of both at once (the pool
+        # then waits only for a sound job whose ffmpeg is gone), so stopping takes no time.
+        with ThreadPoolExecutor(max_workers=1) as pool, media.stop_children_on_error():
+            sound_job = pool.submit(contextvars.copy_context().run, make_sound)
             report.stage("drawing frames")
             painter = frames.FramePainter(brief, look, plan_)
             states = frames.screen_states(plan_)
@@ -316,8 +320,10 @@ def render_brief(
                                 on_progress=lambda done: report.progress(done, plan_.duration_ms))
             sound = sound_job.result()
 
-        staging = Path(tempfile.mkdtemp(prefix=f".{stem}.partial-", dir=out_dir))
+        names: dict[str, str] = {}
+        staging: Path | None = None
         try:
+            staging = Path(tempfile.mkdtemp(prefix=f".{stem}.partial-", dir=out_dir))
             names = {kind: f"{stem}{suffix}" for kind, suffix in (
                 ("video", ".mp4"), ("srt", ".srt"), ("vtt", ".vtt"), ("script", ".script.txt"),
                 ("metadata", ".json"), ("timeline", ".timeline.json"), ("cover", ".cover.jpg"))}
@@ -340,7 +346,8 @@ def render_brief(
             raise RenderError(f"cannot write outputs to {out_dir}: {exc.strerror or exc}") \
                 from None
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
     return RenderResult(
         outputs={kind: out_dir / name for kind, name in names.items()},
         timeline=plan_, warnings=tuple(warnings), speech=spoken.stats(),

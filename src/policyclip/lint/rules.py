@@ -117,12 +117,25 @@ def _phrase_hits(ctx: LintContext, list_name: str, what: str,
         for phrase in words.phrases(list_name):
             for match in phrase.pattern.finditer(text):
                 found, span = match.group(), range(*match.span())
+                if phrase.unless_number and _clause_has_number(text, span):
+                    continue
                 if found in seen or skip(found) or any(
                         span.start < r.stop and r.start < span.stop for r in taken):
                     continue
                 seen.add(found)
                 taken.append(span)
                 yield Hit(path, f"“{found}” {what}", phrase.suggestion)
+
+
+_NUMBER = re.compile(
+    r"\d|[０-９]|百分之|[一二两三四五六七八九十百千万半]+(?:个|元|块|岁|年|月|天|倍|成|项|人|户|次)")
+
+
+def _clause_has_number(text: str, span: range) -> bool:
+    """True when the clause around `span` (between commas or stops) gives a number."""
+    start = max(text.rfind(mark, 0, span.start) for mark in "，。；！？,;") + 1
+    ends = [i for i in (text.find(mark, span.stop) for mark in "，。；！？,;") if i >= 0]
+    return bool(_NUMBER.search(text[start:min(ends, default=len(text))]))
 
 
 # ---------------------------------------------------------------- language

@@ -16,6 +16,7 @@ class Phrase:
 
     pattern: re.Pattern[str]
     suggestion: str
+    unless_number: bool = False  # quiet when the clause it is in gives a number
 
 
 def _lines(name: str) -> list[str]:
@@ -28,8 +29,8 @@ def phrases(name: str) -> tuple[Phrase, ...]:
     """A `pattern<TAB>suggestion` list: officialese.tsv, hedges.tsv, jargon.tsv."""
     found = []
     for line in _lines(name):
-        pattern, suggestion = line.split("\t", 1)
-        found.append(Phrase(re.compile(pattern), suggestion.strip()))
+        pattern, suggestion, *flags = line.split("\t")
+        found.append(Phrase(re.compile(pattern), suggestion.strip(), "unless-number" in flags))
     return tuple(found)
 
 
