@@ -82,6 +82,7 @@ class Brief:
     glossary: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     pronounce: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     hashtags: tuple[str, ...] = ()
+    publisher: str | None = None  # the account that publishes the video (not the issuer)
     render: RenderDefaults = field(default_factory=RenderDefaults)
     warnings: tuple[str, ...] = ()  # `file:line: ...` for what was accepted but changed
 
