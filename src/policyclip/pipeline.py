@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from . import (
     __version__,
     captions,
+    editor_package,
     estimate,
     export,
     frames,
@@ -78,6 +79,7 @@ class RenderOptions:
     allow_outside_paths: bool = False
     cache_dir: Path | None = None  # the speech cache; None: synthesize everything
     max_length_s: float | None = None  # --max-length: refuse a brief predicted longer
+    package: bool = False  # --package: also the editor package (<stem>.package/)
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,8 @@ def _digest(brief: Brief, template_path: Path, theme_path: Path, look: theme.The
         fonts.append([str(face.path), face.index, stat.st_size, stat.st_mtime_ns])
     return export.inputs_hash(brief, [template_path, *used, theme_path, *music], {
         "tts": options.tts, "voice": options.voice, "rate": options.rate,
-        "preview": options.preview, "platform": options.platform, "fonts": fonts})
+        "preview": options.preview, "platform": options.platform, "fonts": fonts,
+        **({"package": True} if options.package else {})})
 
 
 def speak(
@@ -320,6 +323,9 @@ def render_brief(
             listing = render.write_states(stills, work)
             zooms = _zooms(painter, plan_, look.picture.zoom, work)
             cover = _save_cover(painter, prepared.platform, work / "cover.jpg")
+            drawn = work / "package"
+            package_video = editor_package.draw(painter, plan_, drawn) if options.package \
+                else None
             # Everything drawn is on disk: give the drawing memory back before x264 needs its own.
             del painter
             frames.release_caches()
@@ -336,7 +342,8 @@ def render_brief(
             staging = Path(tempfile.mkdtemp(prefix=f".{stem}.partial-", dir=out_dir))
             names = {kind: f"{stem}{suffix}" for kind, suffix in (
                 ("video", ".mp4"), ("srt", ".srt"), ("vtt", ".vtt"), ("script", ".script.txt"),
-                ("metadata", ".json"), ("timeline", ".timeline.json"), ("cover", ".cover.jpg"))}
+                ("metadata", ".json"), ("timeline", ".timeline.json"), ("cover", ".cover.jpg"),
+                *([("package", ".package")] if options.package else []))}
             digest = inputs_digest(prepared, options)
             aigc = render.aigc_label(digest[:32]) if speech.is_synthetic(plan_.engine) else None
             render.mux(video_only, sound, staging / names["video"], plan_, metadata={
@@ -347,6 +354,12 @@ def render_brief(
                             template_path, look, prepared.platform, sound=export.sound_report(
                                 sound.loudness, render.LOUDNESS_TARGET_LUFS, music,
                                 sound.music_gain_db, mixing.music_level_lu, mixing.duck_db))
+            if package_video is not None:
+                report.stage("writing the editor package")
+                editor_package.write_package(
+                    staging / names["package"], drawn, package_video, plan_, title=brief.title,
+                    stem=stem, speech_dir=work, srt=export.subtitles(plan_.cues, "srt"),
+                    music=_package_music(music, plan_, mixing, sound.music_gain_db))
             report.stage(f"writing outputs to {out_dir}")
             # The video, then the metadata go last: the metadata (with the inputs hash that
             # batch trusts) only ever describes a video that is complete and in place.
@@ -373,6 +386,18 @@ def _music(brief: Brief, options: RenderOptions) -> Path | None:
     if problem:
         raise InputError(f"--music {options.music}: {problem}")
     return options.music.resolve()
+
+
+def _package_music(music: Path | None, plan_: Timeline, mixing: render.Sound,
+                   gain_db: float | None) -> editor_package.Music | None:
+    """The music as the editor package describes it: the file, its loop and its level."""
+    if music is None:
+        return None
+    return editor_package.Music(music, editor_package.Ducking(
+        gain_db=gain_db or 0.0, depth_db=mixing.duck_db, attack_ms=mixing.attack_ms,
+        release_ms=mixing.release_ms, fade_in_ms=mixing.fade_in_ms,
+        fade_out_ms=mixing.fade_out_ms, spans_ms=tuple(render.speech_spans(plan_, mixing))),
+        render.LOOP_CROSSFADE_MS)
 
 
 def _save_cover(painter: frames.FramePainter, platform: platforms.Platform, out: Path) -> Path:
