@@ -81,6 +81,7 @@ class Brief:
     cta: str | None = None
     glossary: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     hashtags: tuple[str, ...] = ()
+    publisher: str | None = None  # the account that publishes the video (not the issuer)
     render: RenderDefaults = field(default_factory=RenderDefaults)
     warnings: tuple[str, ...] = ()  # `file:line: ...` for what was accepted but changed
 

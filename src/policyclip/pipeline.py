@@ -120,6 +120,11 @@ class Prepared:
     platform: platforms.Platform
     warnings: tuple[str, ...] = ()  # odd but not wrong in the brief or theme
 
+    @property
+    def publisher(self) -> str | None:
+        """The account that publishes the video: the brief's `publisher`, else the theme's."""
+        return self.brief.publisher or self.look.publisher
+
 
 def prepare(path: Path, options: RenderOptions) -> Prepared:
     """Stages 1-3 plus the theme and its fonts: fails fast, before any slow work, on any bad
@@ -345,15 +350,19 @@ def render_brief(
                 ("metadata", ".json"), ("timeline", ".timeline.json"), ("cover", ".cover.jpg"),
                 *([("package", ".package")] if options.package else []))}
             digest = inputs_digest(prepared, options)
-            aigc = render.aigc_label(digest[:32]) if speech.is_synthetic(plan_.engine) else None
+            publisher = prepared.publisher
+            aigc = (render.aigc_label(digest[:32], publisher)
+                    if speech.is_synthetic(plan_.engine) else None)
+            # `artist` names who publishes the video; the issuer made the policy, not the video.
             render.mux(video_only, sound, staging / names["video"], plan_, metadata={
-                "title": brief.title, "artist": brief.issuer,
+                "title": brief.title, **({"artist": publisher} if publisher else {}),
                 "comment": f"policyclip {__version__}",
                 **({"AIGC": render.aigc_tag(aigc)} if aigc else {})})
             _write_sidecars(staging, names, brief, written, plan_, cover, digest, aigc,
                             template_path, look, prepared.platform, sound=export.sound_report(
                                 sound.loudness, render.LOUDNESS_TARGET_LUFS, music,
-                                sound.music_gain_db, mixing.music_level_lu, mixing.duck_db))
+                                sound.music_gain_db, mixing.music_level_lu, mixing.duck_db),
+                            publisher=publisher)
             if package_video is not None:
                 report.stage("writing the editor package")
                 editor_package.write_package(
@@ -438,7 +447,7 @@ def _write_sidecars(
     staging: Path, names: dict[str, str], brief: Brief, written: Script, plan_: Timeline,
     cover: Path, digest: str, aigc: dict[str, str] | None,
     template_path: Path, look: theme.Theme, platform: platforms.Platform,
-    sound: dict[str, Any] | None = None,
+    sound: dict[str, Any] | None = None, publisher: str | None = None,
 ) -> None:
     def write(kind: str, text: str) -> None:
         (staging / names[kind]).write_text(text, encoding="utf-8")
@@ -452,7 +461,7 @@ def _write_sidecars(
     write("metadata", export.to_json(export.metadata(
         brief, plan_, inputs_sha256=digest, files=dict(names),
         template=template_path.name, theme=look.name,
-        aigc=aigc, ai_label_text=label, platform=platform, sound=sound,
+        aigc=aigc, ai_label_text=label, platform=platform, sound=sound, publisher=publisher,
     )))
 
 

@@ -30,6 +30,12 @@ def _labels(value: dict[str, str]) -> dict[str, str]:
     return {key: text.strip() for key, text in value.items()}
 
 
+def _publisher(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty; leave the key out if there is no publisher")
+    return value.strip()
+
+
 def _colour(value: str) -> str:
     if not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
         raise ValueError(f"expected a colour like #1A2B3C, got '{value}'")
@@ -144,6 +150,8 @@ class Theme(_Strict):
     sound: SoundStyle = SoundStyle()
     captions: CaptionStyle = CaptionStyle()
     pacing: PacingStyle = PacingStyle()
+    # The publishing account, for a team whose theme is its house style; a brief's own wins.
+    publisher: Annotated[str, AfterValidator(_publisher)] | None = None
 
     def label_text(self, chinese: bool) -> str:
         """The AI label drawn on a Chinese (or other) brief's video: its language's, else the

@@ -112,20 +112,22 @@ def _explained(term: str, ctx: LintContext) -> bool:
 
 def _phrase_hits(ctx: LintContext, list_name: str, what: str,
                  skip: Callable[[str], bool] = lambda found: False) -> Iterator[Hit]:
+    """Each phrase of the list once a field; of overlapping matches the longest
+    (进一步加大补贴力度, not 进一步加大)."""
     for path, text in _word_fields(ctx):
+        matches = [(match.start(), -len(match.group()), match.group(), phrase)
+                   for phrase in words.phrases(list_name)
+                   for match in phrase.pattern.finditer(text)
+                   if not (phrase.unless_number
+                           and _clause_has_number(text, range(*match.span())))]
         seen: set[str] = set()
-        taken: list[range] = []  # a phrase inside one already reported is not reported again
-        for phrase in words.phrases(list_name):
-            for match in phrase.pattern.finditer(text):
-                found, span = match.group(), range(*match.span())
-                if phrase.unless_number and _clause_has_number(text, span):
-                    continue
-                if found in seen or skip(found) or any(
-                        span.start < r.stop and r.start < span.stop for r in taken):
-                    continue
-                seen.add(found)
-                taken.append(span)
-                yield Hit(path, f"“{found}” {what}", phrase.suggestion)
+        end = 0
+        for start, negative_length, found, phrase in sorted(matches, key=lambda m: m[:2]):
+            if start < end or found in seen or skip(found):
+                continue
+            seen.add(found)
+            end = start - negative_length
+            yield Hit(path, f"“{found}” {what}", phrase.suggestion)
 
 
 _NUMBER = re.compile(
