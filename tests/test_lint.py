@@ -228,6 +228,10 @@ def test_a_point_with_nothing_concrete(tmp_path: Path) -> None:
     ("医保发【2022】22号", ["the year is in 【】, not in 〔〕"], "医保发〔2022〕22号"),
     ("医保发〔22〕22号", ["the year has two digits"], "医保发〔2022〕22号"),
     ("医保发〔2022〕022号", ["the number 022 starts with 0"], "医保发〔2022〕22号"),
+    ("医保发〔2022〕第22号", ["the number after the year has 第"], "医保发〔2022〕22号"),
+    ("医保发[22]第022号", ["the year is in [], not in 〔〕", "the year has two digits",
+                        "the number 022 starts with 0", "the number after the year has 第"],
+     "医保发〔2022〕22号"),
     ("财政部 税务总局公告2023年第12号", [], "财政部 税务总局公告2023年第12号"),
     ("财政部公告2023年第05号", ["the number 05 starts with 0"], "财政部公告2023年第5号"),
 ])
