@@ -121,6 +121,16 @@ class EspeakEngine:
                 joined.writeframes(chunk)
         return Spoken(round(total * 1000 / params.framerate), tuple(offsets))
 
+    def phonemes(self, text: str) -> str:
+        """espeak-ng's phonemes for `text` (`-x`): tones as numbers, 55 first ... 51 fourth."""
+        cmd = [self.exe, "-v", self.voice, "-s", str(self.speed), "-q", "-x", "--stdin"]
+        try:
+            result = subprocess.run(cmd, input=text.encode(), capture_output=True, timeout=60,
+                                    check=False)
+        except subprocess.TimeoutExpired:
+            raise SpeechError("espeak-ng did not finish within 60 s") from None
+        return " ".join(result.stdout.decode(errors="replace").split())
+
     def _speak(self, text: str, out: Path) -> None:
         cmd = [self.exe, "-v", self.voice, "-s", str(self.speed), "-w", str(out), "--stdin"]
         try:
