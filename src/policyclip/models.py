@@ -80,6 +80,7 @@ class Brief:
     contact: str | None = None
     cta: str | None = None
     glossary: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    pronounce: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     hashtags: tuple[str, ...] = ()
     publisher: str | None = None  # the account that publishes the video (not the issuer)
     render: RenderDefaults = field(default_factory=RenderDefaults)
