@@ -333,6 +333,19 @@ def test_text_without_title_or_issuer_gets_marked_placeholders(tmp_path: Path) -
     assert brief["points"][0]["figure"] == {"value": "40%", "label": "我国直播用户占整体人口规模的"}
 
 
+def test_a_time_line_in_the_body_is_content_not_a_byline(tmp_path: Path) -> None:
+    text = ("2024年惠民消费季活动通知\n一、活动时间\n时间：2024年3月8日至5月31日\n二、活动内容\n"
+            "全市发放消费券2000万元，市民可在指定商户使用。每人每周限领1张。\n"
+            "某市商务局\n二〇二四年三月一日\n")
+    _, brief = imported(tmp_path, "notice.txt", text)
+    assert {k: str(v) for k, v in brief["effective"].items()} == {
+        "from": "2024-03-08", "to": "2024-05-31"}
+    assert str(brief["published"]) == "2024-03-01"  # the date under the signature
+    assert brief["issuer"] == "某市商务局"
+    assert [p["text"] for p in brief["points"]] == [
+        "时间：2024年3月8日至5月31日", "全市发放消费券2000万元，市民可在指定商户使用。每人每周限领1张。"]
+
+
 def test_byline_time_and_space_separated_keywords(tmp_path: Path) -> None:
     page = ("<html><head><title>关于做好春节期间物价监管的通知 - 某市人民政府</title>"
             '<meta name="keywords" content="物价 春节 监管"></head><body>'

@@ -652,7 +652,7 @@ def templates_list() -> None:
     """List templates: built-ins, and those in ./templates that override or add to them."""
     from . import script as scripts
 
-    for info in scripts.list_templates():
+    for info in _guard(scripts.list_templates):
         languages = ", ".join(".".join(f.name.split(".")[1:-1]) or "any" for f in info.files)
         print(f"{info.name:<12} [{languages}]  {info.description}  ({info.files[0].parent})")
 
@@ -666,8 +666,9 @@ def templates_show(
     from . import script as scripts
 
     path = _guard(lambda: scripts.find_template(name, language, None))
+    text = _guard(lambda: scripts.read_template(path))
     print(f"# {path}")
-    print(path.read_text(encoding="utf-8"), end="")
+    print(text, end="")
 
 
 @templates_app.command("copy")
@@ -702,8 +703,9 @@ def themes_show(
     from . import theme as themes
 
     path = _guard(lambda: themes.find_theme(name, None))
+    text = _guard(lambda: themes.read_theme_text(path))
     print(f"# {path}")
-    print(path.read_text(encoding="utf-8"), end="")
+    print(text, end="")
 
 
 @themes_app.command("copy")

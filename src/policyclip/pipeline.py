@@ -153,7 +153,8 @@ def _template_path(brief: Brief, options: RenderOptions) -> Path:
 
 def inputs_digest(prepared: Prepared, options: RenderOptions) -> str:
     """sha256 of everything that decides a render's outputs (kept in `<stem>.json`)."""
-    return _digest(prepared.brief, prepared.template_path, prepared.theme_path, options)
+    return _digest(prepared.brief, prepared.template_path, prepared.theme_path, prepared.look,
+                   options)
 
 
 def fingerprint(path: Path, options: RenderOptions) -> tuple[Brief, str]:
@@ -161,15 +162,29 @@ def fingerprint(path: Path, options: RenderOptions) -> tuple[Brief, str]:
     what a batch compares with `<stem>.json` to skip briefs whose outputs are up to date."""
     brief = load(path, options)
     theme_path = theme.find_theme(options.theme or brief.render.theme, brief.path.parent)
-    return brief, _digest(brief, _template_path(brief, options), theme_path, options)
+    return brief, _digest(brief, _template_path(brief, options), theme_path,
+                          theme.load_theme(theme_path), options)
 
 
-def _digest(brief: Brief, template_path: Path, theme_path: Path, options: RenderOptions) -> str:
+def _digest(brief: Brief, template_path: Path, theme_path: Path, look: theme.Theme,
+            options: RenderOptions) -> str:
+    """The inputs hash: besides the brief and its files, every template file the template
+    includes, extends or imports, and the font files the theme resolves to (by path, size and
+    modification time: reading 20 MB of fonts for every brief would slow `batch` down)."""
     music = [options.music] if options.music and options.music.is_file() else []
+    used = script.referenced_templates(template_path)
+    fonts = []
+    for choices in (look.fonts.bold, look.fonts.regular):
+        face = theme.resolve_font(choices)
+        try:
+            stat = face.path.stat()
+        except OSError:
+            continue  # drawing will say what is wrong with it
+        fonts.append([str(face.path), face.index, stat.st_size, stat.st_mtime_ns])
     fixes = pronounce.shared_files(brief.path.parent)
-    return export.inputs_hash(brief, [template_path, theme_path, *music, *fixes], {
+    return export.inputs_hash(brief, [template_path, *used, theme_path, *music, *fixes], {
         "tts": options.tts, "voice": options.voice, "rate": options.rate,
-        "preview": options.preview, "platform": options.platform,
+        "preview": options.preview, "platform": options.platform, "fonts": fonts,
         **({"package": True} if options.package else {}),
         **({"fit": options.fit_s} if options.fit_s is not None else {})})
 
