@@ -513,3 +513,16 @@ def test_word_list_files_are_well_formed() -> None:
         assert len(phrases) > 10 and all(p.suggestion for p in phrases)
     assert len(words.hsk_levels()) > 10_000 and words.hsk_levels()["政策"] == 6
     assert "起付线" in words.terms("policy-terms.txt")
+
+
+def test_english_briefs_get_the_document_and_vague_point_rules(tmp_path: Path) -> None:
+    text = ENGLISH_BRIEF.replace(
+        "text: Small-scale VAT payers, small low-profit firms and sole traders.",
+        "text: Support for businesses is being strengthened.").replace(
+        "heading: Who qualifies", "heading: What changes") + (
+        "doc_number: SI 2025/123\ncontact: the helpline on 0300 200 3200\n"
+        "source_url: https://www.gov.uk/\neffective:\n  from: 2025-04-06\n")
+    found = {(f.rule, f.line) for f in lint_text(tmp_path, text)}
+    assert found == {("PL-VAGUE", 7), ("PL-TITLE", 1)}  # no GB/T 9704 rule for SI 2025/123
+    concrete = text.replace("is being strengthened.", "get up to £500 if they apply by 30 June.")
+    assert {f.rule for f in lint_text(tmp_path, concrete)} == {"PL-TITLE"}
