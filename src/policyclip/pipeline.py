@@ -80,6 +80,7 @@ class RenderOptions:
     allow_outside_paths: bool = False
     cache_dir: Path | None = None  # the speech cache; None: synthesize everything
     max_length_s: float | None = None  # --max-length: refuse a brief predicted longer
+    fit_s: float | None = None  # --fit: drop low-priority scenes or speak faster to fit
     package: bool = False  # --package: also the editor package (<stem>.package/)
 
 
@@ -197,7 +198,8 @@ def _digest(brief: Brief, template_path: Path, theme_path: Path, look: theme.The
     return export.inputs_hash(brief, [template_path, *used, theme_path, *music, *fixes], {
         "tts": options.tts, "voice": options.voice, "rate": options.rate,
         "preview": options.preview, "platform": options.platform, "fonts": fonts,
-        **({"package": True} if options.package else {})})
+        **({"package": True} if options.package else {}),
+        **({"fit": options.fit_s} if options.fit_s is not None else {})})
 
 
 def speak(
@@ -260,6 +262,61 @@ def check_length(prepared: Prepared, options: RenderOptions, max_length_s: float
     return predicted
 
 
+@dataclass(frozen=True)
+class Fitted:
+    """What `--fit` decided: the brief as it will be rendered, the options (rate), and what it
+    did, in words."""
+
+    prepared: Prepared
+    options: RenderOptions
+    estimate: estimate.LengthEstimate
+    dropped: tuple[str, ...] = ()  # scenes left out, as the brief names them
+    rate: str | None = None  # the faster rate chosen, if any
+
+    def summary(self, limit_s: float) -> str | None:
+        """`--fit 60: dropped faq[2], faq[1]; spoke at +10%; estimated 0:58`, or None when
+        nothing had to change."""
+        done = ([f"dropped {', '.join(self.dropped)}"] if self.dropped else []) + (
+            [f"spoke at {self.rate}"] if self.rate else [])
+        if not done:
+            return None
+        return (f"--fit {limit_s:g}: {'; '.join(done)}; estimated "
+                f"{estimate.clock(self.estimate.total_ms)}")
+
+
+def fit_length(prepared: Prepared, options: RenderOptions, limit_s: float) -> Fitted:
+    """Make a brief fit `limit_s`: a faster rate within the cap if that alone does, else drop
+    the lowest-priority scenes (the FAQ after the first, from the last; then the steps) until
+    the rest fits as it is or at a rate within the cap. Refused (exit 3) when even that is too
+    long."""
+    limit_ms = round(limit_s * 1000)
+    brief = prepared.brief
+    cuts: list[tuple[Brief, tuple[str, ...]]] = [(brief, ())]
+    for kept in range(len(brief.faq) - 1, 0, -1):
+        gone = tuple(f"faq[{n}]" for n in range(len(brief.faq) - 1, kept - 1, -1))
+        cuts.append((replace(brief, faq=brief.faq[:kept]), gone))
+    if brief.steps:
+        cuts.append((replace(brief, faq=brief.faq[:1], steps=()), (*cuts[-1][1], "steps")))
+    first = estimate_length(prepared, options)
+    for shorter, dropped in cuts:
+        trial = prepared
+        if dropped:
+            written, sentences = plan(shorter, options, prepared.look)
+            trial = replace(prepared, brief=shorter, script=written, sentences=sentences)
+        guess = estimate_length(trial, options)
+        if guess.total_ms <= limit_ms:
+            return Fitted(trial, options, guess, dropped)
+        faster = estimate.rate_that_fits(guess, limit_ms)
+        if faster is not None:
+            sped = replace(options, rate=faster[0])
+            return Fitted(trial, sped, estimate_length(trial, sped), dropped, faster[0])
+    raise InputError(
+        f"{brief.path.name}: estimated length {estimate.clock(first.total_ms)} "
+        f"{estimate.spoken_by(first)} cannot be brought within --fit {limit_s:g} s by dropping "
+        f"the FAQ after the first and the steps or speaking faster",
+        hint=estimate.advice(first, limit_ms))
+
+
 def _rate(prepared: Prepared, options: RenderOptions) -> str:
     return options.rate or prepared.brief.render.rate or "+0%"
 
@@ -288,6 +345,12 @@ def render_brief(
     report = reporter or QuietReporter()
     report.stage(f"reading {path}")
     prepared = prepare(path, options)
+    requested = (prepared, options)  # what the outputs' inputs digest describes
+    fit_note = None
+    if options.fit_s is not None:
+        fitted = fit_length(prepared, options, options.fit_s)
+        fit_note = fitted.summary(options.fit_s)
+        prepared, options = fitted.prepared, fitted.options
     if options.max_length_s is not None:
         check_length(prepared, options, options.max_length_s)
     brief, look, written = prepared.brief, prepared.look, prepared.script
@@ -314,6 +377,8 @@ def render_brief(
 
         for message in prepared.warnings:
             warn(message)
+        if fit_note:
+            warn(fit_note)
 
         spoken = SpeechCache(options.cache_dir)
         plan_ = speak(prepared, options, work, warn, spoken)
@@ -367,7 +432,7 @@ def render_brief(
                 ("video", ".mp4"), ("srt", ".srt"), ("vtt", ".vtt"), ("script", ".script.txt"),
                 ("metadata", ".json"), ("timeline", ".timeline.json"), ("cover", ".cover.jpg"),
                 *([("package", ".package")] if options.package else []))}
-            digest = inputs_digest(prepared, options)
+            digest = inputs_digest(*requested)
             publisher = prepared.publisher
             aigc = (render.aigc_label(digest[:32], publisher)
                     if speech.is_synthetic(plan_.engine) else None)
