@@ -495,6 +495,27 @@ def test_url_to_a_word_attachment(server: str) -> None:
     assert brief["source_url"] == f"{server}/file?id=7"
 
 
+def test_url_connect_timeout_is_short() -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)  # never accepts: once its queue is full, connecting hangs
+        port = listener.getsockname()[1]
+        waiting = []
+        for _ in range(4):
+            client = socket.socket()
+            client.setblocking(False)
+            client.connect_ex(("127.0.0.1", port))
+            waiting.append(client)
+        started = time.monotonic()
+        try:
+            with pytest.raises(SourceError, match=r": could not connect within 0.5 s$"):
+                import_source(f"http://127.0.0.1:{port}/", FetchLimits(connect_s=0.5))
+        finally:
+            for client in waiting:
+                client.close()
+    assert time.monotonic() - started < 4
+
+
 def test_cli_refuses_http_errors_and_redirect_loops(server: str, tmp_path: Path) -> None:
     out = tmp_path / "brief.yaml"
     missing = run("import", f"{server}/nothing", "-o", str(out))
