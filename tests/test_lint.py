@@ -411,6 +411,13 @@ def test_command_text_json_fail_on_and_folders(tmp_path: Path) -> None:
     disabled = run("lint", "briefs", "--fail-on", "warning", "--disable", "PL-NO-CONTACT",
                    "--tts", "espeak", cwd=tmp_path)
     assert disabled.returncode == 0 and disabled.stdout == ""
+    # A settings file kept beside the briefs is not taken for a brief.
+    write_brief(folder, "severity: {PL-NO-CONTACT: error}\n", "lint.yaml")
+    configured = run("lint", "briefs", "--config", "briefs/lint.yaml", "--tts", "espeak",
+                     cwd=tmp_path)
+    assert configured.returncode == 3
+    assert configured.stdout.startswith("briefs/nocontact.yaml:1: error PL-NO-CONTACT")
+    assert configured.stderr == "2 brief(s): 1 error, 0 warning, 0 info\n"
 
 
 def test_command_reports_an_unreadable_brief_as_check_does(tmp_path: Path) -> None:

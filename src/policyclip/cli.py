@@ -329,7 +329,8 @@ def lint(
     if config is not None:
         settings = _guard(lambda: linting.load_config(config, settings))
     settings = replace(settings, disabled=settings.disabled | frozenset(disable or []))
-    jobs = _guard(lambda: _lint_targets(paths))
+    jobs = [(path, shown) for path, shown in _guard(lambda: _lint_targets(paths))
+            if config is None or path.resolve() != config.resolve()]  # settings in the folder
     findings: list[linting.Finding] = []
     unreadable = 0
     for path, display in jobs:

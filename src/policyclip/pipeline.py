@@ -29,7 +29,7 @@ from . import (
 )
 from . import brief as brief_stage
 from .cache import SpeechCache, SpeechStats
-from .errors import InputError, RenderError
+from .errors import InputError, RenderError, ThemeError
 from .linebreak import caption_rules, release_dictionary
 from .models import Brief, Narration, Script, Sentence, Timeline, Utterance
 from .speech import pronounce
@@ -133,7 +133,7 @@ def prepare(path: Path, options: RenderOptions) -> Prepared:
     """Stages 1-3 plus the theme and its fonts: fails fast, before any slow work, on any bad
     input."""
     brief = load(path, options)
-    theme_path = theme.find_theme(options.theme or brief.render.theme, brief.path.parent)
+    theme_path = _theme_path(brief, options)
     look = theme.load_theme(theme_path)
     theme.check_fonts(theme_path, look)
     written, sentences = plan(brief, options, look)
@@ -143,6 +143,19 @@ def prepare(path: Path, options: RenderOptions) -> Prepared:
     fixes = pronounce.given_for(brief.path.parent, brief.pronounce)
     return Prepared(brief, look, theme_path, template_path, written, sentences, platform,
                     warnings, fixes)
+
+
+def _theme_path(brief: Brief, options: RenderOptions) -> Path:
+    """The theme file to use; a theme the brief names but that is not found is reported at the
+    brief's `render.theme` line, like any other problem of the brief."""
+    if options.theme or not brief.render.theme:
+        return theme.find_theme(options.theme, brief.path.parent)
+    try:
+        return theme.find_theme(brief.render.theme, brief.path.parent)
+    except ThemeError as exc:
+        line = brief_stage.line_of(brief.path, ("render", "theme"))
+        raise ThemeError(f"{brief.path.name}:{line}: render.theme: {exc.message}",
+                         exc.hint) from None
 
 
 def _template_path(brief: Brief, options: RenderOptions) -> Path:
@@ -161,7 +174,7 @@ def fingerprint(path: Path, options: RenderOptions) -> tuple[Brief, str]:
     """The validated brief and its `inputs_digest`, without running the template or speech:
     what a batch compares with `<stem>.json` to skip briefs whose outputs are up to date."""
     brief = load(path, options)
-    theme_path = theme.find_theme(options.theme or brief.render.theme, brief.path.parent)
+    theme_path = _theme_path(brief, options)
     return brief, _digest(brief, _template_path(brief, options), theme_path,
                           theme.load_theme(theme_path), options)
 
