@@ -28,6 +28,7 @@ from .cache import SpeechCache, SpeechStats
 from .errors import InputError, RenderError
 from .linebreak import caption_rules, release_dictionary
 from .models import Brief, Narration, Script, Sentence, Timeline, Utterance
+from .speech import voiceover
 from .speech.silent import SilentEngine
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ class RenderOptions:
     music: Path | None = None  # --music: instead of the brief's render.music
     allow_outside_paths: bool = False
     cache_dir: Path | None = None  # the speech cache; None: synthesize everything
+    voiceover: Path | None = None  # --voiceover: a recorded take instead of the brief's
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ class Prepared:
     script: Script
     sentences: tuple[Sentence, ...]
     platform: platforms.Platform
+    take: voiceover.Take | None = None  # a recorded voice-over, checked against the script
 
 
 def prepare(path: Path, options: RenderOptions) -> Prepared:
@@ -122,7 +125,9 @@ def prepare(path: Path, options: RenderOptions) -> Prepared:
     written, sentences = plan(brief, options, look)
     template_path = Path(written.template)  # the file the script was written from
     platform = platforms.get_platform(options.platform or brief.render.platform)
-    return Prepared(brief, look, theme_path, template_path, written, sentences, platform)
+    recorded = options.voiceover or brief.render.voiceover
+    take = voiceover.open_take(recorded, sentences) if recorded else None
+    return Prepared(brief, look, theme_path, template_path, written, sentences, platform, take)
 
 
 def _template_path(brief: Brief, options: RenderOptions) -> Path:
@@ -133,7 +138,8 @@ def _template_path(brief: Brief, options: RenderOptions) -> Path:
 
 def inputs_digest(prepared: Prepared, options: RenderOptions) -> str:
     """sha256 of everything that decides a render's outputs (kept in `<stem>.json`)."""
-    return _digest(prepared.brief, prepared.template_path, prepared.theme_path, options)
+    return _digest(prepared.brief, prepared.template_path, prepared.theme_path, options,
+                   prepared.take)
 
 
 def fingerprint(path: Path, options: RenderOptions) -> tuple[Brief, str]:
@@ -141,21 +147,31 @@ def fingerprint(path: Path, options: RenderOptions) -> tuple[Brief, str]:
     what a batch compares with `<stem>.json` to skip briefs whose outputs are up to date."""
     brief = load(path, options)
     theme_path = theme.find_theme(options.theme or brief.render.theme, brief.path.parent)
-    return brief, _digest(brief, _template_path(brief, options), theme_path, options)
+    recorded = options.voiceover or brief.render.voiceover
+    take = voiceover.list_take(recorded) if recorded else None
+    return brief, _digest(brief, _template_path(brief, options), theme_path, options, take)
 
 
-def _digest(brief: Brief, template_path: Path, theme_path: Path, options: RenderOptions) -> str:
+def _digest(brief: Brief, template_path: Path, theme_path: Path, options: RenderOptions,
+            take: voiceover.Take | None = None) -> str:
     music = [options.music] if options.music and options.music.is_file() else []
+    recorded = {"voiceover": take.sha256()} if take else {}
     return export.inputs_hash(brief, [template_path, theme_path, *music], {
         "tts": options.tts, "voice": options.voice, "rate": options.rate,
-        "preview": options.preview, "platform": options.platform})
+        "preview": options.preview, "platform": options.platform, **recorded})
 
 
 def speak(
     prepared: Prepared, options: RenderOptions, workdir: Path, warn: Callable[[str], None],
     cache: SpeechCache | None = None,
 ) -> Timeline:
-    """Stages 4-5: synthesize the narration into `workdir` and lay out the timeline."""
+    """Stages 4-5: synthesize the narration into `workdir` (or cut it from the recorded
+    take) and lay out the timeline."""
+    if prepared.take is not None:
+        if options.tts != "auto":
+            warn(f"--tts {options.tts} is not used: the recorded voice-over speaks")
+        return _lay_out(prepared, options, voiceover.narrate(
+            prepared.take, prepared.sentences, prepared.brief.language, workdir))
     cache = cache if cache is not None else SpeechCache(options.cache_dir)
     return _lay_out(prepared, options, _narrate(prepared, options, prepared.sentences,
                                                 options.tts, workdir, warn, cache))
@@ -268,13 +284,14 @@ def render_brief(
                 ("video", ".mp4"), ("srt", ".srt"), ("vtt", ".vtt"), ("script", ".script.txt"),
                 ("metadata", ".json"), ("timeline", ".timeline.json"), ("cover", ".cover.jpg"))}
             digest = inputs_digest(prepared, options)
-            aigc = render.aigc_label(digest[:32]) if plan_.engine != "none" else None
+            aigc = render.aigc_label(digest[:32]) if _synthetic(plan_.engine) else None
             render.mux(video_only, sound, staging / names["video"], plan_, metadata={
                 "title": brief.title, "artist": brief.issuer,
                 "comment": f"policyclip {__version__}",
                 **({"AIGC": render.aigc_tag(aigc)} if aigc else {})})
             _write_sidecars(staging, names, brief, written, plan_, cover, digest, aigc,
-                            template_path, look, prepared.platform, sound=export.sound_report(
+                            template_path, look, prepared.platform, take=prepared.take,
+                            sound=export.sound_report(
                                 sound.loudness, render.LOUDNESS_TARGET_LUFS, music,
                                 sound.music_gain_db, mixing.music_level_lu, mixing.duck_db))
             report.stage(f"writing outputs to {out_dir}")
@@ -291,6 +308,11 @@ def render_brief(
         outputs={kind: out_dir / name for kind, name in names.items()},
         timeline=plan_, warnings=tuple(warnings), speech=spoken.stats(),
     )
+
+
+def _synthetic(engine: str) -> bool:
+    """True when the narration was synthesized (the video then carries the AI labels)."""
+    return engine not in ("none", voiceover.ENGINE)
 
 
 def _music(brief: Brief, options: RenderOptions) -> Path | None:
@@ -342,7 +364,7 @@ def _write_sidecars(
     staging: Path, names: dict[str, str], brief: Brief, written: Script, plan_: Timeline,
     cover: Path, digest: str, aigc: dict[str, str] | None,
     template_path: Path, look: theme.Theme, platform: platforms.Platform,
-    sound: dict[str, Any] | None = None,
+    sound: dict[str, Any] | None = None, take: voiceover.Take | None = None,
 ) -> None:
     def write(kind: str, text: str) -> None:
         (staging / names[kind]).write_text(text, encoding="utf-8")
@@ -360,6 +382,9 @@ def _write_sidecars(
         brief, plan_, inputs_sha256=digest, files=dict(names),
         template=template_path.name, theme=look.name,
         aigc=aigc, ai_label_text=label, platform=platform, sound=sound,
+        voice="recorded" if take else "synthesized" if aigc else "none",
+        take=None if take is None else {"file": take.path.name, "sha256": take.sha256(),
+                                         "files": len(take.files)},
     )))
 
 
@@ -395,7 +420,12 @@ def still_frame(path: Path, options: RenderOptions, at_ms: int,
                 reporter: Reporter | None = None) -> Image.Image:
     """The full-size frame a render would show at `at_ms`, without encoding anything."""
     prepared = prepare(path, options)
-    plan_ = _timed_until(prepared, options, at_ms, (reporter or QuietReporter()).warn)
+    warn = (reporter or QuietReporter()).warn
+    if prepared.take is not None:  # cutting a take is quick: time the whole video
+        with tempfile.TemporaryDirectory(prefix="policyclip-") as work:
+            plan_ = speak(prepared, options, Path(work), warn)
+    else:
+        plan_ = _timed_until(prepared, options, at_ms, warn)
     if at_ms >= plan_.duration_ms and reporter is not None:
         reporter.warn(f"--at {at_ms / 1000:g} s is past the end of the video "
                       f"({plan_.duration_ms / 1000:.1f} s): showing its last frame")
