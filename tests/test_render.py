@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pysubs2
 import pytest
 
 from helpers import (
@@ -14,6 +13,7 @@ from helpers import (
     coded_frames,
     colour_distance,
     frame_at,
+    mp4_tags,
     probe,
     stream_durations,
     top_level_boxes,
@@ -24,6 +24,7 @@ from policyclip import media
 from policyclip.frames import CAPTION_BOX, CARD_BOX, LABEL_TOP, screen_states
 from policyclip.pipeline import RenderOptions, RenderResult, render_brief
 from policyclip.timeline import timeline_from_json
+from test_subtitles import srt_cues, vtt_cues
 
 CARD_WHITE = (255, 255, 255)
 CAPTION_BOX_COLOUR = (0x14, 0x21, 0x3D)  # default theme colors.caption_box
@@ -97,11 +98,21 @@ def test_mp4_carries_the_implicit_aigc_label(rendered: RenderResult) -> None:
                           "ContentPropagator", "PropagateID", "ReservedCode2"}
 
 
+def test_without_a_publisher_the_issuer_is_not_named_as_the_maker(
+    rendered: RenderResult,
+) -> None:
+    tags = mp4_tags(rendered.outputs["video"])
+    assert "artist" not in tags  # the issuer made the policy, not the video
+    assert json.loads(tags["AIGC"])["ContentPropagator"] == ""
+    meta = json.loads(rendered.outputs["metadata"].read_text(encoding="utf-8"))
+    assert meta["publisher"] is None and meta["issuer"] == "财政部 税务总局"
+    assert "来源：财政部 税务总局（财政部 税务总局公告2023年第12号）" in meta["description"]
+
+
 def test_srt_and_vtt_match_the_burned_in_cues(rendered: RenderResult) -> None:
     cues = rendered.timeline.cues
-    for kind in ("srt", "vtt"):
-        subs = pysubs2.load(str(rendered.outputs[kind]))
-        assert [(e.start, e.end, e.text.split("\\N")) for e in subs] == [
+    for kind, read in (("srt", srt_cues), ("vtt", vtt_cues)):
+        assert read(rendered.outputs[kind].read_text(encoding="utf-8")) == [
             (c.start_ms, c.end_ms, list(c.lines)) for c in cues
         ]
     assert cues[0].lines == ("小微企业\"六税两费\"减半征收",)

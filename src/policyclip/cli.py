@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
@@ -18,7 +19,7 @@ from .errors import PolicyclipError
 if TYPE_CHECKING:
     from PIL import Image
 
-    from . import pipeline
+    from . import batch, pipeline
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_INPUT, EXIT_SPEECH, EXIT_RENDER = 0, 1, 2, 3, 4, 5
 EXIT_INTERRUPTED = 130
@@ -134,6 +135,14 @@ CacheDirOpt = Annotated[Path | None, typer.Option(
     "cache folder (~/.cache/policyclip on Linux).", show_default=False)]
 NoCacheOpt = Annotated[bool, typer.Option(
     "--no-cache", help="Synthesize all speech again; neither read nor write the speech cache.")]
+PackageOpt = Annotated[bool, typer.Option(
+    "--package", help="Also write <stem>.package/, the cut for an editor: OpenTimelineIO, "
+    "FCP7 XML (Premiere, Resolve), a 剪映 draft (experimental), with its media. See "
+    "docs/package.md.")]
+MaxLengthOpt = Annotated[float | None, typer.Option(
+    "--max-length", min=1, metavar="SECONDS", show_default=False,
+    help="Refuse (exit 3, before any slow work) a brief whose estimated length is over "
+    "SECONDS, naming the scenes that cost the most and what would make it fit.")]
 VoiceoverOpt = Annotated[Path | None, typer.Option(
     "--voiceover", help="A recorded voice-over instead of synthesized speech: one audio file "
     "(wav, mp3, m4a, flac, ogg) of the whole script read aloud, or a folder of one file per "
@@ -173,10 +182,13 @@ def render(
     progress_mode: ProgressOpt = "auto",
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
+    package: PackageOpt = False,
+    max_length: MaxLengthOpt = None,
     voiceover: VoiceoverOpt = None,
 ) -> None:
     """Render BRIEF into OUT/<stem>.mp4 with .srt, .vtt, .script.txt, .json, .timeline.json and
-    .cover.jpg beside it. Outputs appear only when complete."""
+    .cover.jpg beside it (and <stem>.package/ with --package). Outputs appear only when
+    complete."""
     from . import batch, pipeline
     from .cache import resolve_cache_dir
 
@@ -185,6 +197,7 @@ def render(
                                      theme=theme, preview=preview, platform=platform,
                                      music=music, allow_outside_paths=allow_outside_paths,
                                      cache_dir=resolve_cache_dir(cache_dir, no_cache),
+                                     package=package, max_length_s=max_length,
                                      voiceover=voiceover)
     sink = _sink(progress_mode, quiet, batch=False)
     try:
@@ -205,18 +218,38 @@ def check(
     template: TemplateOpt = None,
     theme: ThemeOpt = None,
     allow_outside_paths: AllowOutsideOpt = False,
+    tts: Annotated[str, typer.Option(
+        "--tts", help="Speech engine the length is estimated for (as for render; auto: the "
+        "one a render would start with now).")] = "auto",
+    rate: Annotated[str | None, typer.Option(
+        "--rate", help="Speaking rate, as for render. Default: the brief's render.rate.")]
+    = None,
+    platform: Annotated[str | None, typer.Option(
+        "--platform", help="Platform whose favoured length is shown, as for render.")] = None,
+    max_length: MaxLengthOpt = None,
 ) -> None:
-    """Validate briefs (and run their template) without rendering; report every problem.
-    Exits 0 when all are valid, 3 otherwise."""
-    from . import pipeline
+    """Validate briefs (and run their template) without rendering; report every problem, and
+    each brief's estimated length (nothing is synthesized). Exits 0 when all are valid, 3
+    otherwise."""
+    from . import estimate, pipeline
 
-    options = pipeline.RenderOptions(template=template, theme=theme,
-                                     allow_outside_paths=allow_outside_paths)
+    _check_options(tts, rate, platform)
+    options = pipeline.RenderOptions(tts=tts, rate=rate, template=template, theme=theme,
+                                     platform=platform, allow_outside_paths=allow_outside_paths)
+
+    def check_one(path: Path) -> tuple[pipeline.Prepared, str]:
+        prepared = pipeline.prepare(path, options)
+        predicted = pipeline.check_length(prepared, options, max_length)
+        return prepared, estimate.describe(predicted, prepared.platform.favoured_max_s,
+                                           prepared.platform.name)
+
     failed = 0
     for path in briefs:
         try:
-            _guard(lambda p=path: pipeline.prepare(p, options))  # type: ignore[misc]
-            print(f"ok: {path}")
+            prepared, length = _guard(lambda p=path: check_one(p))  # type: ignore[misc]
+            for message in prepared.warnings:
+                _err(f"warning: {message}")
+            print(f"ok: {path}: {length}")
         except typer.Exit as exc:
             failed += 1
             if exc.exit_code != EXIT_INPUT:
@@ -224,6 +257,117 @@ def check(
     if failed:
         _err(f"{failed} of {len(briefs)} brief(s) have problems")
         raise typer.Exit(EXIT_INPUT)
+
+
+@app.command()
+def lint(
+    paths: Annotated[list[str] | None, typer.Argument(
+        help="Brief files, folders (searched like batch does) and globs.", show_default=False,
+        metavar="BRIEF...")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text (file:line: severity RULE: "
+                                     "message; suggestion) or json.")] = "text",
+    fail_on: Annotated[str, typer.Option(
+        "--fail-on", help="Exit 3 when a finding is at least this severe: error, warning or "
+        "info.")] = "error",
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="Lint settings (YAML): sentence limits, disabled rules, severities, "
+        "extra terms; see docs/lint.md.", show_default=False)] = None,
+    disable: Annotated[list[str] | None, typer.Option(
+        "--disable", help="Turn a rule off (repeatable), e.g. --disable PL-VAGUE.",
+        show_default=False)] = None,
+    platform: Annotated[str | None, typer.Option(
+        "--platform", help="Check title, hashtags and length for this platform. Default: the "
+        "brief's render.platform, else douyin.")] = None,
+    template: TemplateOpt = None,
+    theme: ThemeOpt = None,
+    tts: Annotated[str, typer.Option(
+        "--tts", help="Speech engine the length is estimated for, as for check (auto: the one "
+        "a render would start with now).")] = "auto",
+    rate: Annotated[str | None, typer.Option(
+        "--rate", help="Speaking rate, as for render. Default: the brief's render.rate.")]
+    = None,
+    rules: Annotated[bool, typer.Option("--rules", help="List the rules and exit.")] = False,
+) -> None:
+    """Check briefs for plain language and compliance before anything renders: long spoken
+    sentences, officialese, hedges, jargon, vague points, document facts, platform limits and
+    the AI label. Exits 0 unless a finding reaches --fail-on (then 3), or a brief cannot be read
+    (reported as check does, exit 3)."""
+    import json
+    from dataclasses import replace
+
+    from . import lint as linting
+
+    if rules:
+        for entry in linting.RULES.values():
+            only = " (Chinese briefs)" if entry.chinese_only else ""
+            print(f"{entry.id:<15} {entry.severity:<8} {entry.title}{only}")
+        return
+    if fmt not in ("text", "json"):
+        _err(f"error: --format must be text or json, got '{fmt}'")
+        raise typer.Exit(EXIT_USAGE)
+    if fail_on not in linting.SEVERITIES:
+        _err(f"error: --fail-on must be error, warning or info, got '{fail_on}'")
+        raise typer.Exit(EXIT_USAGE)
+    unknown = [rule for rule in disable or [] if rule not in linting.RULES]
+    if unknown:
+        _err(f"error: --disable: unknown rule {', '.join(unknown)} "
+             f"(rules: {', '.join(linting.RULES)})")
+        raise typer.Exit(EXIT_USAGE)
+    if not paths:
+        _err("error: give at least one brief, folder or glob (or --rules)")
+        raise typer.Exit(EXIT_USAGE)
+    _check_options(tts, rate, platform)
+    settings = linting.LintConfig(platform=platform, template=template, theme=theme, tts=tts,
+                                  rate=rate)
+    if config is not None:
+        settings = _guard(lambda: linting.load_config(config, settings))
+    settings = replace(settings, disabled=settings.disabled | frozenset(disable or []))
+    jobs = _guard(lambda: _lint_targets(paths))
+    findings: list[linting.Finding] = []
+    unreadable = 0
+    for path, display in jobs:
+        try:
+            found = _guard(lambda p=path, d=display: linting.lint_brief(  # type: ignore[misc]
+                p, settings, d))
+        except typer.Exit as exc:
+            if exc.exit_code != EXIT_INPUT:
+                raise
+            unreadable += 1
+            continue
+        findings += found
+        if fmt == "text":
+            for finding in found:
+                print(finding.text())
+    if fmt == "json":
+        print(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
+    tally = linting.counts(findings)
+    parts = [f"{count} {severity}" for severity, count in tally.items()]
+    unread = f", {unreadable} could not be read" if unreadable else ""
+    _err(f"{len(jobs)} brief(s): {', '.join(parts)}{unread}")
+    if unreadable or linting.reaches(findings, fail_on):
+        raise typer.Exit(EXIT_INPUT)
+
+
+def _lint_targets(args: list[str]) -> list[tuple[Path, str]]:
+    """(path, name shown) of each brief: a file argument as given (a missing one is reported
+    as check does), folders and globs searched as batch does."""
+    import glob
+
+    from . import batch as batches
+
+    targets: list[tuple[Path, str]] = []
+    seen: set[Path] = set()
+    for arg in args:
+        if glob.has_magic(arg) or Path(arg).is_dir():
+            found = [(job.path, job.display) for job in batches.find_briefs([arg])]
+        else:
+            found = [(Path(arg), arg)]
+        for path, display in found:
+            key = path.resolve()
+            if key not in seen:
+                seen.add(key)
+                targets.append((path, display))
+    return targets
 
 
 @app.command()
@@ -257,6 +401,8 @@ def script(
     options = pipeline.RenderOptions(template=template, theme=theme,
                                      allow_outside_paths=allow_outside_paths)
     prepared = _guard(lambda: pipeline.prepare(brief, options))
+    for message in prepared.warnings:
+        _err(f"warning: {message}")
     written, sentences = prepared.script, prepared.sentences
     if sheet:
         parts = sheets.sheet_parts(prepared.brief, written, sentences)
@@ -334,6 +480,64 @@ def _emit(text: str, out: Path | None) -> None:
 
 def _clock(ms: int) -> str:
     return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
+
+
+@app.command()
+def say(
+    text: Annotated[str, typer.Argument(help="The words to read, as a brief would write them.",
+                                        show_default=False)],
+    tts: Annotated[str, typer.Option("--tts", help="Speech engine, as for render.")] = "auto",
+    voice: Annotated[str | None, typer.Option("--voice", help="Voice, as for render.")] = None,
+    rate: Annotated[str | None, typer.Option("--rate", help="Speaking rate, as for render.")]
+    = None,
+    language: Annotated[str | None, typer.Option(
+        "--language", help="zh-CN, en-US, ...; default: the brief's, else zh-CN when TEXT has "
+        "Chinese characters, else en-US.", show_default=False)] = None,
+    brief: Annotated[Path | None, typer.Option(
+        "--brief", help="Use this brief's pronounce: map, its folder's pronounce.yaml and its "
+        "language.", show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="WAV file to write. Default: say.wav, unless --show is given.",
+        show_default=False)] = None,
+    show: Annotated[bool, typer.Option(
+        "--show", help="Print the text after pronunciation fixes and number reading, the "
+        "fixes used and espeak-ng's phonemes; write audio only with -o.")] = False,
+) -> None:
+    """Read TEXT as a render would, to hear or inspect it: pronunciation fixes (built-in,
+    ./pronounce.yaml, the brief's), then numbers and symbols written out."""
+    import re
+
+    from . import brief as briefs
+    from . import speech
+    from .speech import pronounce
+
+    _check_options(tts, rate)
+
+    def run() -> speech.Reading:
+        written = briefs.load_brief(brief) if brief else None
+        lang = language or (written.language if written else None) or (
+            "zh-CN" if re.search(r"[\u3400-\u9fff]", text) else "en-US")
+        given = pronounce.given_for(written.path.parent if written else None,
+                                    written.pronounce if written else {})
+        target = out if out is not None or show else Path("say.wav")
+        return speech.say(text, engine=tts, language=lang,
+                          voice=voice or (written.render.voice if written else None),
+                          rate=rate or (written.render.rate if written else None) or "+0%",
+                          pronounce_map=given, out=target)
+
+    reading = _guard(run)
+    if show:
+        print(f"written:    {reading.written}")
+        fixes = ", ".join(f"{w} -> {r}" for w, r in reading.fixes) or "none"
+        print(f"fixes:      {fixes}")
+        print(f"pronounced: {reading.pronounced}")
+        print(f"spoken:     {reading.spoken}")
+        if reading.phonemes is not None:
+            print(f"phonemes:   {reading.phonemes}")
+    if reading.duration_ms is not None:
+        target = out or Path("say.wav")
+        print(f"{target}  ({reading.duration_ms / 1000:.1f} s, speech: {reading.engine}"
+              f"{' ' + reading.voice if reading.voice else ''})")
 
 
 @app.command()
@@ -428,6 +632,51 @@ def storyboard(
                          path, options, _StderrReporter(True)), voiceover)
 
 
+@app.command("import")
+def import_command(
+    source: Annotated[str, typer.Argument(
+        help="A saved web page (.html, .htm), an http(s) address, a Word document (.docx), "
+        "Markdown (.md) or plain text (.txt, e.g. a pasted WeChat article).",
+        show_default=False, metavar="SOURCE")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Brief file to write. Default: print the brief on standard output.",
+        show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing brief.")] = False,
+) -> None:
+    """Draft a brief from an article: every value is the article's own text, with a comment
+    saying where it came from; standard error sums up what was found, guessed and dropped.
+    Review it, then run `policyclip check`. Exits 3 when the source cannot be read."""
+    from . import importer
+    from .errors import InputError
+
+    if out is not None and out.exists() and not force:
+        _guard(lambda: _raise(InputError(f"{out} already exists",
+                                         hint="pass --force to overwrite it")))
+    result = _guard(lambda: importer.import_source(source))
+    for line in result.report:
+        _err(f"import: {line}")
+    if out is None:
+        print(result.yaml, end="")
+        return
+    _guard(lambda: _write_brief(out, result.yaml))
+    _err(f"import: wrote {out}; review the comments, then run: policyclip check {out}")
+
+
+def _raise(error: Exception) -> None:
+    raise error
+
+
+def _write_brief(out: Path, text: str) -> None:
+    """Write the drafted brief atomically (a temporary name, then a rename)."""
+    from .errors import InputError
+    from .files import write_atomic
+
+    try:
+        write_atomic(out, text.encode("utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
 templates_app = typer.Typer(help="List, show and copy narration templates.",
                             no_args_is_help=True)
 themes_app = typer.Typer(help="List, show and copy themes.", no_args_is_help=True)
@@ -440,7 +689,7 @@ def templates_list() -> None:
     """List templates: built-ins, and those in ./templates that override or add to them."""
     from . import script as scripts
 
-    for info in scripts.list_templates():
+    for info in _guard(scripts.list_templates):
         languages = ", ".join(".".join(f.name.split(".")[1:-1]) or "any" for f in info.files)
         print(f"{info.name:<12} [{languages}]  {info.description}  ({info.files[0].parent})")
 
@@ -454,8 +703,9 @@ def templates_show(
     from . import script as scripts
 
     path = _guard(lambda: scripts.find_template(name, language, None))
+    text = _guard(lambda: scripts.read_template(path))
     print(f"# {path}")
-    print(path.read_text(encoding="utf-8"), end="")
+    print(text, end="")
 
 
 @templates_app.command("copy")
@@ -490,8 +740,9 @@ def themes_show(
     from . import theme as themes
 
     path = _guard(lambda: themes.find_theme(name, None))
+    text = _guard(lambda: themes.read_theme_text(path))
     print(f"# {path}")
-    print(path.read_text(encoding="utf-8"), end="")
+    print(text, end="")
 
 
 @themes_app.command("copy")
@@ -547,6 +798,14 @@ def batch_command(
     progress_mode: ProgressOpt = "auto",
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
+    max_length: MaxLengthOpt = None,
+    lint: Annotated[bool, typer.Option(
+        "--lint", help="Also lint every brief (as policyclip lint): findings go into the "
+        "summary and the reports; an error-level finding makes the exit code 3.")] = False,
+    lint_config: Annotated[Path | None, typer.Option(
+        "--lint-config", help="Lint settings file for --lint (see docs/lint.md).",
+        show_default=False)] = None,
+    package: PackageOpt = False,
 ) -> None:
     """Render many briefs; skip those whose outputs are up to date. A failed brief does not stop
     the others. Exits 0 when none failed; else the failed briefs' exit code when they agree, or
@@ -566,8 +825,10 @@ def batch_command(
     options = pipeline.RenderOptions(tts=tts, voice=voice, rate=rate, template=template,
                                      theme=theme, preview=preview, platform=platform,
                                      allow_outside_paths=allow_outside_paths,
-                                     cache_dir=resolve_cache_dir(cache_dir, no_cache))
+                                     cache_dir=resolve_cache_dir(cache_dir, no_cache),
+                                     package=package, max_length_s=max_length)
     settings = batches.BatchSettings(out, options, force)
+    findings = _batch_lint(selected, lint, lint_config, options)
     workers = jobs or os.cpu_count() or 1
     sink = _sink(progress_mode, quiet, batch=True)
     try:
@@ -580,16 +841,38 @@ def batch_command(
         data = reports.report_data(outcome, out=out, options={
             "tts": tts, "voice": voice, "rate": rate, "template": template, "theme": theme,
             "preview": preview, "platform": platform, "force": force, "fail_fast": fail_fast,
-            "cache_dir": None if options.cache_dir is None else str(options.cache_dir)})
+            "package": package,
+            "max_length": max_length,
+            "cache_dir": None if options.cache_dir is None else str(options.cache_dir),
+            "lint": lint}, lint=findings)
         _guard(lambda: reports.write_json_report(report, data))
     if junit is not None:
-        _guard(lambda: reports.write_junit(junit, outcome))
+        _guard(lambda: reports.write_junit(junit, outcome, findings))
     summary = sys.stderr if progress_mode == "jsonl" else sys.stdout
-    for line in batches.summary_lines(outcome):
+    for line in [*batches.summary_lines(outcome),
+                 *(batches.lint_lines(findings) if findings is not None else [])]:
         print(line, file=summary)
     if outcome.interrupted:
         _err("error: interrupted; no output was left half-written")
-    raise typer.Exit(outcome.exit_code)
+    raise typer.Exit(batches.final_exit_code(outcome, findings))
+
+
+def _batch_lint(selected: list[batch.BriefJob], enabled: bool, config: Path | None,
+                options: pipeline.RenderOptions) -> batch.LintResults | None:
+    """`batch --lint`: every selected brief's findings, before any render (None: not asked)."""
+    from . import batch as batches
+    from . import lint as linting
+
+    if not enabled:
+        if config is not None:
+            _err("error: --lint-config needs --lint")
+            raise typer.Exit(EXIT_USAGE)
+        return None
+    settings = linting.LintConfig(template=options.template, theme=options.theme,
+                                  platform=options.platform, tts=options.tts, rate=options.rate)
+    if config is not None:
+        settings = _guard(lambda: linting.load_config(config, settings))
+    return batches.lint_jobs(selected, settings)
 
 
 cache_app = typer.Typer(help="Show or clear the speech cache.", no_args_is_help=True)
@@ -626,7 +909,26 @@ def cache_clear(cache_dir: CacheDirOpt = None) -> None:
 
 def main() -> None:
     """Entry point of the `policyclip` command."""
-    app()
+    try:
+        app()
+    except SystemExit as exc:
+        if exc.code == EXIT_INTERRUPTED:
+            _leave_now(EXIT_INTERRUPTED)
+        raise
+
+
+def _leave_now(code: int) -> None:
+    """Exit without Python's clean-up at exit, once an interrupted command has removed its
+    temporary files and stopped its children: freeing the word dictionary alone takes half a
+    second, and whoever pressed Ctrl-C or sent SIGTERM wants the process gone. Not while
+    worker processes are still running: their clean-up must happen."""
+    workers = sys.modules.get("multiprocessing")
+    if workers is not None and workers.active_children():
+        return
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

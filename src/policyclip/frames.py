@@ -429,8 +429,7 @@ class FramePainter:
 
     def _label_box(self) -> tuple[int, int, int, int]:
         """The AI label's box (see _draw_label)."""
-        labels = self.theme.ai_label
-        text = labels.get("zh" if self.brief.is_chinese else "en") or next(iter(labels.values()))
+        text = self.theme.label_text(self.brief.is_chinese)
         font = _font(self.bold, self.px(self.theme.sizes.label))
         x, y = self.px(CARD_BOX[0]), self.px(LABEL_TOP)
         return (x, y, x + round(font.getlength(text)) + self.px(40),
@@ -477,8 +476,7 @@ class FramePainter:
         return image
 
     def _draw_label(self, image: Image.Image) -> None:
-        labels = self.theme.ai_label
-        text = labels.get("zh" if self.brief.is_chinese else "en") or next(iter(labels.values()))
+        text = self.theme.label_text(self.brief.is_chinese)
         font = _font(self.bold, self.px(self.theme.sizes.label))
         draw = ImageDraw.Draw(image, "RGBA")
         x, y = self.px(CARD_BOX[0]), self.px(LABEL_TOP)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -14,8 +15,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from . import (
     __version__,
     captions,
+    editor_package,
+    estimate,
     export,
     frames,
+    media,
     platforms,
     render,
     script,
@@ -28,7 +32,7 @@ from .cache import SpeechCache, SpeechStats
 from .errors import InputError, RenderError
 from .linebreak import caption_rules, release_dictionary
 from .models import Brief, Narration, Script, Sentence, Timeline, Utterance
-from .speech import voiceover
+from .speech import pronounce, voiceover
 from .speech.silent import SilentEngine
 
 if TYPE_CHECKING:
@@ -75,6 +79,8 @@ class RenderOptions:
     music: Path | None = None  # --music: instead of the brief's render.music
     allow_outside_paths: bool = False
     cache_dir: Path | None = None  # the speech cache; None: synthesize everything
+    max_length_s: float | None = None  # --max-length: refuse a brief predicted longer
+    package: bool = False  # --package: also the editor package (<stem>.package/)
     voiceover: Path | None = None  # --voiceover: a recorded take instead of the brief's
 
 
@@ -114,20 +120,32 @@ class Prepared:
     script: Script
     sentences: tuple[Sentence, ...]
     platform: platforms.Platform
+    warnings: tuple[str, ...] = ()  # odd but not wrong in the brief or theme
+    pronounce: Mapping[str, str] = field(default_factory=dict)  # pronounce.yaml + the brief's
     take: voiceover.Take | None = None  # a recorded voice-over, checked against the script
+
+    @property
+    def publisher(self) -> str | None:
+        """The account that publishes the video: the brief's `publisher`, else the theme's."""
+        return self.brief.publisher or self.look.publisher
 
 
 def prepare(path: Path, options: RenderOptions) -> Prepared:
-    """Stages 1-3 plus the theme: fails fast, before any slow work, on any bad input."""
+    """Stages 1-3 plus the theme and its fonts: fails fast, before any slow work, on any bad
+    input."""
     brief = load(path, options)
     theme_path = theme.find_theme(options.theme or brief.render.theme, brief.path.parent)
     look = theme.load_theme(theme_path)
+    theme.check_fonts(theme_path, look)
     written, sentences = plan(brief, options, look)
     template_path = Path(written.template)  # the file the script was written from
     platform = platforms.get_platform(options.platform or brief.render.platform)
+    warnings = (*brief.warnings, *theme.theme_warnings(theme_path, look))
+    fixes = pronounce.given_for(brief.path.parent, brief.pronounce)
     recorded = options.voiceover or brief.render.voiceover
     take = voiceover.open_take(recorded, sentences) if recorded else None
-    return Prepared(brief, look, theme_path, template_path, written, sentences, platform, take)
+    return Prepared(brief, look, theme_path, template_path, written, sentences, platform,
+                    warnings, fixes, take)
 
 
 def _template_path(brief: Brief, options: RenderOptions) -> Path:
@@ -138,8 +156,8 @@ def _template_path(brief: Brief, options: RenderOptions) -> Path:
 
 def inputs_digest(prepared: Prepared, options: RenderOptions) -> str:
     """sha256 of everything that decides a render's outputs (kept in `<stem>.json`)."""
-    return _digest(prepared.brief, prepared.template_path, prepared.theme_path, options,
-                   prepared.take)
+    return _digest(prepared.brief, prepared.template_path, prepared.theme_path, prepared.look,
+                   options, prepared.take)
 
 
 def fingerprint(path: Path, options: RenderOptions) -> tuple[Brief, str]:
@@ -149,16 +167,31 @@ def fingerprint(path: Path, options: RenderOptions) -> tuple[Brief, str]:
     theme_path = theme.find_theme(options.theme or brief.render.theme, brief.path.parent)
     recorded = options.voiceover or brief.render.voiceover
     take = voiceover.list_take(recorded) if recorded else None
-    return brief, _digest(brief, _template_path(brief, options), theme_path, options, take)
+    return brief, _digest(brief, _template_path(brief, options), theme_path,
+                          theme.load_theme(theme_path), options, take)
 
 
-def _digest(brief: Brief, template_path: Path, theme_path: Path, options: RenderOptions,
-            take: voiceover.Take | None = None) -> str:
+def _digest(brief: Brief, template_path: Path, theme_path: Path, look: theme.Theme,
+            options: RenderOptions, take: voiceover.Take | None = None) -> str:
+    """The inputs hash: besides the brief and its files, every template file the template
+    includes, extends or imports, and the font files the theme resolves to (by path, size and
+    modification time: reading 20 MB of fonts for every brief would slow `batch` down)."""
     music = [options.music] if options.music and options.music.is_file() else []
-    recorded = {"voiceover": take.sha256()} if take else {}
-    return export.inputs_hash(brief, [template_path, theme_path, *music], {
+    used = script.referenced_templates(template_path)
+    fonts = []
+    for choices in (look.fonts.bold, look.fonts.regular):
+        face = theme.resolve_font(choices)
+        try:
+            stat = face.path.stat()
+        except OSError:
+            continue  # drawing will say what is wrong with it
+        fonts.append([str(face.path), face.index, stat.st_size, stat.st_mtime_ns])
+    fixes = pronounce.shared_files(brief.path.parent)
+    return export.inputs_hash(brief, [template_path, *used, theme_path, *music, *fixes], {
         "tts": options.tts, "voice": options.voice, "rate": options.rate,
-        "preview": options.preview, "platform": options.platform, **recorded})
+        "preview": options.preview, "platform": options.platform, "fonts": fonts,
+        **({"package": True} if options.package else {}),
+        **({"voiceover": take.sha256()} if take else {})})
 
 
 def speak(
@@ -184,8 +217,8 @@ def _narrate(
     brief = prepared.brief
     return speech.synthesize(
         sentences, engine=engine, language=brief.language,
-        voice=options.voice or brief.render.voice, rate=options.rate or brief.render.rate
-        or "+0%", workdir=workdir, warn=warn, cache=cache)
+        voice=options.voice or brief.render.voice, rate=_rate(prepared, options),
+        workdir=workdir, warn=warn, cache=cache, pronounce_map=prepared.pronounce)
 
 
 def _lay_out(prepared: Prepared, options: RenderOptions, narration: Narration) -> Timeline:
@@ -197,11 +230,51 @@ def _lay_out(prepared: Prepared, options: RenderOptions, narration: Narration) -
                                    canvas=canvas, pacing=pacing)
 
 
+def estimate_length(prepared: Prepared, options: RenderOptions) -> estimate.LengthEstimate:
+    """The video's predicted length with the engine and rate a render would use, without
+    speaking anything (`auto` is the engine it would start with now); with a recorded
+    voice-over, the take's real length (cutting it takes a second or two)."""
+    brief = prepared.brief
+    rate = _rate(prepared, options)
+    if prepared.take is not None:
+        with tempfile.TemporaryDirectory(prefix="policyclip-") as work:
+            return estimate.measured(speak(prepared, options, Path(work), lambda _: None), rate)
+    engine = speech.best_auto_engine() if options.tts == "auto" else options.tts
+    told = estimate.narration(
+        prepared.sentences, engine=engine, language=brief.language, rate=rate,
+        pronounce=speech.pronunciation(engine, brief.language, prepared.pronounce))
+    laid_out = _lay_out(prepared, options, told)
+    return estimate.LengthEstimate(
+        engine=engine, rate=rate, total_ms=laid_out.duration_ms,
+        speech_ms=sum(u.duration_ms for u in told.utterances),
+        scenes=tuple(estimate.SceneLength(estimate.scene_name(s.card, s.ref),
+                                          s.end_ms - s.start_ms) for s in laid_out.scenes))
+
+
+def check_length(prepared: Prepared, options: RenderOptions, max_length_s: float | None
+                 ) -> estimate.LengthEstimate:
+    """The predicted length; with `max_length_s`, a brief predicted longer is refused (exit 3)
+    with what would make it fit."""
+    predicted = estimate_length(prepared, options)
+    if max_length_s is not None and predicted.total_ms > max_length_s * 1000:
+        raise InputError(
+            f"{prepared.brief.path.name}: estimated length {estimate.clock(predicted.total_ms)} "
+            f"{estimate.spoken_by(predicted)} is over --max-length {max_length_s:g} s",
+            hint=estimate.advice(predicted, round(max_length_s * 1000)))
+    return predicted
+
+
+def _rate(prepared: Prepared, options: RenderOptions) -> str:
+    return options.rate or prepared.brief.render.rate or "+0%"
+
+
 def _timed(path: Path, options: RenderOptions, reporter: Reporter | None
            ) -> tuple[Prepared, Timeline]:
     """Prepare a brief and time it by synthesizing its speech, which is then discarded."""
     report = reporter or QuietReporter()
     prepared = prepare(path, options)
+    for message in prepared.warnings:
+        report.warn(message)
     with tempfile.TemporaryDirectory(prefix="policyclip-") as work:
         return prepared, speak(prepared, options, Path(work), report.warn)
 
@@ -219,6 +292,8 @@ def render_brief(
     report = reporter or QuietReporter()
     report.stage(f"reading {path}")
     prepared = prepare(path, options)
+    if options.max_length_s is not None:
+        check_length(prepared, options, options.max_length_s)
     brief, look, written = prepared.brief, prepared.look, prepared.script
     template_path = prepared.template_path
     music = _music(brief, options)
@@ -241,10 +316,15 @@ def render_brief(
             warnings.append(message)
             report.warn(message)
 
+        for message in prepared.warnings:
+            warn(message)
+
         spoken = SpeechCache(options.cache_dir)
         plan_ = speak(prepared, options, work, warn, spoken)
 
-        too_long = platforms.duration_warning(prepared.platform, plan_.duration_ms)
+        real = estimate.measured(plan_, _rate(prepared, options))
+        too_long = platforms.duration_warning(prepared.platform, plan_.duration_ms,
+                                              lambda limit_ms: estimate.advice(real, limit_ms))
         if too_long:
             warn(too_long)
         mixing = render.Sound(music_level_lu=look.sound.music_level, duck_db=look.sound.duck,
@@ -259,8 +339,10 @@ def render_brief(
 
         # The sound (mostly ffmpeg measuring and encoding AAC) is made while the frames are
         # drawn and the video encoded; the two are joined at the end without re-encoding.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            sound_job = pool.submit(make_sound)
+        # An error, Ctrl-C or SIGTERM meanwhile kills every ffmpeg of both at once (the pool
+        # then waits only for a sound job whose ffmpeg is gone), so stopping takes no time.
+        with ThreadPoolExecutor(max_workers=1) as pool, media.stop_children_on_error():
+            sound_job = pool.submit(contextvars.copy_context().run, make_sound)
             report.stage("drawing frames")
             painter = frames.FramePainter(brief, look, plan_)
             states = frames.screen_states(plan_)
@@ -268,6 +350,9 @@ def render_brief(
             listing = render.write_states(stills, work)
             zooms = _zooms(painter, plan_, look.picture.zoom, work)
             cover = _save_cover(painter, prepared.platform, work / "cover.jpg")
+            drawn = work / "package"
+            package_video = editor_package.draw(painter, plan_, drawn) if options.package \
+                else None
             # Everything drawn is on disk: give the drawing memory back before x264 needs its own.
             del painter
             frames.release_caches()
@@ -278,22 +363,35 @@ def render_brief(
                                 on_progress=lambda done: report.progress(done, plan_.duration_ms))
             sound = sound_job.result()
 
-        staging = Path(tempfile.mkdtemp(prefix=f".{stem}.partial-", dir=out_dir))
+        names: dict[str, str] = {}
+        staging: Path | None = None
         try:
+            staging = Path(tempfile.mkdtemp(prefix=f".{stem}.partial-", dir=out_dir))
             names = {kind: f"{stem}{suffix}" for kind, suffix in (
                 ("video", ".mp4"), ("srt", ".srt"), ("vtt", ".vtt"), ("script", ".script.txt"),
-                ("metadata", ".json"), ("timeline", ".timeline.json"), ("cover", ".cover.jpg"))}
+                ("metadata", ".json"), ("timeline", ".timeline.json"), ("cover", ".cover.jpg"),
+                *([("package", ".package")] if options.package else []))}
             digest = inputs_digest(prepared, options)
-            aigc = render.aigc_label(digest[:32]) if _synthetic(plan_.engine) else None
+            publisher = prepared.publisher
+            aigc = (render.aigc_label(digest[:32], publisher)
+                    if speech.is_synthetic(plan_.engine) else None)
+            # `artist` names who publishes the video; the issuer made the policy, not the video.
             render.mux(video_only, sound, staging / names["video"], plan_, metadata={
-                "title": brief.title, "artist": brief.issuer,
+                "title": brief.title, **({"artist": publisher} if publisher else {}),
                 "comment": f"policyclip {__version__}",
                 **({"AIGC": render.aigc_tag(aigc)} if aigc else {})})
             _write_sidecars(staging, names, brief, written, plan_, cover, digest, aigc,
                             template_path, look, prepared.platform, take=prepared.take,
                             sound=export.sound_report(
                                 sound.loudness, render.LOUDNESS_TARGET_LUFS, music,
-                                sound.music_gain_db, mixing.music_level_lu, mixing.duck_db))
+                                sound.music_gain_db, mixing.music_level_lu, mixing.duck_db),
+                            publisher=publisher)
+            if package_video is not None:
+                report.stage("writing the editor package")
+                editor_package.write_package(
+                    staging / names["package"], drawn, package_video, plan_, title=brief.title,
+                    stem=stem, speech_dir=work, srt=export.subtitles(plan_.cues, "srt"),
+                    music=_package_music(music, plan_, mixing, sound.music_gain_db))
             report.stage(f"writing outputs to {out_dir}")
             # The video, then the metadata go last: the metadata (with the inputs hash that
             # batch trusts) only ever describes a video that is complete and in place.
@@ -303,16 +401,12 @@ def render_brief(
             raise RenderError(f"cannot write outputs to {out_dir}: {exc.strerror or exc}") \
                 from None
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
     return RenderResult(
         outputs={kind: out_dir / name for kind, name in names.items()},
         timeline=plan_, warnings=tuple(warnings), speech=spoken.stats(),
     )
-
-
-def _synthetic(engine: str) -> bool:
-    """True when the narration was synthesized (the video then carries the AI labels)."""
-    return engine not in ("none", voiceover.ENGINE)
 
 
 def _music(brief: Brief, options: RenderOptions) -> Path | None:
@@ -324,6 +418,18 @@ def _music(brief: Brief, options: RenderOptions) -> Path | None:
     if problem:
         raise InputError(f"--music {options.music}: {problem}")
     return options.music.resolve()
+
+
+def _package_music(music: Path | None, plan_: Timeline, mixing: render.Sound,
+                   gain_db: float | None) -> editor_package.Music | None:
+    """The music as the editor package describes it: the file, its loop and its level."""
+    if music is None:
+        return None
+    return editor_package.Music(music, editor_package.Ducking(
+        gain_db=gain_db or 0.0, depth_db=mixing.duck_db, attack_ms=mixing.attack_ms,
+        release_ms=mixing.release_ms, fade_in_ms=mixing.fade_in_ms,
+        fade_out_ms=mixing.fade_out_ms, spans_ms=tuple(render.speech_spans(plan_, mixing))),
+        render.LOOP_CROSSFADE_MS)
 
 
 def _save_cover(painter: frames.FramePainter, platform: platforms.Platform, out: Path) -> Path:
@@ -364,7 +470,8 @@ def _write_sidecars(
     staging: Path, names: dict[str, str], brief: Brief, written: Script, plan_: Timeline,
     cover: Path, digest: str, aigc: dict[str, str] | None,
     template_path: Path, look: theme.Theme, platform: platforms.Platform,
-    sound: dict[str, Any] | None = None, take: voiceover.Take | None = None,
+    sound: dict[str, Any] | None = None, publisher: str | None = None,
+    take: voiceover.Take | None = None,
 ) -> None:
     def write(kind: str, text: str) -> None:
         (staging / names[kind]).write_text(text, encoding="utf-8")
@@ -374,14 +481,11 @@ def _write_sidecars(
     write("script", written.text())
     write("timeline", timeline.timeline_to_json(plan_))
     shutil.copyfile(cover, staging / names["cover"])
-    label = None
-    if aigc:
-        labels = look.ai_label
-        label = labels.get("zh" if brief.is_chinese else "en")
+    label = look.label_text(brief.is_chinese) if aigc else None  # the text drawn on screen
     write("metadata", export.to_json(export.metadata(
         brief, plan_, inputs_sha256=digest, files=dict(names),
         template=template_path.name, theme=look.name,
-        aigc=aigc, ai_label_text=label, platform=platform, sound=sound,
+        aigc=aigc, ai_label_text=label, platform=platform, sound=sound, publisher=publisher,
         voice="recorded" if take else "synthesized" if aigc else "none",
         take=None if take is None else {"file": take.path.name, "sha256": take.sha256(),
                                          "files": len(take.files)},
@@ -421,6 +525,8 @@ def still_frame(path: Path, options: RenderOptions, at_ms: int,
     """The full-size frame a render would show at `at_ms`, without encoding anything."""
     prepared = prepare(path, options)
     warn = (reporter or QuietReporter()).warn
+    for message in prepared.warnings:
+        warn(message)
     if prepared.take is not None:  # cutting a take is quick: time the whole video
         with tempfile.TemporaryDirectory(prefix="policyclip-") as work:
             plan_ = speak(prepared, options, Path(work), warn)

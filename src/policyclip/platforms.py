@@ -7,6 +7,7 @@ suits every platform: the bottom fifth and the right-hand edge are always left f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .errors import InputError
@@ -53,23 +54,28 @@ def clip_text(text: str, limit: int) -> str:
 
 
 def upload_form(platform: Platform, title: str, lead: str, summary: str,
-                hashtags: tuple[str, ...]) -> dict[str, object]:
-    """Title, description and tags shaped for the platform's upload form."""
+                hashtags: tuple[str, ...], source: str = "") -> dict[str, object]:
+    """Title, description and tags shaped for the platform's upload form; `source` (who issued
+    the policy) ends the description, before the tags, and is never cut."""
     tags = list(hashtags[: platform.hashtags_max])
     tag_text = " ".join(f"#{tag}" for tag in tags) if platform.hashtags_inline else ""
+    source = clip_text(source, platform.description_max // 2)
     body = "\n".join(part for part in (lead, summary) if part)
-    room = platform.description_max - (len(tag_text) + 1 if tag_text else 0)
-    description = "\n".join(part for part in (clip_text(body, room), tag_text) if part)
+    room = platform.description_max - sum(len(t) + 1 for t in (tag_text, source) if t)
+    description = "\n".join(part for part in (clip_text(body, room), source, tag_text) if part)
     return {"title": clip_text(title, platform.title_max), "description": description,
             "tags": tags}
 
 
-def duration_warning(platform: Platform, duration_ms: int) -> str | None:
-    """A warning when the video runs longer than the platform favours."""
+def duration_warning(platform: Platform, duration_ms: int,
+                     advise: Callable[[int], str] | None = None) -> str | None:
+    """A warning when the video runs longer than the platform favours; `advise(limit_ms)` says
+    what would make it fit."""
     if platform.favoured_max_s is None or duration_ms <= platform.favoured_max_s * 1000:
         return None
+    fix = advise(platform.favoured_max_s * 1000) if advise else "shorten the brief's texts"
     return (f"the video runs {duration_ms / 1000:.0f} s; {platform.label} favours videos of at "
-            f"most {platform.favoured_max_s} s (shorten the brief's texts or use --rate +15%)")
+            f"most {platform.favoured_max_s} s ({fix})")
 
 
 def cover_box(width: int, height: int, aspect: tuple[int, int], focus_y: int) -> tuple[int, int,

@@ -204,20 +204,23 @@ def _decode_stereo(path: Path, rate: int) -> Generator[Samples, None, None]:
 
     cmd = [media.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(path),
            "-vn", "-ac", "2", "-ar", str(rate), "-f", "f32le", "-"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert proc.stdout is not None and proc.stderr is not None
-    finished = False
-    try:
-        while raw := proc.stdout.read(rate * 4):  # 8 bytes a stereo sample: half a second
-            yield np.frombuffer(raw[: len(raw) // 8 * 8], dtype="<f4").reshape(-1, 2)
-        finished = True
-    finally:
-        if not finished:
-            proc.kill()
-        stderr = proc.stderr.read().decode(errors="replace").strip()
-        code = proc.wait()
-        proc.stdout.close()
-        proc.stderr.close()
+    # stderr goes to a file: ffmpeg never blocks on a full pipe while its samples are read.
+    with tempfile.TemporaryFile() as errors:
+        proc = media.start(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors)
+        assert proc.stdout is not None
+        finished = False
+        try:
+            while raw := proc.stdout.read(rate * 4):  # 8 bytes a stereo sample: half a second
+                yield np.frombuffer(raw[: len(raw) // 8 * 8], dtype="<f4").reshape(-1, 2)
+            finished = True
+        finally:
+            if not finished:
+                proc.kill()
+            code = proc.wait()
+            media.finish(proc)
+            proc.stdout.close()
+            errors.seek(0)
+            stderr = errors.read().decode(errors="replace").strip()
     if code != 0:
         reason = stderr.splitlines()[-1] if stderr else f"exit code {code}"
         raise RenderError(f"cannot decode the music {path.name}: {reason}")
@@ -470,17 +473,23 @@ def mux(video: Path, sound: Soundtrack, out: Path, timeline: Timeline,
             "-movflags", "+faststart+use_metadata_tags"]
     for key, value in (metadata or {}).items():
         args += ["-metadata", f"{key}={value}"]
-    result = media.run_ffmpeg([*args, "-f", "mp4", str(out)], timeout=600)
+    try:
+        result = media.run_ffmpeg([*args, "-f", "mp4", str(out)], timeout=600)
+    except OSError as exc:
+        raise RenderError(f"ffmpeg failed to join video and sound: {exc.strerror or exc}") \
+            from None
     if result.returncode != 0:
         lines = result.stderr.decode(errors="replace").strip().splitlines()
         raise RenderError(f"ffmpeg failed to join video and sound: "
                           f"{lines[-1] if lines else result.returncode}")
 
 
-def aigc_label(produce_id: str) -> dict[str, str]:
-    """The implicit AI-content label of GB 45438-2025 (ASCII only)."""
+def aigc_label(produce_id: str, propagator: str | None = None) -> dict[str, str]:
+    """The implicit AI-content label of GB 45438-2025 (made ASCII by `aigc_tag`); the
+    propagator is the publishing account, left empty when none is known."""
     return {"Label": "1", "ContentProducer": "policyclip", "ProduceID": produce_id,
-            "ReservedCode1": "", "ContentPropagator": "", "PropagateID": "", "ReservedCode2": ""}
+            "ReservedCode1": "", "ContentPropagator": propagator or "", "PropagateID": "",
+            "ReservedCode2": ""}
 
 
 def aigc_tag(label: dict[str, str]) -> str:
@@ -552,16 +561,27 @@ def encode_video(
     args += ["-progress", "pipe:1", "-nostats", "-f", "mp4", str(out)]
     cmd = [media.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *args]
     # stderr goes to a file: ffmpeg never blocks on a full pipe while progress is read.
-    with tempfile.TemporaryFile() as errors, \
-            subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors) as proc:
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = media.start(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=errors)
+        except OSError as exc:
+            raise RenderError(f"cannot start ffmpeg: {exc.strerror or exc}") from None
         assert proc.stdout is not None
-        for raw in proc.stdout:
-            line = raw.decode(errors="replace").strip()
-            if on_progress and line.startswith("out_time_us="):
-                value = line.split("=", 1)[1]
-                if value.isdigit():
-                    on_progress(int(value) // 1000)
-        code = proc.wait()
+        try:
+            for raw in proc.stdout:
+                line = raw.decode(errors="replace").strip()
+                if on_progress and line.startswith("out_time_us="):
+                    value = line.split("=", 1)[1]
+                    if value.isdigit():
+                        on_progress(int(value) // 1000)
+        except BaseException:  # Ctrl-C, SIGTERM or a failing progress display: stop at once
+            proc.kill()
+            raise
+        finally:
+            code = proc.wait()
+            media.finish(proc)
+            proc.stdout.close()
         errors.seek(0)
         stderr = errors.read().decode(errors="replace")
     if code != 0:

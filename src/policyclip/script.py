@@ -1,8 +1,10 @@
 """Stage 2: Brief -> Script. A sandboxed Jinja template decides scenes, order and wording.
 
 A template writes narration text; a line `@scene CARD [N]` starts a scene and names the card on
-screen (title, point N, faq N, steps, source). Brief text is only ever data: values are inserted
-with their whitespace collapsed, so they can neither run template code nor start a scene.
+screen (title, point N, faq N, steps, source). Brief text is only ever data: every value a
+template prints is collapsed onto one line and wrapped in two control characters that no brief
+value can hold (the brief refuses them), so a line that starts with a printed value is never a
+`@scene` line, whatever the value says. Only the template's own text starts scenes.
 """
 
 from __future__ import annotations
@@ -24,7 +26,11 @@ from .models import CARD_KINDS, Brief, Scene, Script
 from .resources import builtin_dir
 
 DEFAULT_TEMPLATE = "explainer"
-_MARKER = re.compile(r"^\s*@scene\b(.*)$")
+# Printed values are wrapped in these (STX, ETX); the brief refuses every C0 control character.
+_VALUE_START, _VALUE_END = "\x02", "\x03"
+_VALUE_MARKS = str.maketrans("", "", _VALUE_START + _VALUE_END)
+# Only spaces and tabs may come before the marker: a line that starts with a value never matches.
+_MARKER = re.compile(r"^[ \t]*@scene\b(.*)$")
 
 
 def template_dirs(brief_dir: Path | None) -> list[Path]:
@@ -93,8 +99,46 @@ def list_templates(brief_dir: Path | None = None) -> list[TemplateInfo]:
 def _description(files: list[Path]) -> str:
     """The first sentence of the template's leading comment (the English file's, if any)."""
     path = next((f for f in files if ".en." in f.name), files[0])
-    match = re.search(r"\{#-?\s*(.*?)(?:[。.]\s|-?#\})", path.read_text(encoding="utf-8"), re.S)
+    match = re.search(r"\{#-?\s*(.*?)(?:[。.]\s|-?#\})", read_template(path), re.S)
     return " ".join(match.group(1).split()) if match else ""
+
+
+def read_template(path: Path) -> str:
+    """A template file's text; TemplateError (exit 3) naming the file when it cannot be read
+    or is not UTF-8."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TemplateError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise TemplateError(f"{path}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+                            hint="save the file as UTF-8") from None
+
+
+def referenced_templates(path: Path) -> list[Path]:
+    """Every template file that `path` includes, extends or imports, directly or through
+    another; where a name is computed at render time, every template in its folder."""
+    from jinja2 import meta
+
+    env = _environment(path.parent)
+    found: dict[Path, None] = {}
+    todo = [path]
+    while todo:
+        try:
+            tree = env.parse(read_template(todo.pop()))
+        except jinja2.TemplateSyntaxError:
+            continue  # rendering it will say where
+        for name in meta.find_referenced_templates(tree):
+            candidates = [path.parent / name] if name is not None else \
+                sorted(path.parent.glob("*.j2"))
+            for used in candidates:
+                if used.is_file() and used != path and used not in found:
+                    found[used] = None
+                    todo.append(used)
+    return list(found)
 
 
 def copy_template(name: str, dest: Path, *, overwrite: bool = False) -> list[Path]:
@@ -103,13 +147,19 @@ def copy_template(name: str, dest: Path, *, overwrite: bool = False) -> list[Pat
     if info is None:
         raise TemplateError(f"no template named '{name}'",
                             hint=f"built-in templates: {', '.join(sorted(builtin_names()))}")
-    dest.mkdir(parents=True, exist_ok=True)
     copied = []
     for source in info.files:
         target = dest / source.name
         if target.exists() and not overwrite:
             raise TemplateError(f"{target} already exists", hint="pass --force to overwrite it")
-        shutil.copyfile(source, target)
+    for source in info.files:
+        target = dest / source.name
+        try:
+            dest.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        except OSError as exc:
+            raise TemplateError(f"cannot copy {source.name} to {dest}: {exc.strerror or exc}") \
+                from None
         copied.append(target)
     return copied
 
@@ -146,10 +196,15 @@ def _environment(folder: Path) -> ImmutableSandboxedEnvironment:
 
 
 def _collapse(value: Any) -> Any:
-    # Every value printed by the template lands on one line, so brief text can't add a marker.
+    # Every text value printed by the template lands on one line, marked as data (see above).
     if isinstance(value, str):
-        return " ".join(value.split())
+        return _VALUE_START + " ".join(value.split()) + _VALUE_END
     return value
+
+
+def _unmark(text: str) -> str:
+    """Text with the data marks of printed values removed."""
+    return text.translate(_VALUE_MARKS)
 
 
 def _render(path: Path, brief: Brief) -> str:
@@ -159,6 +214,13 @@ def _render(path: Path, brief: Brief) -> str:
         return template.render(brief=brief)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"{path.name}:{exc.lineno}: {exc.message}") from None
+    except (UnicodeDecodeError, OSError):
+        # A file this template includes, extends or imports (or itself) is unreadable or not
+        # UTF-8: name the file.
+        for used in [path, *referenced_templates(path)]:
+            read_template(used)
+        raise TemplateError(f"{path}: a template it uses cannot be read",
+                            hint="save every template file as UTF-8") from None
     except jinja2.TemplateError as exc:
         line = _template_line(exc, path)
         where = f"{path.name}:{line}" if line else path.name
@@ -180,7 +242,7 @@ def _scenes(text: str, brief: Brief, template_name: str) -> list[Scene]:
     def close() -> None:
         if card is not None:
             narration = ""
-            for line in (ln.strip() for ln in lines if ln.strip()):
+            for line in (_unmark(ln).strip() for ln in lines if _unmark(ln).strip()):
                 # Chinese needs no space between lines; English and Latin-to-Latin joins do.
                 cjk_join = brief.is_chinese and not (narration[-1:].isascii() and line[0].isascii())
                 narration += line if not narration or cjk_join else " " + line
@@ -190,12 +252,12 @@ def _scenes(text: str, brief: Brief, template_name: str) -> list[Scene]:
         match = _MARKER.match(line)
         if match:
             close()
-            card, lines = _parse_marker(match.group(1).split(), brief, template_name), []
-        elif line.strip():
+            words = _unmark(match.group(1)).split()
+            card, lines = _parse_marker(words, brief, template_name), []
+        elif _unmark(line).strip():
             if card is None:
-                raise TemplateError(
-                    f"{template_name}: narration before the first '@scene' line: {line.strip()!r}"
-                )
+                raise TemplateError(f"{template_name}: narration before the first '@scene' "
+                                    f"line: {_unmark(line).strip()!r}")
             lines.append(line)
     close()
     if not scenes:

@@ -10,19 +10,16 @@ import tempfile
 import wave
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import SpeechError
 from .base import EngineUnavailable, Spoken
 
-# Debian's espeak-ng 1.51 `cmn` reads digits and Latin in English; `cmn-latn-pinyin` reads Mandarin.
-DEFAULT_VOICES = {"zh": "cmn-latn-pinyin", "zh-hk": "yue", "en": "en-us", "en-gb": "en-gb"}
+if TYPE_CHECKING:
+    from .registry import Availability
+
 BASE_WORDS_PER_MINUTE = 175
-
-
-def default_voice(language: str) -> str:
-    """The espeak-ng voice for a brief language."""
-    lang = language.lower()
-    return DEFAULT_VOICES.get(lang, DEFAULT_VOICES[lang.split("-")[0]])
+INSTALL_HINT = "Debian/Ubuntu: apt-get install espeak-ng; macOS: brew install espeak-ng"
 
 
 def espeak_exe() -> str | None:
@@ -30,10 +27,47 @@ def espeak_exe() -> str | None:
     return shutil.which("espeak-ng") or shutil.which("espeak")
 
 
+def program_version() -> str:
+    """What names the installed espeak-ng for speech cache keys ("eSpeak NG ...: 1.51")."""
+    exe = espeak_exe()
+    return _program_version(exe) if exe else "espeak"
+
+
+@functools.cache
+def _program_version(exe: str) -> str:
+    try:
+        result = subprocess.run([exe, "--version"], capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return exe
+    # "eSpeak NG text-to-speech: 1.51  Data at: /usr/lib/...": keep what names the version
+    return result.stdout.decode(errors="replace").split("Data at:")[0].strip() or exe
+
+
+def check_available(timeout_s: float) -> Availability:
+    """Whether espeak-ng is installed with a Mandarin voice."""
+    from .registry import Availability
+
+    exe = espeak_exe()
+    if exe is None:
+        return Availability(False, "not installed", INSTALL_HINT)
+    try:
+        voices = installed_voices(exe)
+    except SpeechError as exc:
+        return Availability(False, exc.message, INSTALL_HINT)
+    if "cmn-latn-pinyin" not in voices and "cmn" not in voices:
+        return Availability(False, f"{exe} has no Mandarin voice",
+                            "install espeak-ng 1.51 or newer with its data files")
+    return Availability(True, exe)
+
+
 @functools.cache
 def installed_voices(exe: str) -> frozenset[str]:
     """Every name espeak-ng accepts for -v: languages, voice names and voice files (lowercase)."""
-    listing = subprocess.run([exe, "--voices"], capture_output=True, timeout=30, check=False)
+    try:
+        listing = subprocess.run([exe, "--voices"], capture_output=True, timeout=30,
+                                 check=False)
+    except subprocess.TimeoutExpired:
+        raise SpeechError("espeak-ng --voices did not finish within 30 s") from None
     names: set[str] = set()
     for row in listing.stdout.decode(errors="replace").splitlines()[1:]:
         columns = row.split()
@@ -51,10 +85,7 @@ class EspeakEngine:
     def __init__(self, voice: str, rate: str = "+0%") -> None:
         exe = espeak_exe()
         if exe is None:
-            raise EngineUnavailable(
-                "espeak-ng is not installed",
-                hint="Debian/Ubuntu: apt-get install espeak-ng; macOS: brew install espeak-ng",
-            )
+            raise EngineUnavailable("espeak-ng is not installed", hint=INSTALL_HINT)
         # espeak-ng quietly falls back to English for an unknown voice: refuse it instead.
         if voice.split("+")[0].lower() not in installed_voices(exe):
             raise SpeechError(f"espeak-ng has no voice '{voice}'",
@@ -96,6 +127,16 @@ class EspeakEngine:
             for chunk in frames:
                 joined.writeframes(chunk)
         return Spoken(round(total * 1000 / params.framerate), tuple(offsets))
+
+    def phonemes(self, text: str) -> str:
+        """espeak-ng's phonemes for `text` (`-x`): tones as numbers, 55 first ... 51 fourth."""
+        cmd = [self.exe, "-v", self.voice, "-s", str(self.speed), "-q", "-x", "--stdin"]
+        try:
+            result = subprocess.run(cmd, input=text.encode(), capture_output=True, timeout=60,
+                                    check=False)
+        except subprocess.TimeoutExpired:
+            raise SpeechError("espeak-ng did not finish within 60 s") from None
+        return " ".join(result.stdout.decode(errors="replace").split())
 
     def _speak(self, text: str, out: Path) -> None:
         cmd = [self.exe, "-v", self.voice, "-s", str(self.speed), "-w", str(out), "--stdin"]
