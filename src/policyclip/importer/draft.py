@@ -723,6 +723,7 @@ class _Drafter:
                 if number in numbers or clause in lines:
                     continue
                 numbers.add(number)
+                clause = _without_lead_in(clause)
                 if any(clause in line for line in lines):
                     continue
                 lines.append(clause)
@@ -732,8 +733,9 @@ class _Drafter:
             self.report.append("contact: none, no hotline or phone number found")
             return
         joiner = "；" if self.lang == "zh" else "; "
-        self.fields["contact"] = Value(joiner.join(lines[:2]),
-                                       "the sentence(s) in the text that give a phone number")
+        self.fields["contact"] = Value(
+            joiner.join(lines[:2]), "the number(s) and the words naming them, from the text; "
+            "lead-ins such as 咨询电话： or 可拨打 left out (templates say 咨询 themselves)")
         self._found("contact", "contact")
 
     def _hashtags(self) -> tuple[list[str], str]:
@@ -759,6 +761,19 @@ class _Drafter:
             note += f"; {len(seen) - len(kept)} more dropped (at most {MAX_HASHTAGS} kept)"
         self.report.append(note)
         return kept, f"the keywords in {found.origin}"
+
+
+# What a sentence says before and after a number that the templates already say (`有疑问可以咨询…`).
+_LEAD_IN = re.compile(r"^(?:.{0,12}?(?:可|请|欢迎|也可|或)?(?:拨打|致电)|(?:咨询|联系|服务|办事)?"
+                      r"(?:电话|热线)\s*[:：]|(?:Questions\?\s*)?(?:Call|Phone|Ring|Contact|"
+                      r"Tel\.?)\s*[:：]?)\s*", re.I)
+_TAIL = re.compile(r"(?:进行)?(?:咨询|了解|查询|反映)$")
+
+
+def _without_lead_in(clause: str) -> str:
+    """`咨询电话：0571-12345` -> `0571-12345`; `可拨打12333咨询` -> `12333`; names stay."""
+    trimmed = _TAIL.sub("", _LEAD_IN.sub("", clause, count=1)).strip(" ，,")
+    return trimmed if _PHONE.search(trimmed) else clause
 
 
 def _date_line(text: str) -> dt.date | None:
