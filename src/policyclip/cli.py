@@ -80,10 +80,16 @@ def _sink(mode: str, quiet: bool, batch: bool) -> progress.Sink:
                               batch=batch)
 
 
-def _check_options(tts: str, rate: str | None, platform: str | None = None) -> None:
-    """Refuse an unknown --tts or --platform or a malformed --rate as a usage error (exit 2)."""
+def _check_options(tts: str, rate: str | None, platform: str | None = None,
+                   motion: str | None = None) -> None:
+    """Refuse an unknown --tts, --platform or --motion or a malformed --rate as a usage error
+    (exit 2)."""
     from . import platforms, speech
+    from .motion import MOTION_PRESETS
 
+    if motion is not None and motion not in MOTION_PRESETS:
+        _err(f"error: --motion must be one of {', '.join(MOTION_PRESETS)}, got '{motion}'")
+        raise typer.Exit(EXIT_USAGE)
     if platform is not None and platform not in platforms.PLATFORMS:
         _err(f"error: --platform must be one of {', '.join(platforms.PLATFORMS)}, "
              f"got '{platform}'")
@@ -132,6 +138,10 @@ ProgressOpt = Annotated[str, typer.Option(
 CacheDirOpt = Annotated[Path | None, typer.Option(
     "--cache-dir", help="Speech cache folder. Default: $POLICYCLIP_CACHE_DIR, else the user's "
     "cache folder (~/.cache/policyclip on Linux).", show_default=False)]
+MotionOpt = Annotated[str | None, typer.Option(
+    "--motion", help="none, subtle or lively: how much moves (cards entering, captions "
+    "appearing, key figures counting up). Default: the theme's motion.preset, else subtle.",
+    show_default=False)]
 NoCacheOpt = Annotated[bool, typer.Option(
     "--no-cache", help="Synthesize all speech again; neither read nor write the speech cache.")]
 
@@ -168,17 +178,19 @@ def render(
     progress_mode: ProgressOpt = "auto",
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
+    motion: MotionOpt = None,
 ) -> None:
     """Render BRIEF into OUT/<stem>.mp4 with .srt, .vtt, .script.txt, .json, .timeline.json and
     .cover.jpg beside it. Outputs appear only when complete."""
     from . import batch, pipeline
     from .cache import resolve_cache_dir
 
-    _check_options(tts, rate, platform)
+    _check_options(tts, rate, platform, motion)
     options = pipeline.RenderOptions(tts=tts, voice=voice, rate=rate, template=template,
                                      theme=theme, preview=preview, platform=platform,
                                      music=music, allow_outside_paths=allow_outside_paths,
-                                     cache_dir=resolve_cache_dir(cache_dir, no_cache))
+                                     cache_dir=resolve_cache_dir(cache_dir, no_cache),
+                                     motion=motion)
     sink = _sink(progress_mode, quiet, batch=False)
     try:
         result = _guard(lambda: batch.render_one(brief, out, options, sink.emit))
@@ -323,14 +335,15 @@ def _picture_command(
     brief: Path, out: Path, tts: str, template: str | None, theme: str | None,
     allow_outside_paths: bool,
     draw: Callable[[Path, pipeline.RenderOptions], Image.Image],
+    motion: str | None = None,
 ) -> None:
     """What frame and storyboard share: check --tts, draw with the pipeline, save, print."""
     from . import pipeline
 
-    _check_options(tts, None)
+    _check_options(tts, None, motion=motion)
     options = pipeline.RenderOptions(tts=tts, template=template, theme=theme,
                                      allow_outside_paths=allow_outside_paths,
-                                     cache_dir=resolve_cache_dir(None))
+                                     cache_dir=resolve_cache_dir(None), motion=motion)
     image = _guard(lambda: draw(brief, options))
     _guard(lambda: _save_image(image, out))
     print(out)
@@ -350,13 +363,15 @@ def frame(
     template: TemplateOpt = None,
     theme: ThemeOpt = None,
     allow_outside_paths: AllowOutsideOpt = False,
+    motion: MotionOpt = None,
 ) -> None:
-    """Write the full-size frame a render would show at --at seconds, without encoding."""
+    """Write the full-size frame a render would show at --at seconds (mid-animation
+    included), without encoding."""
     from . import pipeline
 
     _picture_command(brief, out, tts, template, theme, allow_outside_paths,
                      lambda path, options: pipeline.still_frame(
-                         path, options, round(at * 1000), _StderrReporter(True)))
+                         path, options, round(at * 1000), _StderrReporter(True)), motion)
 
 
 @app.command()
@@ -369,7 +384,8 @@ def storyboard(
     theme: ThemeOpt = None,
     allow_outside_paths: AllowOutsideOpt = False,
 ) -> None:
-    """Write one picture with a thumbnail of every scene, its times and its captions."""
+    """Write one picture with a thumbnail of every scene (as it looks once its effects have
+    finished), its times and its captions."""
     from . import pipeline
 
     _picture_command(brief, out, tts, template, theme, allow_outside_paths,
@@ -496,6 +512,7 @@ def batch_command(
     progress_mode: ProgressOpt = "auto",
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
+    motion: MotionOpt = None,
 ) -> None:
     """Render many briefs; skip those whose outputs are up to date. A failed brief does not stop
     the others. Exits 0 when none failed; else the failed briefs' exit code when they agree, or
@@ -505,7 +522,7 @@ def batch_command(
     from . import pipeline, reports
     from .cache import resolve_cache_dir
 
-    _check_options(tts, rate, platform)
+    _check_options(tts, rate, platform, motion)
     if jobs < 0:
         _err(f"error: --jobs must be 0 or more, got {jobs}")
         raise typer.Exit(EXIT_USAGE)
@@ -515,7 +532,8 @@ def batch_command(
     options = pipeline.RenderOptions(tts=tts, voice=voice, rate=rate, template=template,
                                      theme=theme, preview=preview, platform=platform,
                                      allow_outside_paths=allow_outside_paths,
-                                     cache_dir=resolve_cache_dir(cache_dir, no_cache))
+                                     cache_dir=resolve_cache_dir(cache_dir, no_cache),
+                                     motion=motion)
     settings = batches.BatchSettings(out, options, force)
     workers = jobs or os.cpu_count() or 1
     sink = _sink(progress_mode, quiet, batch=True)
@@ -529,6 +547,7 @@ def batch_command(
         data = reports.report_data(outcome, out=out, options={
             "tts": tts, "voice": voice, "rate": rate, "template": template, "theme": theme,
             "preview": preview, "platform": platform, "force": force, "fail_fast": fail_fast,
+            "motion": motion,
             "cache_dir": None if options.cache_dir is None else str(options.cache_dir)})
         _guard(lambda: reports.write_json_report(report, data))
     if junit is not None:

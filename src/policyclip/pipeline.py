@@ -9,19 +9,22 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from . import (
     __version__,
     captions,
+    drawing,
     export,
     frames,
+    motion,
     platforms,
-    render,
     script,
+    sound,
     speech,
     theme,
     timeline,
+    video,
 )
 from . import brief as brief_stage
 from .cache import SpeechCache, SpeechStats
@@ -74,6 +77,7 @@ class RenderOptions:
     music: Path | None = None  # --music: instead of the brief's render.music
     allow_outside_paths: bool = False
     cache_dir: Path | None = None  # the speech cache; None: synthesize everything
+    motion: str | None = None  # --motion: a preset instead of the theme's
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,8 @@ def _digest(brief: Brief, template_path: Path, theme_path: Path, options: Render
     music = [options.music] if options.music and options.music.is_file() else []
     return export.inputs_hash(brief, [template_path, theme_path, *music], {
         "tts": options.tts, "voice": options.voice, "rate": options.rate,
-        "preview": options.preview, "platform": options.platform})
+        "preview": options.preview, "platform": options.platform,
+        **({"motion": options.motion} if options.motion else {})})
 
 
 def speak(
@@ -196,6 +201,94 @@ def caption_timeline(path: Path, options: RenderOptions, reporter: Reporter | No
     return _timed(path, options, reporter)[1]
 
 
+def motion_of(prepared: Prepared, options: RenderOptions) -> motion.Motion:
+    """The motion a render uses: --motion's preset, else the theme's, with the theme's own
+    effect choices on top (none drops them all)."""
+    style = prepared.look.motion
+    return motion.resolve(options.motion or style.preset, style.overrides())
+
+
+def painter_for(prepared: Prepared, options: RenderOptions, plan_: Timeline
+                ) -> frames.FramePainter:
+    """The frames painter of a render."""
+    return frames.FramePainter(prepared.brief, prepared.look, plan_,
+                               motion_of(prepared, options))
+
+
+@dataclass(frozen=True)
+class Made:
+    """What the slow stages produced in the work folder, before anything is placed."""
+
+    prepared: Prepared
+    timeline: Timeline
+    video: Path  # the concat list of the coded video (video.mux copies it)
+    soundtrack: sound.Soundtrack
+    mixing: sound.Sound
+    music: Path | None
+    cover: Path
+    digest: str
+
+    @property
+    def aigc(self) -> dict[str, str] | None:
+        """The implicit AI-content label, when the narration is synthesized."""
+        return video.aigc_label(self.digest[:32]) if self.timeline.engine != "none" else None
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file a render delivers: its kind, its name's ending and how it is written."""
+
+    kind: str
+    suffix: str
+    write: Callable[[Made, Path], None]
+
+
+def _text(make: Callable[[Made], str]) -> Callable[[Made, Path], None]:
+    """A writer of a UTF-8 text output."""
+    def write(made: Made, out: Path) -> None:
+        out.write_text(make(made), encoding="utf-8")
+    return write
+
+
+def _copy_cover(made: Made, out: Path) -> None:
+    shutil.copyfile(made.cover, out)
+
+
+def _write_video(made: Made, out: Path) -> None:
+    brief, aigc = made.prepared.brief, made.aigc
+    video.mux(made.video, made.soundtrack.path, out, made.timeline.duration_ms, metadata={
+        "title": brief.title, "artist": brief.issuer, "comment": f"policyclip {__version__}",
+        **({"AIGC": video.aigc_tag(aigc)} if aigc else {})})
+
+
+def _write_metadata(made: Made, out: Path) -> None:
+    prepared, aigc = made.prepared, made.aigc
+    label = drawing.label_text(prepared.look, prepared.brief) if aigc else None
+    names = {o.kind: f"{prepared.brief.stem}{o.suffix}" for o in OUTPUTS}
+    report = export.sound_report(made.soundtrack.loudness, sound.LOUDNESS_TARGET_LUFS, made.music,
+                                 made.soundtrack.music_gain_db, made.mixing.music_level_lu,
+                                 made.mixing.duck_db)
+    out.write_text(export.to_json(export.metadata(
+        prepared.brief, made.timeline, inputs_sha256=made.digest, files=names,
+        template=prepared.template_path.name, theme=prepared.look.name, aigc=aigc,
+        ai_label_text=label, platform=prepared.platform, sound=report)), encoding="utf-8")
+
+
+# What a render delivers, in the order the files are put in place: the video, then the
+# metadata go last, so the metadata (with the inputs hash that batch trusts) only ever
+# describes a video that is complete and in place.
+OUTPUTS: tuple[Output, ...] = (
+    Output("srt", ".srt", _text(lambda made: export.subtitles(made.timeline.cues, "srt"))),
+    Output("vtt", ".vtt", _text(lambda made: export.subtitles(made.timeline.cues, "vtt"))),
+    Output("script", ".script.txt", _text(lambda made: made.prepared.script.text())),
+    Output("timeline", ".timeline.json",
+           _text(lambda made: timeline.timeline_to_json(made.timeline))),
+    Output("cover", ".cover.jpg", _copy_cover),
+    Output("video", ".mp4", _write_video),
+    Output("metadata", ".json", _write_metadata),
+)
+
+
 def render_brief(
     path: Path, out_dir: Path, options: RenderOptions, reporter: Reporter | None = None
 ) -> RenderResult:
@@ -203,94 +296,85 @@ def render_brief(
     report = reporter or QuietReporter()
     report.stage(f"reading {path}")
     prepared = prepare(path, options)
-    brief, look, written = prepared.brief, prepared.look, prepared.script
-    template_path = prepared.template_path
-    music = _music(brief, options)
+    music = _music(prepared.brief, options)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RenderError(f"cannot create output folder {out_dir}: {exc.strerror or exc}") \
             from None
-    stem = brief.stem
-    settings = (render.EncodeSettings(preset="ultrafast", crf=28, audio_bitrate="64k",
-                                      still_frames=True, loudness_search=False)
-                if options.preview else render.EncodeSettings())
+    warnings: list[str] = []
 
+    def warn(message: str) -> None:
+        warnings.append(message)
+        report.warn(message)
+
+    spoken = SpeechCache(options.cache_dir)
     with tempfile.TemporaryDirectory(prefix="policyclip-") as work_name:
-        work = Path(work_name)
-        report.stage(f"speaking {len(prepared.sentences)} sentences")
-        warnings: list[str] = []
+        made = _make(prepared, options, music, Path(work_name), report, warn, spoken)
+        report.stage(f"writing outputs to {out_dir}")
+        outputs = _place(made, out_dir)
+    return RenderResult(outputs=outputs, timeline=made.timeline, warnings=tuple(warnings),
+                        speech=spoken.stats())
 
-        def warn(message: str) -> None:
-            warnings.append(message)
-            report.warn(message)
 
-        spoken = SpeechCache(options.cache_dir)
-        plan_ = speak(prepared, options, work, warn, spoken)
+def _make(prepared: Prepared, options: RenderOptions, music: Path | None, work: Path,
+          report: Reporter, warn: Callable[[str], None], spoken: SpeechCache) -> Made:
+    """Speech, then the sound (in a second thread) beside the pictures and their encode."""
+    look = prepared.look
+    report.stage(f"speaking {len(prepared.sentences)} sentences")
+    plan_ = speak(prepared, options, work, warn, spoken)
+    too_long = platforms.duration_warning(prepared.platform, plan_.duration_ms)
+    if too_long:
+        warn(too_long)
+    mixing = sound.Sound(music_level_lu=look.sound.music_level, duck_db=look.sound.duck,
+                         fade_in_ms=look.sound.fade_in_ms, fade_out_ms=look.sound.fade_out_ms)
+    if options.preview:
+        sound_settings = sound.SoundSettings(loudness_search=False, audio_bitrate="64k")
+        video_settings = video.VideoSettings(preset="ultrafast", crf=28, constant_rate=False)
+    else:
+        sound_settings, video_settings = sound.SoundSettings(), video.VideoSettings()
 
-        too_long = platforms.duration_warning(prepared.platform, plan_.duration_ms)
-        if too_long:
-            warn(too_long)
-        mixing = render.Sound(music_level_lu=look.sound.music_level, duck_db=look.sound.duck,
-                              fade_in_ms=look.sound.fade_in_ms,
-                              fade_out_ms=look.sound.fade_out_ms)
+    def make_sound() -> sound.Soundtrack:
+        narration_wav = work / "narration.wav"
+        sound.mix_narration(plan_, work, narration_wav)
+        return sound.soundtrack(plan_, narration_wav, work, music=music, sound=mixing,
+                                settings=sound_settings)
 
-        def make_sound() -> render.Soundtrack:
-            narration_wav = work / "narration.wav"
-            render.mix_narration(plan_, work, narration_wav)
-            return render.soundtrack(plan_, narration_wav, work, music=music, sound=mixing,
-                                     settings=settings)
+    # The sound (mostly ffmpeg measuring and encoding AAC) is made while the frames are drawn
+    # and the video encoded; the two are joined at the end without re-encoding.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        sound_job = pool.submit(make_sound)
+        report.stage("drawing and encoding video")
+        painter = painter_for(prepared, options, plan_)
+        cover = _save_cover(painter, prepared.platform, work / "cover.jpg")
+        stretches = painter.stretches()
+        listing = video.encode(
+            stretches, painter.chunks(stretches), work,
+            size=(plan_.width, plan_.height), fps=plan_.fps, settings=video_settings,
+            on_progress=lambda done: report.progress(done, plan_.duration_ms))
+        del painter
+        frames.release_caches()
+        release_memory()
+        report.progress(plan_.duration_ms, plan_.duration_ms)
+        soundtrack = sound_job.result()
+    return Made(prepared, plan_, listing, soundtrack, mixing, music, cover,
+                inputs_digest(prepared, options))
 
-        # The sound (mostly ffmpeg measuring and encoding AAC) is made while the frames are
-        # drawn and the video encoded; the two are joined at the end without re-encoding.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            sound_job = pool.submit(make_sound)
-            report.stage("drawing frames")
-            painter = frames.FramePainter(brief, look, plan_)
-            states = frames.screen_states(plan_)
-            stills = ((painter.draw(s), s.end_ms - s.start_ms) for s in states)
-            listing = render.write_states(stills, work)
-            zooms = _zooms(painter, plan_, look.picture.zoom, work)
-            cover = _save_cover(painter, prepared.platform, work / "cover.jpg")
-            # Everything drawn is on disk: give the drawing memory back before x264 needs its own.
-            del painter
-            frames.release_caches()
-            release_memory()
-            report.stage("encoding video")
-            video_only = work / "video.mp4"
-            render.encode_video(plan_, listing, video_only, settings=settings, zooms=zooms,
-                                on_progress=lambda done: report.progress(done, plan_.duration_ms))
-            sound = sound_job.result()
 
-        staging = Path(tempfile.mkdtemp(prefix=f".{stem}.partial-", dir=out_dir))
-        try:
-            names = {kind: f"{stem}{suffix}" for kind, suffix in (
-                ("video", ".mp4"), ("srt", ".srt"), ("vtt", ".vtt"), ("script", ".script.txt"),
-                ("metadata", ".json"), ("timeline", ".timeline.json"), ("cover", ".cover.jpg"))}
-            digest = inputs_digest(prepared, options)
-            aigc = render.aigc_label(digest[:32]) if plan_.engine != "none" else None
-            render.mux(video_only, sound, staging / names["video"], plan_, metadata={
-                "title": brief.title, "artist": brief.issuer,
-                "comment": f"policyclip {__version__}",
-                **({"AIGC": render.aigc_tag(aigc)} if aigc else {})})
-            _write_sidecars(staging, names, brief, written, plan_, cover, digest, aigc,
-                            template_path, look, prepared.platform, sound=export.sound_report(
-                                sound.loudness, render.LOUDNESS_TARGET_LUFS, music,
-                                sound.music_gain_db, mixing.music_level_lu, mixing.duck_db))
-            report.stage(f"writing outputs to {out_dir}")
-            # The video, then the metadata go last: the metadata (with the inputs hash that
-            # batch trusts) only ever describes a video that is complete and in place.
-            order = [k for k in names if k not in ("video", "metadata")] + ["video", "metadata"]
-            export.place([staging / names[k] for k in order], out_dir)
-        except OSError as exc:
-            raise RenderError(f"cannot write outputs to {out_dir}: {exc.strerror or exc}") \
-                from None
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    return RenderResult(
-        outputs={kind: out_dir / name for kind, name in names.items()},
-        timeline=plan_, warnings=tuple(warnings), speech=spoken.stats(),
-    )
+def _place(made: Made, out_dir: Path) -> dict[str, Path]:
+    """Write every output under a temporary name, then move them into `out_dir` in order."""
+    stem = made.prepared.brief.stem
+    staging = Path(tempfile.mkdtemp(prefix=f".{stem}.partial-", dir=out_dir))
+    try:
+        for output in OUTPUTS:
+            output.write(made, staging / f"{stem}{output.suffix}")
+        export.place([staging / f"{stem}{o.suffix}" for o in OUTPUTS], out_dir)
+    except OSError as exc:
+        raise RenderError(f"cannot write outputs to {out_dir}: {exc.strerror or exc}") \
+            from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return {o.kind: out_dir / f"{stem}{o.suffix}" for o in OUTPUTS}
 
 
 def _music(brief: Brief, options: RenderOptions) -> Path | None:
@@ -298,14 +382,15 @@ def _music(brief: Brief, options: RenderOptions) -> Path | None:
     be played is refused (exit 3) before any slow work."""
     if options.music is None:
         return brief.render.music
-    problem = render.music_problem(options.music)
+    problem = sound.music_problem(options.music)
     if problem:
         raise InputError(f"--music {options.music}: {problem}")
     return options.music.resolve()
 
 
 def _save_cover(painter: frames.FramePainter, platform: platforms.Platform, out: Path) -> Path:
-    """The title card cropped to the platform's cover shape, as JPEG."""
+    """The title card (with the key figure, when the brief has one) cropped to the platform's
+    cover shape, as JPEG."""
     cover = painter.cover()
     focus_y = painter.px((frames.CARD_BOX[1] + frames.CARD_BOX[3]) / 2)
     cover.crop(platforms.cover_box(cover.width, cover.height, platform.cover_aspect, focus_y)) \
@@ -324,43 +409,6 @@ def release_memory() -> None:
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
-def _zooms(painter: frames.FramePainter, plan_: Timeline, amount: float,
-           work: Path) -> list[render.Zoom]:
-    """The theme's slow zoom for every scene that shows a picture (none when it is 0)."""
-    zooms = []
-    for index, area in sorted(painter.pictures.items()) if amount > 0 else ():
-        scene = plan_.scenes[index]
-        still = work / f"zoom-{index:03d}.bmp"
-        painter.picture_tile(area, scale=2).save(still)
-        zooms.append(render.Zoom(still, area.box, scene.start_ms, scene.end_ms, amount))
-    return zooms
-
-
-def _write_sidecars(
-    staging: Path, names: dict[str, str], brief: Brief, written: Script, plan_: Timeline,
-    cover: Path, digest: str, aigc: dict[str, str] | None,
-    template_path: Path, look: theme.Theme, platform: platforms.Platform,
-    sound: dict[str, Any] | None = None,
-) -> None:
-    def write(kind: str, text: str) -> None:
-        (staging / names[kind]).write_text(text, encoding="utf-8")
-
-    write("srt", export.subtitles(plan_.cues, "srt"))
-    write("vtt", export.subtitles(plan_.cues, "vtt"))
-    write("script", written.text())
-    write("timeline", timeline.timeline_to_json(plan_))
-    shutil.copyfile(cover, staging / names["cover"])
-    label = None
-    if aigc:
-        labels = look.ai_label
-        label = labels.get("zh" if brief.is_chinese else "en")
-    write("metadata", export.to_json(export.metadata(
-        brief, plan_, inputs_sha256=digest, files=dict(names),
-        template=template_path.name, theme=look.name,
-        aigc=aigc, ai_label_text=label, platform=platform, sound=sound,
-    )))
 
 
 def _timed_until(prepared: Prepared, options: RenderOptions, at_ms: int,
@@ -399,12 +447,12 @@ def still_frame(path: Path, options: RenderOptions, at_ms: int,
     if at_ms >= plan_.duration_ms and reporter is not None:
         reporter.warn(f"--at {at_ms / 1000:g} s is past the end of the video "
                       f"({plan_.duration_ms / 1000:.1f} s): showing its last frame")
-    painter = frames.FramePainter(prepared.brief, prepared.look, plan_)
-    return painter.draw(frames.state_at(frames.screen_states(plan_), at_ms))
+    painter = painter_for(prepared, options, plan_)
+    return painter.frame(painter.frame_at(at_ms))
 
 
 def storyboard(path: Path, options: RenderOptions, reporter: Reporter | None = None
                ) -> Image.Image:
     """A contact sheet of every scene with its captions: what an editor checks before a render."""
     prepared, plan_ = _timed(path, options, reporter)
-    return frames.storyboard(frames.FramePainter(prepared.brief, prepared.look, plan_))
+    return frames.storyboard(painter_for(prepared, options, plan_))
