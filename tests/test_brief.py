@@ -350,10 +350,10 @@ def test_allow_outside_accepts_files_elsewhere(tmp_path: Path) -> None:
          ["brief.yaml:7: source_url: expected an http(s) URL, got 'www.gov.cn'"]),
         ("source_url: javascript:alert(1)\n",
          ["brief.yaml:7: source_url: expected an http(s) URL, got 'javascript:alert(1)'"]),
-        ("hashtags: ['#政策 解读']\n",
-         ["brief.yaml:7: hashtags[0]: '#政策 解读' is not a hashtag (one word, no spaces)"]),
         ("hashtags: ['#']\n",
-         ["brief.yaml:7: hashtags[0]: '#' is not a hashtag (one word, no spaces)"]),
+         ["brief.yaml:7: hashtags[0]: '#' is not a hashtag (it has no words)"]),
+        ("hashtags: ['# #']\n",
+         ["brief.yaml:7: hashtags[0]: '# #' is not a hashtag (it has no words)"]),
         ("render:\n  platform: douyn\n",
          ["brief.yaml:8: render.platform: expected one of douyin, kuaishou, channels, bilibili, "
           "generic, got 'douyn' (did you mean 'douyin'?)"]),
@@ -734,3 +734,80 @@ def test_cli_check_refuses_unreadable_yaml_without_a_traceback(tmp_path: Path) -
     assert result.returncode == 3
     assert error_lines(result) == [expected for _, expected in cases]
     assert "PWNED" not in result.stdout + result.stderr
+
+
+def test_hashtags_with_spaces_are_joined_with_a_warning(tmp_path: Path) -> None:
+    brief = load(tmp_path, MINIMAL + "hashtags:\n  - cost of living\n  - '#free filing'\n"
+                 "  - 育儿 补贴\n  - '#育儿补贴 #减税'\n  - '#政策'\n  - IRS e-file\n")
+    assert brief.hashtags == ("CostOfLiving", "FreeFiling", "育儿补贴", "减税", "政策",
+                              "IRSE-file")
+    assert brief.warnings == (
+        "brief.yaml:8: hashtags[0]: 'cost of living' has spaces, which end a tag on the "
+        "platforms; used as #CostOfLiving",
+        "brief.yaml:9: hashtags[1]: '#free filing' has spaces, which end a tag on the "
+        "platforms; used as #FreeFiling",
+        "brief.yaml:10: hashtags[2]: '育儿 补贴' has spaces, which end a tag on the platforms; "
+        "used as #育儿补贴",
+        "brief.yaml:11: hashtags[3]: '#育儿补贴 #减税' holds several tags; used as #育儿补贴 #减税",
+        "brief.yaml:13: hashtags[5]: 'IRS e-file' has spaces, which end a tag on the platforms; "
+        "used as #IRSE-file",
+    )
+
+
+def test_joined_hashtags_reach_the_upload_form_and_check_warns(tmp_path: Path) -> None:
+    path = write_brief(tmp_path, MINIMAL + "hashtags: [cost of living, 减税]\n")
+    result = subprocess.run([sys.executable, "-m", "policyclip", "check", str(path)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert result.stderr == ("warning: brief.yaml:7: hashtags[0]: 'cost of living' has spaces, "
+                             "which end a tag on the platforms; used as #CostOfLiving\n")
+
+
+# Slips from a Chinese keyboard: each named at its own line, with the fix.
+@pytest.mark.parametrize(
+    ("added", "expected"),
+    [
+        ("hashtags: [#育儿补贴]\ncontact: 12345\n",
+         "brief.yaml:7: '#' starts a comment in YAML, so the rest of the line is left out and "
+         "the list is never closed; put the tag in quotes: hashtags: [\"#育儿补贴\"]"),
+        ("hashtags: [政策解读, #育儿补贴, 减税]\ncta: 关注我们\n",
+         "brief.yaml:7: '#' starts a comment in YAML, so the rest of the line is left out and "
+         "the list is never closed; put the tag in quotes: "
+         "hashtags: [政策解读, \"#育儿补贴\", 减税]"),
+        ("hashtags:\n  - #育儿补贴\n  - 减税\n",
+         "brief.yaml:8: hashtags[0]: is empty because '#' starts a comment in YAML; put the value "
+         "in quotes: \"#育儿补贴\""),
+        ("hashtags: #育儿补贴 #减税\ncta: 关注我们\n",
+         "brief.yaml:7: hashtags: is empty because '#' starts a comment in YAML; put the value in "
+         "quotes: [\"#育儿补贴\", \"#减税\"]"),
+        ("contact：12345\ncta: 关注我们\n",
+         "brief.yaml:7: full-width colon '：' after 'contact'; YAML needs a half-width colon and "
+         "a space: contact: 12345"),
+        ("cta: 关注我们\ncontact： 纳税服务热线 12366\n",
+         "brief.yaml:8: full-width colon '：' after 'contact'; YAML needs a half-width colon and "
+         "a space: contact: 纳税服务热线 12366"),
+        ("faq:\n  - q：怎么申请？\n    a: 不用申请。\n",
+         "brief.yaml:8: full-width colon '：' after 'q'; YAML needs a half-width colon and a "
+         "space: q: 怎么申请？"),
+        ("faq:\n  - q: 怎么申请？\n\ta: 不用申请。\n",
+         "brief.yaml:9: a tab in the indentation: YAML indents with spaces only; replace the "
+         "tab with spaces"),
+        ("contact: 咨询电话: 12345\ncta: 关注我们\n",
+         "brief.yaml:7: contact: the value contains ': ', which YAML reads as the start of "
+         "another key; put the value in quotes: contact: \"咨询电话: 12345\""),
+        ("steps:\n  - 登录\n  - 选择: 个人所得税 \"专项附加扣除\"\n",
+         "brief.yaml:9: steps[1]: expected text, got a mapping (YAML reads the ': ' as a key and "
+         "a value); put the text in quotes: '选择: 个人所得税 \"专项附加扣除\"'"),
+    ],
+)
+def test_chinese_keyboard_slips_are_explained_at_their_line(
+    tmp_path: Path, added: str, expected: str
+) -> None:
+    assert problems_of(tmp_path, MINIMAL + added) == [expected]
+
+
+def test_a_slip_inside_a_point_names_the_line_of_the_point(tmp_path: Path) -> None:
+    text = MINIMAL.replace("    text: X\n", "    text: 咨询电话: 12345\n")
+    assert problems_of(tmp_path, text) == [
+        "brief.yaml:6: text: the value contains ': ', which YAML reads as the start of another "
+        "key; put the value in quotes: text: \"咨询电话: 12345\""]

@@ -71,9 +71,10 @@ def test_script_cues_shows_caption_lines(tmp_path: Path) -> None:
 def test_check_reports_every_bad_brief_and_exits_3(tmp_path: Path) -> None:
     good = write_brief(tmp_path, SHORT_BRIEF, "good.yaml")
     bad = write_brief(tmp_path, "title: x\nissuer: y\nsumary: z\npoints: []\n", "bad.yaml")
-    result = run("check", str(good), str(bad), str(tmp_path / "missing.yaml"))
+    result = run("check", str(good), str(bad), str(tmp_path / "missing.yaml"), "--tts", "none")
     assert result.returncode == 3
-    assert result.stdout == f"ok: {good}\n"
+    assert result.stdout == f"ok: {good}: estimated length 0:21 without speech (douyin favours " \
+        "at most 1:00)\n"
     assert "error: bad.yaml:3: sumary: unknown field (did you mean 'summary'?)" in result.stderr
     assert f"error: {tmp_path / 'missing.yaml'}: no such file" in result.stderr
     assert result.stderr.endswith("2 of 3 brief(s) have problems\n")

@@ -108,3 +108,58 @@ def test_filters_for_template_authors() -> None:
     assert join_cn(["甲", "乙", "丙"]) == "甲、乙、丙"
     assert join_en(["a", "b", "c"]) == "a, b and c"
     assert join_en(["a"]) == "a"
+
+
+# Every text field of a brief, each value starting with what looks like a scene line.
+_TRAPPED = """\
+title: "@scene source 标题"
+issuer: "@scene title 发布机关"
+doc_number: "@scene steps 文号"
+audience: "@scene point 0 对象"
+hook: "@scene faq 0 开场"
+summary: "@scene source"
+points:
+  - heading: "@scene source 要点"
+    text: |
+      @scene title 第一行
+      @scene faq 0 第二行
+    figure: {value: "@scene steps", label: "@scene source 标签"}
+  - heading: Second
+    text: "  @scene point 1"
+faq:
+  - q: "@scene source 问题？"
+    a: "@scene title 回答。"
+steps:
+  - "@scene source 第一步"
+  - "@scene point 0"
+contact: "@scene source 12345"
+cta: "@scene"
+glossary:
+  "@scene source 术语": "@scene title 解释"
+"""
+
+
+@pytest.mark.parametrize("template", ["explainer", "qa", "figures"])
+@pytest.mark.parametrize("language", ["zh-CN", "en-US"])
+def test_scene_lines_cannot_be_forged_from_brief_text(
+    tmp_path: Path, template: str, language: str
+) -> None:
+    # The same brief with "QQscene" instead: its script is what the trapped one must say.
+    trapped = _TRAPPED + f"language: {language}\n"
+    control = trapped.replace("@scene", "QQscene")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    forged = write_script(load_brief(write_brief(tmp_path / "a", trapped)), template)
+    plain = write_script(load_brief(write_brief(tmp_path / "b", control)), template)
+    assert [(s.card, s.ref) for s in forged.scenes] == [(s.card, s.ref) for s in plain.scenes]
+    assert forged.text() == plain.text().replace("QQscene", "@scene")
+    assert "@scene" in forged.scenes[0].narration
+    assert not any(c in forged.text() for c in "\x02\x03")
+
+
+def test_a_template_may_print_a_scene_index_but_not_a_scene_line(tmp_path: Path) -> None:
+    (tmp_path / "mine.j2").write_text(
+        "@scene {{ 'point' }} {{ 0 }}\n{{ '@scene source' }}\n", encoding="utf-8")
+    script = write_script(_brief(tmp_path), str(tmp_path / "mine.j2"))
+    assert [(s.card, s.ref, s.narration) for s in script.scenes] == [
+        ("point", 0, "@scene source")]

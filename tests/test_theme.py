@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from helpers import SHORT_BRIEF, write_brief
+from helpers import ENGLISH_BRIEF, SHORT_BRIEF, write_brief
+from policyclip import pipeline
 from policyclip.errors import ThemeError
-from policyclip.pipeline import RenderOptions, caption_timeline
+from policyclip.pipeline import RenderOptions, caption_timeline, prepare
 from policyclip.resources import builtin_dir
-from policyclip.theme import builtin_themes, contrast_ratio, find_theme, load_theme, resolve_font
+from policyclip.theme import (
+    builtin_themes,
+    contrast_ratio,
+    find_theme,
+    load_theme,
+    passing_colour,
+    resolve_font,
+)
 
 DEFAULT = (builtin_dir("templates") / "themes" / "default.yaml").read_text(encoding="utf-8")
 
@@ -39,9 +50,32 @@ def test_low_contrast_captions_are_refused_with_the_ratio(tmp_path: Path) -> Non
     text = DEFAULT.replace('caption_text: "#FFFFFF"', 'caption_text: "#445566"')
     with pytest.raises(ThemeError) as caught:
         load_theme(_theme(tmp_path, text))
+    line = text.splitlines().index('  caption_text: "#445566"') + 1
     assert caught.value.message == (
-        "mine.yaml: colors.caption_text on colors.caption_box has contrast 2.08:1; "
+        f"mine.yaml:{line}: colors.caption_text on colors.caption_box has contrast 2.08:1; "
         "captions need at least 4.5:1")
+    assert caught.value.hint == (
+        'the nearest colour that passes is caption_text: "#7E8A95" (4.53:1 on #14213D)')
+
+
+@pytest.mark.parametrize(("text", "box"), [
+    ("#445566", "#14213D"), ("#777777", "#FFFFFF"), ("#FFFFFF", "#888888"),
+    ("#808080", "#7F7F7F"), ("#C8102E", "#C8102E")])
+def test_the_suggested_colour_passes_and_nothing_nearer_on_its_line_does(
+    text: str, box: str
+) -> None:
+    fixed = passing_colour(text, box)
+    assert contrast_ratio(fixed, box) >= 4.5
+    rgb = [int(text[i:i + 2], 16) for i in (1, 3, 5)]
+
+    def far(colour: str) -> int:
+        return sum((int(colour[i:i + 2], 16) - c) ** 2 for i, c in zip((1, 3, 5), rgb, strict=True))
+
+    # Brute force, finer than the search: no lighter or darker shade that passes is nearer.
+    shades = ["#" + "".join(f"{round(c + (end - c) * k / 1000):02X}" for c in rgb)
+              for end in (0, 255) for k in range(1001)]
+    passing = [c for c in shades if contrast_ratio(c, box) >= 4.5]
+    assert far(fixed) <= min(far(c) for c in passing)
 
 
 def test_theme_mistakes_are_reported_with_lines(tmp_path: Path) -> None:
@@ -89,3 +123,91 @@ def test_caption_punctuation_and_pauses_are_theme_settings(tmp_path: Path) -> No
     assert (plain.cues[0].start_ms, styled.cues[0].start_ms) == (400, 0)
     gap = styled.scenes[1].start_ms - styled.cues[1].end_ms
     assert gap >= 2000 - 400  # the last cue of a scene holds at most 400 ms into the pause
+
+
+def _label_line(text: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith("ai_label:"))
+
+
+@pytest.mark.parametrize(("label", "message"), [
+    ("ai_label: {}\n", "ai_label: needs the label's text for zh and/or en (e.g. zh: "
+     "本视频含AI合成语音); it is drawn at the start of every video with a synthesized voice"),
+    ("ai_label:\n  zh: ''\n  en: AI voice\n", "ai_label: 'zh' is empty; write the label's "
+     "text (e.g. 本视频含AI合成语音) or leave the key out"),
+])
+def test_an_empty_ai_label_is_refused_by_check(tmp_path: Path, label: str, message: str) -> None:
+    labels = "ai_label:\n  zh: 本视频含AI合成语音\n  en: AI合成语音 · AI-synthesized voice\n"
+    text = DEFAULT.replace(labels, label)
+    assert text != DEFAULT
+    theme = _theme(tmp_path, text)
+    brief = write_brief(tmp_path, SHORT_BRIEF)
+    result = subprocess.run([sys.executable, "-m", "policyclip", "check", str(brief), "--theme",
+                             str(theme)], capture_output=True, text=True, check=False)
+    assert result.returncode == 3
+    assert result.stderr.splitlines()[0] == f"error: mine.yaml:{_label_line(text)}: {message}"
+
+
+def test_missing_fonts_are_found_by_check_and_before_any_speech(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = DEFAULT.replace("NotoSansCJK-Regular.ttc", "NoSuchFont.ttc")
+    text = "\n".join(line for line in text.splitlines()
+                     if "file:" not in line or "NoSuch" in line or "Bold" in line)
+    theme = _theme(tmp_path, text)
+    brief = write_brief(tmp_path, SHORT_BRIEF)
+    result = subprocess.run([sys.executable, "-m", "policyclip", "check", str(brief), "--theme",
+                             str(theme)], capture_output=True, text=True, check=False)
+    line = text.splitlines().index("  regular:") + 1
+    assert result.returncode == 3
+    assert result.stderr.splitlines()[:2] == [
+        f"error: mine.yaml:{line}: fonts.regular: none of the theme's fonts is installed "
+        "(NoSuchFont.ttc)",
+        "hint: Debian/Ubuntu: apt-get install fonts-noto-cjk; macOS: brew install --cask "
+        "font-noto-sans-cjk-sc; or set POLICYCLIP_FONT_DIR to a folder with one of them"]
+
+    def no_speech(*args: object, **kwargs: object) -> None:
+        raise AssertionError("speech was synthesized before the fonts were checked")
+
+    monkeypatch.setattr(pipeline.speech, "synthesize", no_speech)
+    with pytest.raises(ThemeError, match=r"^mine\.yaml:\d+: fonts\.regular: none of"):
+        pipeline.render_brief(brief, tmp_path / "out", RenderOptions(tts="espeak",
+                                                                      theme=str(theme)))
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_font_face_that_does_not_exist_is_found_by_check(tmp_path: Path) -> None:
+    text = DEFAULT.replace("{file: NotoSansCJK-Bold.ttc, index: 2}",
+                           "{file: NotoSansCJK-Bold.ttc, index: 40}")
+    with pytest.raises(ThemeError) as caught:
+        prepare(write_brief(tmp_path, SHORT_BRIEF), RenderOptions(theme=str(_theme(tmp_path,
+                                                                                  text))))
+    line = text.splitlines().index("  bold:") + 1
+    assert caught.value.message.startswith(f"mine.yaml:{line}: fonts.bold: cannot load ")
+    assert caught.value.message.endswith("NotoSansCJK-Bold.ttc (face 40): invalid argument")
+    assert caught.value.hint == "a .ttc collection numbers its faces from 0; check `index`"
+
+
+def test_a_theme_named_unlike_its_file_is_flagged(tmp_path: Path) -> None:
+    theme = _theme(tmp_path, DEFAULT)  # mine.yaml saying name: default
+    brief = write_brief(tmp_path, SHORT_BRIEF)
+    result = subprocess.run([sys.executable, "-m", "policyclip", "check", str(brief), "--theme",
+                             str(theme)], capture_output=True, text=True, check=False)
+    line = DEFAULT.splitlines().index("name: default") + 1
+    assert result.returncode == 0
+    assert result.stderr == (
+        f"warning: mine.yaml:{line}: name: 'default' differs from the file name 'mine' "
+        "(--theme mine finds it, the metadata calls it default); set name: mine\n")
+    (tmp_path / "default.yaml").write_text(DEFAULT, encoding="utf-8")
+    assert prepare(brief, RenderOptions(theme=str(tmp_path / "default.yaml"))).warnings == ()
+
+
+def test_the_metadata_names_the_ai_label_that_is_drawn(tmp_path: Path) -> None:
+    # An English brief, a theme with only a Chinese label: that label is drawn, and reported.
+    text = DEFAULT.replace("  en: AI合成语音 · AI-synthesized voice\n", "")
+    theme = tmp_path / "zh-only.yaml"
+    theme.write_text(text.replace("name: default", "name: zh-only"), encoding="utf-8")
+    brief = write_brief(tmp_path, ENGLISH_BRIEF)
+    result = pipeline.render_brief(brief, tmp_path / "out", RenderOptions(
+        tts="espeak", theme=str(theme), preview=True))
+    meta = json.loads(result.outputs["metadata"].read_text(encoding="utf-8"))
+    assert meta["aigc"]["visible_label"] == "本视频含AI合成语音"

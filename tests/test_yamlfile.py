@@ -253,8 +253,7 @@ def test_control_characters_are_refused_with_their_line(char: str, code: str) ->
         ("title: a\n  issuer: b\n", 2,
          "YAML syntax error: mapping values are not allowed in this context"),
         ("title: a\n\tissuer: b\n", 2,
-         "YAML syntax error: found a tab character that violates indentation "
-         "(while scanning a plain scalar on line 1)"),
+         "a tab in the indentation: YAML indents with spaces only; replace the tab with spaces"),
         ("a: 1\ntitle: 'unterminated\nissuer: x\n", 4,
          "YAML syntax error: found unexpected end of stream "
          "(while scanning a quoted scalar on line 2)"),

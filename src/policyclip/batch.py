@@ -22,11 +22,14 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__, pipeline, speech
 from .errors import PolicyclipError, UsageError
 from .progress import BRIEF_DONE, BRIEF_START, DONE, START, BriefReporter, Emit, Event
+
+if TYPE_CHECKING:
+    from .lint import Finding, LintConfig
 
 BRIEF_SUFFIXES = (".yaml", ".yml")
 # Folders are searched for *.yaml only: *.yml beside briefs is, by convention, CI configuration
@@ -527,6 +530,60 @@ def _run_pool(jobs: Sequence[BriefJob], todo: Sequence[tuple[int, str]], setting
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         drain()
+
+
+# ---------------------------------------------------------------- batch --lint
+
+# Findings of `batch --lint`, by the brief's display name (BriefResult.brief).
+LintResults = dict[str, list["Finding"]]
+EXIT_LINT = 3  # an error-level finding, as `policyclip lint` exits by default
+
+
+def lint_jobs(jobs: Sequence[BriefJob], config: LintConfig) -> LintResults:
+    """Lint every brief of a batch. A brief that cannot be read gets no entry: the batch
+    reports it as failed, with the same messages."""
+    from . import lint
+
+    found: LintResults = {}
+    for job in jobs:
+        try:
+            found[job.display] = lint.lint_brief(job.path, config, job.display)
+        except PolicyclipError:
+            continue
+    return found
+
+
+def lint_or_empty(lint: LintResults | None, brief: str) -> list[Finding]:
+    """A brief's findings ([] when it has none or was not linted)."""
+    return [] if lint is None else lint.get(brief, [])
+
+
+def lint_failed(findings: Sequence[Finding]) -> bool:
+    """True when a finding is an error."""
+    return any(f.severity == "error" for f in findings)
+
+
+def lint_counts(lint: LintResults) -> dict[str, int]:
+    """Findings of every brief by severity."""
+    every = [f for findings in lint.values() for f in findings]
+    return {severity: sum(1 for f in every if f.severity == severity)
+            for severity in ("error", "warning", "info")}
+
+
+def final_exit_code(outcome: BatchOutcome, lint: LintResults | None) -> int:
+    """The batch's exit code; with `--lint`, 3 also when every brief rendered but one has an
+    error-level finding."""
+    if outcome.exit_code or lint is None:
+        return outcome.exit_code
+    return EXIT_LINT if any(lint_failed(f) for f in lint.values()) else 0
+
+
+def lint_lines(lint: LintResults) -> list[str]:
+    """The findings as `policyclip lint` prints them, then their counts."""
+    lines = [f.text() for findings in lint.values() for f in findings]
+    tally = lint_counts(lint)
+    return [*lines, f"lint: {len(lint)} brief(s): "
+            + ", ".join(f"{n} {severity}" for severity, n in tally.items())]
 
 
 # ---------------------------------------------------------------- summary

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any, Literal, get_args
@@ -100,10 +102,23 @@ def _rate(value: str) -> str:
 
 
 def _hashtag(value: str) -> str:
-    tag = value.lstrip("#").strip()
-    if not tag or re.search(r"\s", tag):
-        raise ValueError(f"'{value}' is not a hashtag (one word, no spaces)")
-    return tag
+    if not value.replace("#", "").strip():
+        raise ValueError(f"'{value}' is not a hashtag (it has no words)")
+    return value.strip()
+
+
+def join_hashtag(written: str) -> tuple[str, ...]:
+    """The tags a written hashtag stands for, as platforms expect them: `#` left out, words
+    joined (`cost of living` -> `CostOfLiving`, `育儿 补贴` -> `育儿补贴`); a value holding
+    several `#` tags (`#育儿补贴 #减税`) gives each of them."""
+    parts = [p for p in re.split(r"(?:^|\s+)#+", written.strip()) if p.strip()]
+    tags = []
+    for part in parts:
+        words = part.split()
+        if len(words) > 1:  # a capital where each Latin word starts, so the tag stays readable
+            words = [w[0].upper() + w[1:] if w[0].isascii() else w for w in words]
+        tags.append("".join(words).strip("#"))
+    return tuple(t for t in tags if t)
 
 
 Text = Annotated[str, BeforeValidator(_text), AfterValidator(_not_blank)]
@@ -215,6 +230,13 @@ def load_brief(path: Path, *, allow_outside: bool = False) -> Brief:
     problems = [(line, message) for _, line, message in doc.problems]
     # A rejected value was replaced by None; don't also report it as a type error.
     bad_paths = {where for where, _, _ in doc.problems}
+    for where, comment in doc.commented.items():
+        # `- #育儿补贴` or `hashtags: #育儿补贴`: YAML saw an empty value and a comment.
+        bad_paths.add(where)
+        listed = ", ".join(f'"{tag}"' for tag in comment.split())
+        quoted = f"[{listed}]" if where == ("hashtags",) else f'"{comment}"'
+        problems.append((doc.line_of(where), f"{format_path(where)}: is empty because '#' starts "
+                         f"a comment in YAML; put the value in quotes: {quoted}"))
     if not isinstance(doc.data, dict):
         if () not in bad_paths:
             got = "an empty file" if doc.data is None else describe(doc.data)
@@ -243,7 +265,28 @@ def load_brief(path: Path, *, allow_outside: bool = False) -> Brief:
 
     if problems or model is None:
         raise BriefError(format_problems(name, problems), hint=_OUTSIDE_HINT if outside else None)
-    return _to_brief(path, model, files)
+    tags, warnings = _hashtags(model.hashtags, doc.line_of)
+    return replace(_to_brief(path, model, files), hashtags=tags,
+                   warnings=tuple(format_problems(name, warnings)))
+
+
+def _hashtags(written: list[str], line_of: Callable[[YamlPath], int]
+              ) -> tuple[tuple[str, ...], list[tuple[int, str]]]:
+    """The brief's tags as platforms expect them, and a warning for each one that was changed
+    beyond dropping a leading `#`."""
+    tags: list[str] = []
+    warnings = []
+    for index, value in enumerate(written):
+        joined = join_hashtag(value)
+        tags += [t for t in joined if t not in tags]
+        if joined != (value.lstrip("#").strip(),):
+            where = f"hashtags[{index}]"
+            used = " ".join(f"#{t}" for t in joined)
+            why = ("holds several tags" if len(joined) > 1 else
+                   "has spaces, which end a tag on the platforms")
+            warnings.append((line_of(("hashtags", index)),
+                             f"{where}: '{value}' {why}; used as {used}"))
+    return tuple(tags), warnings
 
 
 def _as_written(value: Any, path: YamlPath, source: dict[YamlPath, str]) -> Any:

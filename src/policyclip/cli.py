@@ -18,7 +18,7 @@ from .errors import PolicyclipError
 if TYPE_CHECKING:
     from PIL import Image
 
-    from . import pipeline
+    from . import batch, pipeline
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_INPUT, EXIT_SPEECH, EXIT_RENDER = 0, 1, 2, 3, 4, 5
 EXIT_INTERRUPTED = 130
@@ -144,6 +144,10 @@ MotionOpt = Annotated[str | None, typer.Option(
     show_default=False)]
 NoCacheOpt = Annotated[bool, typer.Option(
     "--no-cache", help="Synthesize all speech again; neither read nor write the speech cache.")]
+MaxLengthOpt = Annotated[float | None, typer.Option(
+    "--max-length", min=1, metavar="SECONDS", show_default=False,
+    help="Refuse (exit 3, before any slow work) a brief whose estimated length is over "
+    "SECONDS, naming the scenes that cost the most and what would make it fit.")]
 
 
 @app.command()
@@ -179,6 +183,7 @@ def render(
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
     motion: MotionOpt = None,
+    max_length: MaxLengthOpt = None,
 ) -> None:
     """Render BRIEF into OUT/<stem>.mp4 with .srt, .vtt, .script.txt, .json, .timeline.json and
     .cover.jpg beside it. Outputs appear only when complete."""
@@ -190,7 +195,7 @@ def render(
                                      theme=theme, preview=preview, platform=platform,
                                      music=music, allow_outside_paths=allow_outside_paths,
                                      cache_dir=resolve_cache_dir(cache_dir, no_cache),
-                                     motion=motion)
+                                     motion=motion, max_length_s=max_length)
     sink = _sink(progress_mode, quiet, batch=False)
     try:
         result = _guard(lambda: batch.render_one(brief, out, options, sink.emit))
@@ -210,18 +215,38 @@ def check(
     template: TemplateOpt = None,
     theme: ThemeOpt = None,
     allow_outside_paths: AllowOutsideOpt = False,
+    tts: Annotated[str, typer.Option(
+        "--tts", help="Speech engine the length is estimated for (as for render; auto: the "
+        "one a render would start with now).")] = "auto",
+    rate: Annotated[str | None, typer.Option(
+        "--rate", help="Speaking rate, as for render. Default: the brief's render.rate.")]
+    = None,
+    platform: Annotated[str | None, typer.Option(
+        "--platform", help="Platform whose favoured length is shown, as for render.")] = None,
+    max_length: MaxLengthOpt = None,
 ) -> None:
-    """Validate briefs (and run their template) without rendering; report every problem.
-    Exits 0 when all are valid, 3 otherwise."""
-    from . import pipeline
+    """Validate briefs (and run their template) without rendering; report every problem, and
+    each brief's estimated length (nothing is synthesized). Exits 0 when all are valid, 3
+    otherwise."""
+    from . import estimate, pipeline
 
-    options = pipeline.RenderOptions(template=template, theme=theme,
-                                     allow_outside_paths=allow_outside_paths)
+    _check_options(tts, rate, platform)
+    options = pipeline.RenderOptions(tts=tts, rate=rate, template=template, theme=theme,
+                                     platform=platform, allow_outside_paths=allow_outside_paths)
+
+    def check_one(path: Path) -> tuple[pipeline.Prepared, str]:
+        prepared = pipeline.prepare(path, options)
+        predicted = pipeline.check_length(prepared, options, max_length)
+        return prepared, estimate.describe(predicted, prepared.platform.favoured_max_s,
+                                           prepared.platform.name)
+
     failed = 0
     for path in briefs:
         try:
-            _guard(lambda p=path: pipeline.prepare(p, options))  # type: ignore[misc]
-            print(f"ok: {path}")
+            prepared, length = _guard(lambda p=path: check_one(p))  # type: ignore[misc]
+            for message in prepared.warnings:
+                _err(f"warning: {message}")
+            print(f"ok: {path}: {length}")
         except typer.Exit as exc:
             failed += 1
             if exc.exit_code != EXIT_INPUT:
@@ -229,6 +254,110 @@ def check(
     if failed:
         _err(f"{failed} of {len(briefs)} brief(s) have problems")
         raise typer.Exit(EXIT_INPUT)
+
+
+@app.command()
+def lint(
+    paths: Annotated[list[str] | None, typer.Argument(
+        help="Brief files, folders (searched like batch does) and globs.", show_default=False,
+        metavar="BRIEF...")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text (file:line: severity RULE: "
+                                     "message; suggestion) or json.")] = "text",
+    fail_on: Annotated[str, typer.Option(
+        "--fail-on", help="Exit 3 when a finding is at least this severe: error, warning or "
+        "info.")] = "error",
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="Lint settings (YAML): sentence limits, disabled rules, severities, "
+        "extra terms; see docs/lint.md.", show_default=False)] = None,
+    disable: Annotated[list[str] | None, typer.Option(
+        "--disable", help="Turn a rule off (repeatable), e.g. --disable PL-VAGUE.",
+        show_default=False)] = None,
+    platform: Annotated[str | None, typer.Option(
+        "--platform", help="Check title, hashtags and length for this platform. Default: the "
+        "brief's render.platform, else douyin.")] = None,
+    template: TemplateOpt = None,
+    theme: ThemeOpt = None,
+    rules: Annotated[bool, typer.Option("--rules", help="List the rules and exit.")] = False,
+) -> None:
+    """Check briefs for plain language and compliance before anything renders: long spoken
+    sentences, officialese, hedges, jargon, vague points, document facts, platform limits and
+    the AI label. Exits 0 unless a finding reaches --fail-on (then 3), or a brief cannot be read
+    (reported as check does, exit 3)."""
+    import json
+    from dataclasses import replace
+
+    from . import lint as linting
+
+    if rules:
+        for entry in linting.RULES.values():
+            only = " (Chinese briefs)" if entry.chinese_only else ""
+            print(f"{entry.id:<15} {entry.severity:<8} {entry.title}{only}")
+        return
+    if fmt not in ("text", "json"):
+        _err(f"error: --format must be text or json, got '{fmt}'")
+        raise typer.Exit(EXIT_USAGE)
+    if fail_on not in linting.SEVERITIES:
+        _err(f"error: --fail-on must be error, warning or info, got '{fail_on}'")
+        raise typer.Exit(EXIT_USAGE)
+    unknown = [rule for rule in disable or [] if rule not in linting.RULES]
+    if unknown:
+        _err(f"error: --disable: unknown rule {', '.join(unknown)} "
+             f"(rules: {', '.join(linting.RULES)})")
+        raise typer.Exit(EXIT_USAGE)
+    if not paths:
+        _err("error: give at least one brief, folder or glob (or --rules)")
+        raise typer.Exit(EXIT_USAGE)
+    _check_options("none", None, platform)
+    settings = linting.LintConfig(platform=platform, template=template, theme=theme)
+    if config is not None:
+        settings = _guard(lambda: linting.load_config(config, settings))
+    settings = replace(settings, disabled=settings.disabled | frozenset(disable or []))
+    jobs = _guard(lambda: _lint_targets(paths))
+    findings: list[linting.Finding] = []
+    unreadable = 0
+    for path, display in jobs:
+        try:
+            found = _guard(lambda p=path, d=display: linting.lint_brief(  # type: ignore[misc]
+                p, settings, d))
+        except typer.Exit as exc:
+            if exc.exit_code != EXIT_INPUT:
+                raise
+            unreadable += 1
+            continue
+        findings += found
+        if fmt == "text":
+            for finding in found:
+                print(finding.text())
+    if fmt == "json":
+        print(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
+    tally = linting.counts(findings)
+    parts = [f"{count} {severity}" for severity, count in tally.items()]
+    unread = f", {unreadable} could not be read" if unreadable else ""
+    _err(f"{len(jobs)} brief(s): {', '.join(parts)}{unread}")
+    if unreadable or linting.reaches(findings, fail_on):
+        raise typer.Exit(EXIT_INPUT)
+
+
+def _lint_targets(args: list[str]) -> list[tuple[Path, str]]:
+    """(path, name shown) of each brief: a file argument as given (a missing one is reported
+    as check does), folders and globs searched as batch does."""
+    import glob
+
+    from . import batch as batches
+
+    targets: list[tuple[Path, str]] = []
+    seen: set[Path] = set()
+    for arg in args:
+        if glob.has_magic(arg) or Path(arg).is_dir():
+            found = [(job.path, job.display) for job in batches.find_briefs([arg])]
+        else:
+            found = [(Path(arg), arg)]
+        for path, display in found:
+            key = path.resolve()
+            if key not in seen:
+                seen.add(key)
+                targets.append((path, display))
+    return targets
 
 
 @app.command()
@@ -247,6 +376,8 @@ def script(
     options = pipeline.RenderOptions(template=template, theme=theme,
                                      allow_outside_paths=allow_outside_paths)
     prepared = _guard(lambda: pipeline.prepare(brief, options))
+    for message in prepared.warnings:
+        _err(f"warning: {message}")
     written, sentences = prepared.script, prepared.sentences
     if not cues:
         print(written.text(), end="")
@@ -393,6 +524,51 @@ def storyboard(
                          path, options, _StderrReporter(True)))
 
 
+@app.command("import")
+def import_command(
+    source: Annotated[str, typer.Argument(
+        help="A saved web page (.html, .htm), an http(s) address, a Word document (.docx), "
+        "Markdown (.md) or plain text (.txt, e.g. a pasted WeChat article).",
+        show_default=False, metavar="SOURCE")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Brief file to write. Default: print the brief on standard output.",
+        show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing brief.")] = False,
+) -> None:
+    """Draft a brief from an article: every value is the article's own text, with a comment
+    saying where it came from; standard error sums up what was found, guessed and dropped.
+    Review it, then run `policyclip check`. Exits 3 when the source cannot be read."""
+    from . import importer
+    from .errors import InputError
+
+    if out is not None and out.exists() and not force:
+        _guard(lambda: _raise(InputError(f"{out} already exists",
+                                         hint="pass --force to overwrite it")))
+    result = _guard(lambda: importer.import_source(source))
+    for line in result.report:
+        _err(f"import: {line}")
+    if out is None:
+        print(result.yaml, end="")
+        return
+    _guard(lambda: _write_brief(out, result.yaml))
+    _err(f"import: wrote {out}; review the comments, then run: policyclip check {out}")
+
+
+def _raise(error: Exception) -> None:
+    raise error
+
+
+def _write_brief(out: Path, text: str) -> None:
+    """Write the drafted brief atomically (a temporary name, then a rename)."""
+    from .errors import InputError
+    from .files import write_atomic
+
+    try:
+        write_atomic(out, text.encode("utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
 templates_app = typer.Typer(help="List, show and copy narration templates.",
                             no_args_is_help=True)
 themes_app = typer.Typer(help="List, show and copy themes.", no_args_is_help=True)
@@ -513,6 +689,13 @@ def batch_command(
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
     motion: MotionOpt = None,
+    max_length: MaxLengthOpt = None,
+    lint: Annotated[bool, typer.Option(
+        "--lint", help="Also lint every brief (as policyclip lint): findings go into the "
+        "summary and the reports; an error-level finding makes the exit code 3.")] = False,
+    lint_config: Annotated[Path | None, typer.Option(
+        "--lint-config", help="Lint settings file for --lint (see docs/lint.md).",
+        show_default=False)] = None,
 ) -> None:
     """Render many briefs; skip those whose outputs are up to date. A failed brief does not stop
     the others. Exits 0 when none failed; else the failed briefs' exit code when they agree, or
@@ -533,8 +716,9 @@ def batch_command(
                                      theme=theme, preview=preview, platform=platform,
                                      allow_outside_paths=allow_outside_paths,
                                      cache_dir=resolve_cache_dir(cache_dir, no_cache),
-                                     motion=motion)
+                                     motion=motion, max_length_s=max_length)
     settings = batches.BatchSettings(out, options, force)
+    findings = _batch_lint(selected, lint, lint_config, template, theme, platform)
     workers = jobs or os.cpu_count() or 1
     sink = _sink(progress_mode, quiet, batch=True)
     try:
@@ -548,16 +732,37 @@ def batch_command(
             "tts": tts, "voice": voice, "rate": rate, "template": template, "theme": theme,
             "preview": preview, "platform": platform, "force": force, "fail_fast": fail_fast,
             "motion": motion,
-            "cache_dir": None if options.cache_dir is None else str(options.cache_dir)})
+            "max_length": max_length,
+            "cache_dir": None if options.cache_dir is None else str(options.cache_dir),
+            "lint": lint}, lint=findings)
         _guard(lambda: reports.write_json_report(report, data))
     if junit is not None:
-        _guard(lambda: reports.write_junit(junit, outcome))
+        _guard(lambda: reports.write_junit(junit, outcome, findings))
     summary = sys.stderr if progress_mode == "jsonl" else sys.stdout
-    for line in batches.summary_lines(outcome):
+    for line in [*batches.summary_lines(outcome),
+                 *(batches.lint_lines(findings) if findings is not None else [])]:
         print(line, file=summary)
     if outcome.interrupted:
         _err("error: interrupted; no output was left half-written")
-    raise typer.Exit(outcome.exit_code)
+    raise typer.Exit(batches.final_exit_code(outcome, findings))
+
+
+def _batch_lint(selected: list[batch.BriefJob], enabled: bool, config: Path | None,
+                template: str | None, theme: str | None, platform: str | None
+                ) -> batch.LintResults | None:
+    """`batch --lint`: every selected brief's findings, before any render (None: not asked)."""
+    from . import batch as batches
+    from . import lint as linting
+
+    if not enabled:
+        if config is not None:
+            _err("error: --lint-config needs --lint")
+            raise typer.Exit(EXIT_USAGE)
+        return None
+    settings = linting.LintConfig(template=template, theme=theme, platform=platform)
+    if config is not None:
+        settings = _guard(lambda: linting.load_config(config, settings))
+    return batches.lint_jobs(selected, settings)
 
 
 cache_app = typer.Typer(help="Show or clear the speech cache.", no_args_is_help=True)

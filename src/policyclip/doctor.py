@@ -18,9 +18,9 @@ class CheckResult:
     required: bool = True
 
 
-def run_checks(edge_timeout_s: float = 6.0) -> list[CheckResult]:
-    """Run every check; none of them raises."""
-    return [_python(), _ffmpeg(), _fonts(), _espeak(), _edge(edge_timeout_s)]
+def run_checks(timeout_s: float = 6.0) -> list[CheckResult]:
+    """Run every check (an engine's gets `timeout_s` to answer); none of them raises."""
+    return [_python(), _ffmpeg(), _fonts(), *_engines(timeout_s)]
 
 
 def _python() -> CheckResult:
@@ -58,30 +58,14 @@ def _fonts() -> CheckResult:
     return CheckResult("CJK font", True, f"{face.path} (face {face.index})")
 
 
-def _espeak() -> CheckResult:
-    from .speech.espeak import espeak_exe
+def _engines(timeout_s: float) -> list[CheckResult]:
+    """One line per speech engine, from its own availability check in the registry."""
+    from .speech import registry
 
-    exe = espeak_exe()
-    fix = "Debian/Ubuntu: apt-get install espeak-ng; macOS: brew install espeak-ng"
-    if exe is None:
-        return CheckResult("espeak-ng (offline speech)", False, "not installed", fix)
-    voices = subprocess.run([exe, "--voices"], capture_output=True, timeout=20,
-                            check=False).stdout.decode(errors="replace")
-    if "cmn-latn-pinyin" not in voices and " cmn " not in voices:
-        return CheckResult("espeak-ng (offline speech)", False, f"{exe} has no Mandarin voice",
-                           "install espeak-ng 1.51 or newer with its data files")
-    return CheckResult("espeak-ng (offline speech)", True, exe)
-
-
-def _edge(timeout_s: float) -> CheckResult:
-    import asyncio
-
-    try:
-        import edge_tts
-
-        voices = asyncio.run(asyncio.wait_for(edge_tts.list_voices(), timeout_s))
-    except Exception as exc:  # the report names whatever went wrong
-        return CheckResult("edge-tts service (online speech)", False,
-                           f"does not answer ({type(exc).__name__})",
-                           "needs internet access; renders fall back to espeak", required=False)
-    return CheckResult("edge-tts service (online speech)", True, f"{len(voices)} voices")
+    results = []
+    for name in registry.engine_names():
+        spec = registry.engine_spec(name)
+        state = spec.check(timeout_s)
+        results.append(CheckResult(spec.label, state.ok, state.detail, state.fix,
+                                   required=spec.required))
+    return results

@@ -428,9 +428,8 @@ def card_mask(layout: Layout) -> Image.Image:
 
 
 def label_text(theme: Theme, brief: Brief) -> str:
-    """The visible AI-content label in the brief's language."""
-    labels = theme.ai_label
-    return labels.get("zh" if brief.is_chinese else "en") or next(iter(labels.values()))
+    """The visible AI-content label in the brief's language (else the theme's other one)."""
+    return theme.label_text(brief.is_chinese)
 
 
 def label_box(layout: Layout) -> Box:

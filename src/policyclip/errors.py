@@ -43,6 +43,10 @@ class ThemeError(InputError):
     """A theme file is missing or invalid."""
 
 
+class SourceError(InputError):
+    """An article given to `import` cannot be read (missing, unsupported, broken, unreachable)."""
+
+
 class SpeechError(PolicyclipError):
     """Speech synthesis failed."""
 

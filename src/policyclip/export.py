@@ -14,17 +14,37 @@ from .media import Loudness
 from .models import Brief, Cue, Timeline
 from .platforms import Platform, upload_form
 
+# WebVTT cue text is markup: these three must be written as character references.
+_VTT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
 
 def subtitles(cues: Iterable[Cue], fmt: str) -> str:
-    """The cues as SubRip (`srt`) or WebVTT (`vtt`) text, lines kept as on screen."""
-    import pysubs2
+    """The cues as SubRip (`srt`) or WebVTT (`vtt`) text, lines kept exactly as on screen.
 
-    subs = pysubs2.SSAFile()
+    Written directly, not through a subtitle library: SRT text is the caption text as is (SRT
+    has no escapes), VTT text escapes `&`, `<` and `>`. A blank line would end a cue early in
+    both formats, so blank lines are left out (and cues with no text at all).
+    """
+    if fmt not in ("srt", "vtt"):
+        raise ValueError(f"unknown subtitle format {fmt!r}")
+    vtt = fmt == "vtt"
+    blocks = ["WEBVTT\n"] if vtt else []
     for cue in cues:
-        subs.append(pysubs2.SSAEvent(start=cue.start_ms, end=cue.end_ms,
-                                     text="\\N".join(cue.lines)))
-    text: str = subs.to_string(fmt)
-    return text
+        lines = [" ".join(line.splitlines()) for line in cue.lines if line.strip()]
+        if not lines:
+            continue
+        text = "\n".join(line.translate(_VTT_ESCAPES) if vtt else line for line in lines)
+        start, end = _clock(cue.start_ms, vtt), _clock(max(cue.end_ms, cue.start_ms), vtt)
+        blocks.append(f"{len(blocks) + (0 if vtt else 1)}\n{start} --> {end}\n{text}\n")
+    return "\n".join(blocks)
+
+
+def _clock(ms: int, vtt: bool) -> str:
+    """00:01:02,345 (SRT) or 00:01:02.345 (VTT)."""
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{'.' if vtt else ','}{millis:03d}"
 
 
 def inputs_hash(brief: Brief, extra_files: Iterable[Path], settings: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -29,8 +30,18 @@ _UNIT = (
     r"|km|kg|㎡|m²)"
 )
 _NUM = r"[¥￥$£€]?\d+(?:[.,:]\d+)*"
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+          r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
 _PROTECTED = re.compile(
     r"https?://[^\s，。；！？、）》」』”]+"  # URLs
+    # English phrases read as one: 5 p.m., 10:30 am, April 15, 2025, 15 April 2025, 24/7,
+    # $20/month, Mr. Smith.
+    r"|\d{1,2}(?::\d{2})?\s?[ap]\.?m\.?(?![A-Za-z])"
+    rf"|{_MONTH}\.?\s\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s\d{{4}})?(?!\d)"
+    rf"|\d{{1,2}}\s{_MONTH}\.?(?:\s\d{{4}})?(?![\dA-Za-z])"
+    r"|\d+(?:[/／]\d+)+(?![\d.])"
+    r"|[¥￥$£€]?\d+(?:[.,]\d+)*[/／][A-Za-z]+"
+    r"|(?:Mr|Mrs|Ms|Dr|Prof|St)\.\s[A-Z][A-Za-z'’\-]*"
     r"|(?:[\u4e00-\u9fff]{0,3}[〔［\[]\d{4}[〕］\]]\d+号)"  # document numbers: 国发〔2023〕13号
     # A number with its units, a per-unit (元/月), a range (1至3月, 16 to 25) or a date
     # (2020年3月1日).
@@ -329,6 +340,7 @@ def caption_chunks(
                 i += 1
     if current:
         cues.append([current])
+    cues = _adopt_orphans(cues, rules)
     out: list[tuple[tuple[str, ...], str]] = []
     for cue in cues:
         shown = tuple(t for t in (_finish(line, rules) for line in cue) if t)
@@ -341,6 +353,33 @@ def caption_chunks(
     return out
 
 
+def _adopt_orphans(cues: list[list[list[str]]], rules: LineRules) -> list[list[list[str]]]:
+    """A one-line cue narrower than a third of a line (2025; after April 15,; in Chinese only
+    a bare number) is never shown alone: it joins the cue before it when the two read as one
+    cue of at most two lines, else it takes the last line of that cue with it."""
+    out: list[list[list[str]]] = []
+    for cue in cues:
+        orphan = "".join(cue[0]).strip()
+        if not (out and len(cue) == 1 and width(orphan, rules) < rules.max_units / 3
+                # A short Chinese cue (在线申请) is a normal caption; a bare number is not.
+                and (not rules.chinese or not re.search(r"[\u3400-\u9fffA-Za-z]", orphan))):
+            out.append(cue)
+            continue
+        before = [item for line in out[-1] for item in line]
+        joined = _even_fill(before + cue[0], rules)
+        if len(joined) <= 2 and spoken_weight("".join(before + cue[0]), rules) \
+                <= rules.max_cue_units:
+            out[-1] = (_balanced(before + cue[0], rules) or joined) if len(joined) == 2 \
+                else joined
+        elif len(out[-1]) == 2 and (split := [out[-1][1] + cue[0]] if line_width(
+                "".join(out[-1][1] + cue[0]), rules) <= rules.max_units
+                else _balanced(out[-1][1] + cue[0], rules)):
+            out[-1:] = [out[-1][:1], split]
+        else:
+            out.append(cue)
+    return out
+
+
 def caption_cues(
     sentence: str, rules: LineRules, glossary: Iterable[str] = ()
 ) -> list[tuple[str, ...]]:
@@ -350,24 +389,61 @@ def caption_cues(
 
 _TERMINAL = set("。！？；!?;…")
 _TRAILING_CLOSERS = set("”’」』）)]\"'。！？!?…")
+# After a.m./p.m. a capital may start a new sentence (at 5 p.m. The office...) or go on with a
+# day or month (opens at 9 a.m. Monday); the segmenter always takes it for a new sentence.
+_GOES_ON = re.compile(
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:January|February|March|April|May|June|July"
+    r"|August|September|October|November|December)\b|[a-z0-9]")
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split narration into sentences at 。！？；!? and at '. ' (closing quotes stay attached)."""
+    """Split narration into sentences at 。！？；!? and where English sentences end.
+
+    English full stops are left to pysbd's rules, which know abbreviations (U.S., Mr., e.g.,
+    5 p.m.): a regex would end a sentence at each of them. Closing quotes stay attached.
+    """
     sentences: list[str] = []
     start = i = 0
     while i < len(text):
-        ch = text[i]
-        english_stop = ch == "." and re.match(r"\.[\"”’)]*(\s+[A-Z\"“]|\s*$)", text[i:])
-        if ch in _TERMINAL or english_stop:
+        if text[i] in _TERMINAL:
             i += 1
             # Closing quotes and a trailing emoji (做到了！😀) stay with their sentence.
             while i < len(text) and (text[i] in _TRAILING_CLOSERS
                                      or unicodedata.category(text[i]) == "So"):
                 i += 1
-            sentences.append(text[start:i])
+            sentences += _english_sentences(text[start:i])
             start = i
         else:
             i += 1
-    sentences.append(text[start:])
+    sentences += _english_sentences(text[start:])
     return [s.strip() for s in sentences if s.strip()]
+
+
+@functools.cache
+def _english_segmenter() -> tuple[Any, threading.Lock]:
+    import pysbd
+
+    # One segmenter keeps state while it works: calls from threads take turns.
+    return pysbd.Segmenter(language="en", clean=False), threading.Lock()
+
+
+def _english_sentences(text: str) -> list[str]:
+    """`text` cut where an English sentence ends with a full stop (pysbd decides which)."""
+    if not re.search(r"[A-Za-z0-9)\]\"'’”]\.[\"'’”)\]]*\s+\S", text):
+        return [text]
+    segmenter, lock = _english_segmenter()
+    with lock:
+        segments = segmenter.segment(text)
+    cuts: list[int] = []
+    pos = 0
+    for segment in segments:
+        found = text.find(segment.strip(), pos)
+        if found < 0:  # the segmenter changed the text: keep it whole rather than guess
+            return [text]
+        pos = found + len(segment.strip())
+        rest = text[pos:]
+        ended = re.search(r"\.[\"'’”)\]]*$", text[:pos])
+        if ended and rest.strip() and not (
+                re.search(r"\b[ap]\.m\.$", text[:pos]) and _GOES_ON.match(rest.lstrip())):
+            cuts.append(pos)
+    return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]

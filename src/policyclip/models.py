@@ -82,6 +82,7 @@ class Brief:
     glossary: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     hashtags: tuple[str, ...] = ()
     render: RenderDefaults = field(default_factory=RenderDefaults)
+    warnings: tuple[str, ...] = ()  # `file:line: ...` for what was accepted but changed
 
     @property
     def stem(self) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 from . import (
     __version__,
     captions,
-    drawing,
+    estimate,
     export,
     frames,
     motion,
@@ -78,6 +78,7 @@ class RenderOptions:
     allow_outside_paths: bool = False
     cache_dir: Path | None = None  # the speech cache; None: synthesize everything
     motion: str | None = None  # --motion: a preset instead of the theme's
+    max_length_s: float | None = None  # --max-length: refuse a brief predicted longer
 
 
 @dataclass(frozen=True)
@@ -116,17 +117,22 @@ class Prepared:
     script: Script
     sentences: tuple[Sentence, ...]
     platform: platforms.Platform
+    warnings: tuple[str, ...] = ()  # odd but not wrong in the brief or theme
 
 
 def prepare(path: Path, options: RenderOptions) -> Prepared:
-    """Stages 1-3 plus the theme: fails fast, before any slow work, on any bad input."""
+    """Stages 1-3 plus the theme and its fonts: fails fast, before any slow work, on any bad
+    input."""
     brief = load(path, options)
     theme_path = theme.find_theme(options.theme or brief.render.theme, brief.path.parent)
     look = theme.load_theme(theme_path)
+    theme.check_fonts(theme_path, look)
     written, sentences = plan(brief, options, look)
     template_path = Path(written.template)  # the file the script was written from
     platform = platforms.get_platform(options.platform or brief.render.platform)
-    return Prepared(brief, look, theme_path, template_path, written, sentences, platform)
+    warnings = (*brief.warnings, *theme.theme_warnings(theme_path, look))
+    return Prepared(brief, look, theme_path, template_path, written, sentences, platform,
+                    warnings)
 
 
 def _template_path(brief: Brief, options: RenderOptions) -> Path:
@@ -173,8 +179,8 @@ def _narrate(
     brief = prepared.brief
     return speech.synthesize(
         sentences, engine=engine, language=brief.language,
-        voice=options.voice or brief.render.voice, rate=options.rate or brief.render.rate
-        or "+0%", workdir=workdir, warn=warn, cache=cache)
+        voice=options.voice or brief.render.voice, rate=_rate(prepared, options),
+        workdir=workdir, warn=warn, cache=cache)
 
 
 def _lay_out(prepared: Prepared, options: RenderOptions, narration: Narration) -> Timeline:
@@ -186,11 +192,46 @@ def _lay_out(prepared: Prepared, options: RenderOptions, narration: Narration) -
                                    canvas=canvas, pacing=pacing)
 
 
+def estimate_length(prepared: Prepared, options: RenderOptions) -> estimate.LengthEstimate:
+    """The video's predicted length with the engine and rate a render would use, without
+    speaking anything (`auto` is the engine it would start with now)."""
+    brief = prepared.brief
+    engine = speech.best_auto_engine() if options.tts == "auto" else options.tts
+    rate = _rate(prepared, options)
+    told = estimate.narration(prepared.sentences, engine=engine, language=brief.language,
+                              rate=rate)
+    laid_out = _lay_out(prepared, options, told)
+    return estimate.LengthEstimate(
+        engine=engine, rate=rate, total_ms=laid_out.duration_ms,
+        speech_ms=sum(u.duration_ms for u in told.utterances),
+        scenes=tuple(estimate.SceneLength(estimate.scene_name(s.card, s.ref),
+                                          s.end_ms - s.start_ms) for s in laid_out.scenes))
+
+
+def check_length(prepared: Prepared, options: RenderOptions, max_length_s: float | None
+                 ) -> estimate.LengthEstimate:
+    """The predicted length; with `max_length_s`, a brief predicted longer is refused (exit 3)
+    with what would make it fit."""
+    predicted = estimate_length(prepared, options)
+    if max_length_s is not None and predicted.total_ms > max_length_s * 1000:
+        raise InputError(
+            f"{prepared.brief.path.name}: estimated length {estimate.clock(predicted.total_ms)} "
+            f"{estimate.spoken_by(predicted)} is over --max-length {max_length_s:g} s",
+            hint=estimate.advice(predicted, round(max_length_s * 1000)))
+    return predicted
+
+
+def _rate(prepared: Prepared, options: RenderOptions) -> str:
+    return options.rate or prepared.brief.render.rate or "+0%"
+
+
 def _timed(path: Path, options: RenderOptions, reporter: Reporter | None
            ) -> tuple[Prepared, Timeline]:
     """Prepare a brief and time it by synthesizing its speech, which is then discarded."""
     report = reporter or QuietReporter()
     prepared = prepare(path, options)
+    for message in prepared.warnings:
+        report.warn(message)
     with tempfile.TemporaryDirectory(prefix="policyclip-") as work:
         return prepared, speak(prepared, options, Path(work), report.warn)
 
@@ -231,7 +272,8 @@ class Made:
     @property
     def aigc(self) -> dict[str, str] | None:
         """The implicit AI-content label, when the narration is synthesized."""
-        return video.aigc_label(self.digest[:32]) if self.timeline.engine != "none" else None
+        return video.aigc_label(self.digest[:32]) \
+            if speech.is_synthetic(self.timeline.engine) else None
 
 
 @dataclass(frozen=True)
@@ -263,7 +305,7 @@ def _write_video(made: Made, out: Path) -> None:
 
 def _write_metadata(made: Made, out: Path) -> None:
     prepared, aigc = made.prepared, made.aigc
-    label = drawing.label_text(prepared.look, prepared.brief) if aigc else None
+    label = prepared.look.label_text(prepared.brief.is_chinese) if aigc else None
     names = {o.kind: f"{prepared.brief.stem}{o.suffix}" for o in OUTPUTS}
     report = export.sound_report(made.soundtrack.loudness, sound.LOUDNESS_TARGET_LUFS, made.music,
                                  made.soundtrack.music_gain_db, made.mixing.music_level_lu,
@@ -296,6 +338,8 @@ def render_brief(
     report = reporter or QuietReporter()
     report.stage(f"reading {path}")
     prepared = prepare(path, options)
+    if options.max_length_s is not None:
+        check_length(prepared, options, options.max_length_s)
     music = _music(prepared.brief, options)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -308,6 +352,8 @@ def render_brief(
         warnings.append(message)
         report.warn(message)
 
+    for message in prepared.warnings:
+        warn(message)
     spoken = SpeechCache(options.cache_dir)
     with tempfile.TemporaryDirectory(prefix="policyclip-") as work_name:
         made = _make(prepared, options, music, Path(work_name), report, warn, spoken)
@@ -323,7 +369,9 @@ def _make(prepared: Prepared, options: RenderOptions, music: Path | None, work: 
     look = prepared.look
     report.stage(f"speaking {len(prepared.sentences)} sentences")
     plan_ = speak(prepared, options, work, warn, spoken)
-    too_long = platforms.duration_warning(prepared.platform, plan_.duration_ms)
+    real = estimate.measured(plan_, _rate(prepared, options))
+    too_long = platforms.duration_warning(prepared.platform, plan_.duration_ms,
+                                          lambda limit_ms: estimate.advice(real, limit_ms))
     if too_long:
         warn(too_long)
     mixing = sound.Sound(music_level_lu=look.sound.music_level, duck_db=look.sound.duck,
@@ -443,7 +491,10 @@ def still_frame(path: Path, options: RenderOptions, at_ms: int,
                 reporter: Reporter | None = None) -> Image.Image:
     """The full-size frame a render would show at `at_ms`, without encoding anything."""
     prepared = prepare(path, options)
-    plan_ = _timed_until(prepared, options, at_ms, (reporter or QuietReporter()).warn)
+    warn = (reporter or QuietReporter()).warn
+    for message in prepared.warnings:
+        warn(message)
+    plan_ = _timed_until(prepared, options, at_ms, warn)
     if at_ms >= plan_.duration_ms and reporter is not None:
         reporter.warn(f"--at {at_ms / 1000:g} s is past the end of the video "
                       f"({plan_.duration_ms / 1000:.1f} s): showing its last frame")

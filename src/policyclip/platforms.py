@@ -7,6 +7,7 @@ suits every platform: the bottom fifth and the right-hand edge are always left f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .errors import InputError
@@ -64,12 +65,15 @@ def upload_form(platform: Platform, title: str, lead: str, summary: str,
             "tags": tags}
 
 
-def duration_warning(platform: Platform, duration_ms: int) -> str | None:
-    """A warning when the video runs longer than the platform favours."""
+def duration_warning(platform: Platform, duration_ms: int,
+                     advise: Callable[[int], str] | None = None) -> str | None:
+    """A warning when the video runs longer than the platform favours; `advise(limit_ms)` says
+    what would make it fit."""
     if platform.favoured_max_s is None or duration_ms <= platform.favoured_max_s * 1000:
         return None
+    fix = advise(platform.favoured_max_s * 1000) if advise else "shorten the brief's texts"
     return (f"the video runs {duration_ms / 1000:.0f} s; {platform.label} favours videos of at "
-            f"most {platform.favoured_max_s} s (shorten the brief's texts or use --rate +15%)")
+            f"most {platform.favoured_max_s} s ({fix})")
 
 
 def cover_box(width: int, height: int, aspect: tuple[int, int], focus_y: int) -> tuple[int, int,

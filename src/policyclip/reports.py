@@ -7,19 +7,37 @@ import re
 import socket
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .batch import CANCELLED, FAILED, RENDERED, SKIPPED, BatchOutcome, BriefResult, counts
+from .batch import (
+    CANCELLED,
+    FAILED,
+    RENDERED,
+    SKIPPED,
+    BatchOutcome,
+    BriefResult,
+    LintResults,
+    counts,
+    final_exit_code,
+    lint_counts,
+    lint_failed,
+    lint_or_empty,
+)
 from .errors import RenderError
 from .files import write_atomic
+
+if TYPE_CHECKING:
+    from .lint import Finding
 
 REPORT_SCHEMA = "policyclip-batch-report/1"
 
 
-def report_data(outcome: BatchOutcome, *, out: Path, options: dict[str, Any]) -> dict[str, Any]:
-    """The JSON report: the batch, its settings, counts and one entry per brief."""
-    return {
+def report_data(outcome: BatchOutcome, *, out: Path, options: dict[str, Any],
+                lint: LintResults | None = None) -> dict[str, Any]:
+    """The JSON report: the batch, its settings, counts and one entry per brief; with `lint`
+    (`batch --lint`), each brief's findings and their counts too."""
+    data: dict[str, Any] = {
         "schema": REPORT_SCHEMA,
         "tool": {"name": "policyclip", "version": __version__},
         "started": outcome.started,
@@ -33,6 +51,12 @@ def report_data(outcome: BatchOutcome, *, out: Path, options: dict[str, Any]) ->
         "summary": counts(outcome),
         "briefs": [result.to_dict() for result in outcome.results],
     }
+    if lint is not None:
+        data["exit_code"] = final_exit_code(outcome, lint)
+        data["lint"] = lint_counts(lint)
+        for entry in data["briefs"]:
+            entry["lint"] = [f.to_dict() for f in lint.get(entry["brief"], [])]
+    return data
 
 
 def write_json_report(path: Path, data: dict[str, Any]) -> None:
@@ -47,14 +71,18 @@ def _xml_text(text: str) -> str:
     return _XML_UNSAFE.sub("\ufffd", text)
 
 
-def junit_xml(outcome: BatchOutcome) -> bytes:
+def junit_xml(outcome: BatchOutcome, lint: LintResults | None = None) -> bytes:
     """JUnit XML: one <testcase> per brief. Rendered and up-to-date briefs pass (their
     <system-out> says which), failures are <failure> (<error> for internal errors), briefs not
-    run are <skipped>."""
+    run are <skipped>. With `lint`, each brief has a second test case (classname
+    policyclip.lint) listing its findings, a <failure> when one is an error."""
     c = counts(outcome)
     errors = sum(1 for r in outcome.results if r.error is not None and r.error.exit_code == 1)
     name = "policyclip batch" + (f" (shard {outcome.shard})" if outcome.shard else "")
-    totals = {"tests": str(c["total"]), "failures": str(c[FAILED] - errors),
+    linted = [] if lint is None else [r for r in outcome.results if r.brief in lint]
+    lint_failures = sum(1 for r in linted if lint_failed(lint_or_empty(lint, r.brief)))
+    totals = {"tests": str(c["total"] + len(linted)),
+              "failures": str(c[FAILED] - errors + lint_failures),
               "errors": str(errors), "skipped": str(c[CANCELLED]),
               "time": f"{outcome.duration_s:.3f}"}
     suites = ET.Element("testsuites", {"name": name, **totals})
@@ -66,6 +94,8 @@ def junit_xml(outcome: BatchOutcome) -> bytes:
         ET.SubElement(properties, "property", {"name": key, "value": value})
     for result in outcome.results:
         suite.append(_testcase(result))
+        if lint is not None and result.brief in lint:
+            suite.append(_lint_testcase(result.brief, lint[result.brief]))
     ET.indent(suites)
     data: bytes = ET.tostring(suites, encoding="utf-8", xml_declaration=True)
     return data + b"\n"
@@ -91,6 +121,21 @@ def _testcase(result: BriefResult) -> ET.Element:
     return case
 
 
+def _lint_testcase(brief: str, findings: list[Finding]) -> ET.Element:
+    case = ET.Element("testcase", {"classname": "policyclip.lint", "name": brief,
+                                   "file": brief, "time": "0.000"})
+    lines = [f.text() for f in findings]
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        node = ET.SubElement(case, "failure", {"type": errors[0].rule,
+                                               "message": _xml_text(errors[0].text())})
+        node.text = _xml_text("\n".join(lines))
+    else:
+        out = ET.SubElement(case, "system-out")
+        out.text = _xml_text("\n".join(lines) or "lint: no findings")
+    return case
+
+
 def _outcome_line(result: BriefResult) -> str:
     video = result.outputs.get("video", "")
     speech = f"speech: {result.engine}{' ' + result.voice if result.voice else ''}"
@@ -101,9 +146,9 @@ def _outcome_line(result: BriefResult) -> str:
     return result.status
 
 
-def write_junit(path: Path, outcome: BatchOutcome) -> None:
+def write_junit(path: Path, outcome: BatchOutcome, lint: LintResults | None = None) -> None:
     """Write the JUnit XML to `path` atomically."""
-    _write_atomic(path, junit_xml(outcome))
+    _write_atomic(path, junit_xml(outcome, lint))
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

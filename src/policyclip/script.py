@@ -1,8 +1,10 @@
 """Stage 2: Brief -> Script. A sandboxed Jinja template decides scenes, order and wording.
 
 A template writes narration text; a line `@scene CARD [N]` starts a scene and names the card on
-screen (title, point N, faq N, steps, source). Brief text is only ever data: values are inserted
-with their whitespace collapsed, so they can neither run template code nor start a scene.
+screen (title, point N, faq N, steps, source). Brief text is only ever data: every value a
+template prints is collapsed onto one line and wrapped in two control characters that no brief
+value can hold (the brief refuses them), so a line that starts with a printed value is never a
+`@scene` line, whatever the value says. Only the template's own text starts scenes.
 """
 
 from __future__ import annotations
@@ -25,7 +27,11 @@ from .models import Brief, Scene, Script
 from .resources import builtin_dir
 
 DEFAULT_TEMPLATE = "explainer"
-_MARKER = re.compile(r"^\s*@scene\b(.*)$")
+# Printed values are wrapped in these (STX, ETX); the brief refuses every C0 control character.
+_VALUE_START, _VALUE_END = "\x02", "\x03"
+_VALUE_MARKS = str.maketrans("", "", _VALUE_START + _VALUE_END)
+# Only spaces and tabs may come before the marker: a line that starts with a value never matches.
+_MARKER = re.compile(r"^[ \t]*@scene\b(.*)$")
 
 
 def template_dirs(brief_dir: Path | None) -> list[Path]:
@@ -147,10 +153,15 @@ def _environment(folder: Path) -> ImmutableSandboxedEnvironment:
 
 
 def _collapse(value: Any) -> Any:
-    # Every value printed by the template lands on one line, so brief text can't add a marker.
+    # Every text value printed by the template lands on one line, marked as data (see above).
     if isinstance(value, str):
-        return " ".join(value.split())
+        return _VALUE_START + " ".join(value.split()) + _VALUE_END
     return value
+
+
+def _unmark(text: str) -> str:
+    """Text with the data marks of printed values removed."""
+    return text.translate(_VALUE_MARKS)
 
 
 def _render(path: Path, brief: Brief) -> str:
@@ -181,7 +192,7 @@ def _scenes(text: str, brief: Brief, template_name: str) -> list[Scene]:
     def close() -> None:
         if card is not None:
             narration = ""
-            for line in (ln.strip() for ln in lines if ln.strip()):
+            for line in (_unmark(ln).strip() for ln in lines if _unmark(ln).strip()):
                 # Chinese needs no space between lines; English and Latin-to-Latin joins do.
                 cjk_join = brief.is_chinese and not (narration[-1:].isascii() and line[0].isascii())
                 narration += line if not narration or cjk_join else " " + line
@@ -191,12 +202,12 @@ def _scenes(text: str, brief: Brief, template_name: str) -> list[Scene]:
         match = _MARKER.match(line)
         if match:
             close()
-            card, lines = _parse_marker(match.group(1).split(), brief, template_name), []
-        elif line.strip():
+            words = _unmark(match.group(1)).split()
+            card, lines = _parse_marker(words, brief, template_name), []
+        elif _unmark(line).strip():
             if card is None:
-                raise TemplateError(
-                    f"{template_name}: narration before the first '@scene' line: {line.strip()!r}"
-                )
+                raise TemplateError(f"{template_name}: narration before the first '@scene' "
+                                    f"line: {_unmark(line).strip()!r}")
             lines.append(line)
     close()
     if not scenes:

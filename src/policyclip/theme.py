@@ -19,6 +19,17 @@ DEFAULT_THEME = "default"
 MIN_CAPTION_CONTRAST = 4.5
 
 
+def _labels(value: dict[str, str]) -> dict[str, str]:
+    if not value:
+        raise ValueError("needs the label's text for zh and/or en (e.g. zh: 本视频含AI合成语音); "
+                         "it is drawn at the start of every video with a synthesized voice")
+    blank = [key for key, text in value.items() if not text.strip()]
+    if blank:
+        raise ValueError(f"'{blank[0]}' is empty; write the label's text "
+                         "(e.g. 本视频含AI合成语音) or leave the key out")
+    return {key: text.strip() for key, text in value.items()}
+
+
 def _colour(value: str) -> str:
     if not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
         raise ValueError(f"expected a colour like #1A2B3C, got '{value}'")
@@ -186,7 +197,7 @@ class Theme(_Strict):
     fonts: Fonts
     sizes: Sizes
     caption_box_opacity: float = Field(ge=0.5, le=1.0)
-    ai_label: dict[str, str]
+    ai_label: Annotated[dict[str, str], AfterValidator(_labels)]
     picture: PictureStyle = PictureStyle()
     title_image: Literal["none", "card"] = "none"  # the brief's first picture on the title
     logo: LogoStyle = LogoStyle()
@@ -194,6 +205,11 @@ class Theme(_Strict):
     captions: CaptionStyle = CaptionStyle()
     pacing: PacingStyle = PacingStyle()
     motion: MotionStyle = MotionStyle()
+
+    def label_text(self, chinese: bool) -> str:
+        """The AI label drawn on a Chinese (or other) brief's video: its language's, else the
+        first one the theme gives."""
+        return self.ai_label.get("zh" if chinese else "en") or next(iter(self.ai_label.values()))
 
 
 _MODELS: dict[str, type[BaseModel]] = {
@@ -276,13 +292,57 @@ def load_theme(path: Path) -> Theme:
         problems += explain_errors(exc, doc, _FIELDS, {p for p, _, _ in doc.problems})
     if problems or theme is None:
         raise ThemeError("\n".join(format_problems(path.name, problems)))
-    ratio = contrast_ratio(theme.colors.caption_text, theme.colors.caption_box)
+    text, box = theme.colors.caption_text, theme.colors.caption_box
+    ratio = contrast_ratio(text, box)
     if ratio < MIN_CAPTION_CONTRAST:
+        fixed = passing_colour(text, box)
         raise ThemeError(
-            f"{path.name}: colors.caption_text on colors.caption_box has contrast {ratio:.2f}:1; "
-            f"captions need at least {MIN_CAPTION_CONTRAST}:1"
-        )
+            f"{path.name}:{doc.line_of(('colors', 'caption_text'))}: colors.caption_text on "
+            f"colors.caption_box has contrast {ratio:.2f}:1; captions need at least "
+            f"{MIN_CAPTION_CONTRAST}:1",
+            hint=f'the nearest colour that passes is caption_text: "{fixed}" '
+            f"({contrast_ratio(fixed, box):.2f}:1 on {box})")
     return theme
+
+
+def theme_warnings(path: Path, theme: Theme) -> list[str]:
+    """What is odd but not wrong in a loaded theme, as `file:line: message` lines."""
+    if theme.name == path.stem:
+        return []
+    line = _line_of(path, ("name",))
+    return [f"{path.name}:{line}: name: '{theme.name}' differs from the file name '{path.stem}' "
+            f"(--theme {path.stem} finds it, the metadata calls it {theme.name}); "
+            f"set name: {path.stem}"]
+
+
+def check_fonts(path: Path, theme: Theme) -> tuple[FontFace, FontFace]:
+    """The theme's bold and regular fonts, each found and opened, or a ThemeError that names the
+    theme file and line: run before any speech, so a missing font costs no waiting."""
+    from PIL import ImageFont
+
+    faces = []
+    for kind, choices in (("bold", theme.fonts.bold), ("regular", theme.fonts.regular)):
+        where = f"{path.name}:{_line_of(path, ('fonts', kind))}: fonts.{kind}"
+        try:
+            face = resolve_font(choices)
+        except ThemeError as exc:
+            raise ThemeError(f"{where}: {exc.message}", exc.hint) from None
+        try:
+            ImageFont.truetype(str(face.path), size=20, index=face.index)
+        except OSError as exc:
+            raise ThemeError(f"{where}: cannot load {face.path} (face {face.index}): {exc}",
+                             hint="a .ttc collection numbers its faces from 0; check `index`"
+                             ) from None
+        faces.append(face)
+    return faces[0], faces[1]
+
+
+def _line_of(path: Path, where: tuple[str, ...]) -> int:
+    """The line of a key in a theme file that has already loaded (read again: errors are rare)."""
+    try:
+        return read_yaml(path).line_of(where)
+    except (YamlProblem, OSError):
+        return 1
 
 
 def resolve_font(choices: list[FontChoice]) -> FontFace:
@@ -297,6 +357,25 @@ def resolve_font(choices: list[FontChoice]) -> FontFace:
         hint="Debian/Ubuntu: apt-get install fonts-noto-cjk; macOS: brew install --cask "
         "font-noto-sans-cjk-sc; or set POLICYCLIP_FONT_DIR to a folder with one of them",
     )
+
+
+def passing_colour(colour: str, background: str, target: float = MIN_CAPTION_CONTRAST) -> str:
+    """The colour nearest to `colour` (mixed towards white or towards black, keeping its hue)
+    whose contrast on `background` reaches `target`."""
+    start = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    best: tuple[float, str] | None = None
+    for end in (255, 0):
+        for step in range(4097):  # the smallest mix that passes; every rounded shade is tried
+            mixed = [round(c + (end - c) * step / 4096) for c in start]
+            candidate = "#" + "".join(f"{c:02X}" for c in mixed)
+            if contrast_ratio(candidate, background) >= target:
+                distance = sum((a - b) ** 2 for a, b in zip(start, mixed, strict=True))
+                if best is None or distance < best[0]:
+                    best = (distance, candidate)
+                break
+    # Black or white always reaches 4.5:1 on some side; the loop above always finds one.
+    assert best is not None
+    return best[1]
 
 
 def _luminance(colour: str) -> float:

@@ -58,7 +58,9 @@ def _explain(
         parent = next((str(p) for p in reversed(path[:-1]) if isinstance(p, str)), "")
         return line, f"{where}: unknown field{_did_you_mean(key, fields.get(parent, []))}"
     if kind == WRONG_TYPE:
-        return line, f"{where}: expected {error['ctx']['expected']}, got {got}"
+        expected = error["ctx"]["expected"]
+        hint = "" if path in doc.flow else _colon_hint(expected, error)
+        return line, f"{where}: expected {expected}, got {got}{hint}"
     if kind == "literal_error":
         expected = error["ctx"]["expected"].replace("'", "").replace(" or ", ", ")
         choices = expected.split(", ")
@@ -75,6 +77,19 @@ def _explain(
         wanted = "a list" if kind == "list_type" else "a mapping"
         return line, f"{where}: expected {wanted}, got {got}"
     return line, f"{where}: {_message(error)}"
+
+
+def _colon_hint(expected: str, error: Any) -> str:
+    """For text that YAML read as `key: value` (an unquoted ': ' inside it): the quoted fix."""
+    value = error["input"]
+    if expected != "text" or not isinstance(value, dict) or len(value) != 1:
+        return ""
+    key, rest = next(iter(value.items()))
+    if not isinstance(key, str) or not isinstance(rest, (str, int, float)):
+        return ""
+    text = f"{key}: {rest}"
+    quoted = f'"{text}"' if '"' not in text else "'" + text.replace("'", "''") + "'"
+    return f" (YAML reads the ': ' as a key and a value); put the text in quotes: {quoted}"
 
 
 def _message(error: Any) -> str:

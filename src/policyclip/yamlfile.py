@@ -49,6 +49,11 @@ class YamlDocument:
     lines: dict[YamlPath, int]
     problems: tuple[tuple[YamlPath, int, str], ...]
     source: dict[YamlPath, str] = field(default_factory=dict)
+    # Empty values whose line goes on with a comment that looks like a value (`- #育儿补贴`):
+    # what the user probably meant, by path.
+    commented: dict[YamlPath, str] = field(default_factory=dict)
+    # Collections written in flow style (`{a: b}`, `[a, b]`), as opposed to indented blocks.
+    flow: frozenset[YamlPath] = frozenset()
 
     def line_of(self, path: YamlPath) -> int:
         """The line of the nearest value on `path` that exists in the file."""
@@ -111,9 +116,10 @@ def parse_yaml(text: str) -> YamlDocument:
         loader.dispose()
     if node is None:
         return YamlDocument(None, {}, ())
-    converter = _Converter()
+    converter = _Converter(text.splitlines())
     data = converter.convert(node, ())
-    return YamlDocument(data, converter.lines, tuple(converter.problems), converter.source)
+    return YamlDocument(data, converter.lines, tuple(converter.problems), converter.source,
+                        converter.commented, frozenset(converter.flow))
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
@@ -121,6 +127,11 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
     mark = at or context_at
     line = mark.line + 1 if mark else 1
     problem = exc.problem or exc.context or "invalid YAML"
+    # The slip may be on the line before the one YAML stopped at (`- q：...` then `  a: ...`).
+    first = min(line - 1, context_at.line + 1) if context_at else line - 1
+    slip = typing_slip(text.splitlines(), first, line, problem)
+    if slip:
+        return slip
     if "expected a single document" in (exc.context or ""):
         return line, "only one YAML document is allowed (found a second '---')"
     if "cannot start any token" in problem:
@@ -132,6 +143,53 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
     elif exc.context and at and context_at and context_at.line != at.line:
         problem += f" ({exc.context} on line {context_at.line + 1})"
     return line, f"YAML syntax error: {problem}"
+
+
+# A line `key: value` (maybe a list item), as typed in a brief or theme.
+_KEY_VALUE = re.compile(r"^(?P<indent>\s*(?:-\s+)?)(?P<key>[^\s:#'\"\[{][^:]*?):\s+"
+                        r"(?P<value>\S.*)$")
+_FULL_WIDTH_KEY = re.compile(r"^(?P<indent>\s*(?:-\s+)?)(?P<key>[^\s:：#'\"\[{][^:：]*?)\s*："
+                             r"\s*(?P<value>.*)$")
+_FLOW_COMMENT = re.compile(r"[\[{,]\s*#")
+
+
+def typing_slip(lines: list[str], first: int, last: int, problem: str) -> tuple[int, str] | None:
+    """(line, message) for a slip typed on a Chinese keyboard somewhere on lines first..last
+    (1-based) that explains a YAML syntax error there, or None. Each message says the fix."""
+    numbered = [(n, lines[n - 1]) for n in range(max(first, 1), min(last, len(lines)) + 1)]
+    for n, line in numbered:
+        indent = line[: len(line) - len(line.lstrip())]
+        if "\t" in indent:
+            return n, ("a tab in the indentation: YAML indents with spaces only; "
+                       "replace the tab with spaces")
+    for n, line in numbered:
+        if _FLOW_COMMENT.search(_unquoted(line)):
+            fixed = re.sub(r"([\[{,]\s*)(#[^,\]}]*?)(\s*)(?=[,\]}]|$)", r'\1"\2"\3', line.strip())
+            if fixed.count("[") > fixed.count("]"):
+                fixed += "]"
+            return n, ("'#' starts a comment in YAML, so the rest of the line is left out and the "
+                       f"list is never closed; put the tag in quotes: {fixed}")
+    for n, line in numbered:
+        match = _FULL_WIDTH_KEY.match(line)
+        if match and ":" not in line[: match.end("key")]:
+            fixed = f"{match['key']}: {match['value']}".rstrip()
+            return n, (f"full-width colon '：' after '{match['key']}'; YAML needs a half-width "
+                       f"colon and a space: {fixed}")
+    if "mapping values are not allowed" in problem:
+        match = _KEY_VALUE.match(lines[last - 1]) if 0 < last <= len(lines) else None
+        value = match["value"].rstrip() if match else ""
+        if match and (": " in value or value.endswith(":")):
+            quoted = ('"' + value + '"') if '"' not in value else ("'" + value.replace("'", "''")
+                                                                    + "'")
+            return last, (f"{match['key']}: the value contains ': ', which YAML reads as the "
+                          f"start of another key; put the value in quotes: "
+                          f"{match['key']}: {quoted}")
+    return None
+
+
+def _unquoted(line: str) -> str:
+    """The line with quoted parts blanked out, so a `#` inside quotes is not a comment."""
+    return re.sub(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'", lambda m: " " * len(m.group()), line)
 
 
 class _LimitedComposer(Composer):
@@ -188,7 +246,10 @@ def _short_tag(tag: str) -> str:
 
 
 class _Converter:
-    def __init__(self) -> None:
+    def __init__(self, text_lines: list[str]) -> None:
+        self.text_lines = text_lines
+        self.commented: dict[YamlPath, str] = {}
+        self.flow: set[YamlPath] = set()
         self.lines: dict[YamlPath, int] = {}
         self.problems: list[tuple[YamlPath, int, str]] = []
         self.source: dict[YamlPath, str] = {}
@@ -214,6 +275,8 @@ class _Converter:
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path, where)
         self.open.add(id(node))
+        if getattr(node, "flow_style", False):  # collection nodes only
+            self.flow.add(path)
         try:
             if isinstance(node, yaml.MappingNode):
                 return self._mapping(node, path)
@@ -239,6 +302,10 @@ class _Converter:
             return None
         if plain and not isinstance(value, str):
             self.source[path] = node.value
+        if plain and value is None and node.start_mark.line < len(self.text_lines):
+            rest = self.text_lines[node.start_mark.line][node.start_mark.column :]
+            if re.match(r"\s+#\S", rest):
+                self.commented[path] = rest.strip()
         return value
 
     def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any]:

@@ -6,7 +6,6 @@ import contextlib
 import functools
 import hashlib
 import re
-import subprocess
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -14,14 +13,14 @@ from pathlib import Path
 
 from .. import slots
 from ..cache import CachedSpeech, SpeechCache, speech_key
-from ..errors import InputError
 from ..models import Narration, Sentence, Utterance
+from . import registry
 from .base import EngineUnavailable, SpeechEngine
 from .normalize import says_nothing, spoken_parts
 from .silent import SilentEngine
 
-ENGINES = ("auto", "edge", "espeak", "none")
-AUTO_ORDER = ("edge", "espeak", "none")  # what `auto` tries, best first
+ENGINES = ("auto", *registry.engine_names())
+AUTO_ORDER = registry.auto_order()  # what `auto` tries, best first
 
 
 def valid_rate(rate: str) -> bool:
@@ -30,20 +29,14 @@ def valid_rate(rate: str) -> bool:
 
 
 def open_engine(name: str, language: str, voice: str | None, rate: str) -> SpeechEngine:
-    """Create the engine `name` with the voice for `language` (or the given voice)."""
-    if name == "edge":
-        from . import edge
+    """Create the engine `name` with the given voice, or its voice for `language`."""
+    spec = registry.engine_spec(name)
+    return spec.open(registry.choose_voice(spec, voice, language), rate)
 
-        return edge.EdgeEngine(voice or edge.default_voice(language), rate)
-    if name == "espeak":
-        from . import espeak
 
-        if voice and voice.endswith("Neural"):
-            voice = None  # an edge voice name means nothing to espeak
-        return espeak.EspeakEngine(voice or espeak.default_voice(language), rate)
-    if name == "none":
-        return SilentEngine()
-    raise InputError(f"unknown speech engine '{name}'", hint=f"use one of {', '.join(ENGINES)}")
+def is_synthetic(name: str) -> bool:
+    """True when engine `name` makes AI-synthesized speech (the video is labelled as such)."""
+    return name in registry.engine_names() and registry.engine_spec(name).synthetic
 
 
 def synthesize(
@@ -78,49 +71,19 @@ def synthesize(
 
 @functools.cache
 def best_auto_engine(timeout_s: float = 3.0) -> str:
-    """The engine `auto` would start with now: edge when its service answers (one quick request
-    for the voice list), else espeak when installed, else none. Asked once per process."""
-    import asyncio
-
-    try:
-        from .edge import check_service_resolves
-
-        check_service_resolves()
-        import edge_tts
-
-        asyncio.run(asyncio.wait_for(edge_tts.list_voices(), timeout_s))
-        return "edge"
-    except Exception:  # any failure means: not reachable now
-        from .espeak import espeak_exe
-
-        return "espeak" if espeak_exe() else "none"
+    """The engine `auto` would start with now: the first in `AUTO_ORDER` whose availability
+    check passes (edge when its service lists its voices, else espeak when installed, else
+    none). Asked once per process."""
+    for name in AUTO_ORDER:
+        if registry.engine_spec(name).check(timeout_s).ok:
+            return name
+    return AUTO_ORDER[-1]
 
 
 def engine_version(name: str) -> str:
     """The version of engine `name` that goes into speech cache keys."""
-    if name == "edge":
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            return f"edge-tts {version('edge-tts')}"
-        except PackageNotFoundError:
-            return "edge-tts"
-    if name == "espeak":
-        from .espeak import espeak_exe
-
-        exe = espeak_exe()
-        return _program_version(exe) if exe else "espeak"
-    return name
-
-
-@functools.cache
-def _program_version(exe: str) -> str:
-    try:
-        result = subprocess.run([exe, "--version"], capture_output=True, timeout=30, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return exe
-    # "eSpeak NG text-to-speech: 1.51  Data at: /usr/lib/...": keep what names the version
-    return result.stdout.decode(errors="replace").split("Data at:")[0].strip() or exe
+    version = registry.engine_spec(name).version
+    return version() if version else name
 
 
 @functools.cache
@@ -145,13 +108,21 @@ def _silent(shown: Sequence[str], out: Path) -> Utterance:
     return Utterance(held.duration_ms, held.part_offsets_ms)
 
 
+def _uncached(speaker: SpeechEngine, shown: Sequence[str], out: Path) -> Utterance:
+    spoken = speaker.synthesize(shown, out)
+    return Utterance(spoken.duration_ms, spoken.part_offsets_ms,
+                     audio=out if out.is_file() else None)
+
+
 class _Cached:
-    """An engine seen through the speech cache; edge requests also wait for a shared slot."""
+    """An engine seen through the speech cache; requests of an engine with shared slots (edge)
+    also wait for one."""
 
     def __init__(self, speaker: SpeechEngine, language: str, rate: str, cache: SpeechCache,
                  warn: Callable[[str], None]) -> None:
         self.speaker = speaker
         self.name = speaker.name
+        self.spec = registry.engine_spec(speaker.name)
         self.voice = speaker.voice
         self.language = language
         self.rate = rate
@@ -164,9 +135,11 @@ class _Cached:
     def utterance(self, shown: Sequence[str], out: Path) -> Utterance:
         """One sentence, given as its caption parts: from the cache when it holds it, else
         spoken into `out`; held silent for its reading time when there is nothing to say."""
-        if self.name == "none" or says_nothing("".join(shown), self.language):
+        if says_nothing("".join(shown), self.language):
             # Nothing to say (emoji, a bare link): keep the caption up for its reading time.
             return _silent(shown, out)
+        if not self.spec.cached:
+            return _uncached(self.speaker, shown, out)
         version = engine_version(self.name)
         key = speech_key(engine=self.name, engine_version=version, voice=self.voice,
                          rate=self.rate, language=self.language, reading=reading_version(),
@@ -177,8 +150,8 @@ class _Cached:
             return Utterance(hit.duration_ms, hit.part_offsets_ms, audio=out)
         self.speaker.ready()  # an unreachable service fails before any text is rewritten
         parts = spoken_parts(shown, self.language)
-        limit = (slots.slot("edge", slots.edge_limit()) if self.name == "edge"
-                 else contextlib.nullcontext())
+        shared = self.spec.shared_slots
+        limit = (slots.slot(self.name, shared()) if shared else contextlib.nullcontext())
         with limit:
             spoken = self.speaker.synthesize(parts, out)
         with self.lock:
@@ -206,5 +179,5 @@ def _speak_all(cached: _Cached, sentences: Sequence[Sentence], workdir: Path) ->
 
 
 __all__ = ["AUTO_ORDER", "ENGINES", "EngineUnavailable", "SpeechEngine", "best_auto_engine",
-           "engine_version", "open_engine", "reading_version", "spoken_parts", "synthesize",
-           "valid_rate"]
+           "engine_version", "is_synthetic", "open_engine", "reading_version", "registry",
+           "spoken_parts", "synthesize", "valid_rate"]

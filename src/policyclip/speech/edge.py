@@ -17,29 +17,17 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import media
 from ..errors import SpeechError
 from .base import EngineUnavailable, Spoken, proportional_offsets
 
+if TYPE_CHECKING:
+    from .registry import Availability
+
 SERVICE_HOST = "speech.platform.bing.com"  # where edge-tts connects (edge_tts.constants)
 TICKS_PER_MS = 10_000  # edge-tts reports offsets in 100 ns ticks
-
-DEFAULT_VOICES = {
-    "zh": "zh-CN-XiaoxiaoNeural",
-    "zh-tw": "zh-TW-HsiaoChenNeural",
-    "zh-hk": "zh-HK-HiuMaanNeural",
-    "en": "en-US-AriaNeural",
-    "en-gb": "en-GB-SoniaNeural",
-}
-
-
-def default_voice(language: str) -> str:
-    """The edge voice for a brief language."""
-    lang = language.lower()
-    return DEFAULT_VOICES.get(lang, DEFAULT_VOICES[lang.split("-")[0]])
-
 
 def check_service_resolves(host: str = SERVICE_HOST, timeout_s: float = 5.0) -> None:
     """Raise EngineUnavailable when the service's host name does not resolve (no network) or
@@ -66,6 +54,21 @@ def check_service_resolves(host: str = SERVICE_HOST, timeout_s: float = 5.0) -> 
                                     f"looking up {host} took longer than {timeout_s:g} s"))
     if failure:
         raise _unreachable(failure[0])
+
+
+def check_available(timeout_s: float) -> Availability:
+    """Whether the service answers now: its host resolves and it lists its voices in time."""
+    from .registry import Availability
+
+    try:
+        check_service_resolves(timeout_s=timeout_s)
+        import edge_tts
+
+        voices = asyncio.run(asyncio.wait_for(edge_tts.list_voices(), timeout_s))
+    except Exception as exc:  # the report names whatever went wrong
+        return Availability(False, f"does not answer ({type(exc).__name__})",
+                            "needs internet access; renders fall back to espeak")
+    return Availability(True, f"{len(voices)} voices")
 
 
 def _unreachable(exc: BaseException) -> EngineUnavailable:

@@ -10,24 +10,51 @@ import tempfile
 import wave
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import SpeechError
 from .base import EngineUnavailable, Spoken
 
-# Debian's espeak-ng 1.51 `cmn` reads digits and Latin in English; `cmn-latn-pinyin` reads Mandarin.
-DEFAULT_VOICES = {"zh": "cmn-latn-pinyin", "zh-hk": "yue", "en": "en-us", "en-gb": "en-gb"}
+if TYPE_CHECKING:
+    from .registry import Availability
+
 BASE_WORDS_PER_MINUTE = 175
-
-
-def default_voice(language: str) -> str:
-    """The espeak-ng voice for a brief language."""
-    lang = language.lower()
-    return DEFAULT_VOICES.get(lang, DEFAULT_VOICES[lang.split("-")[0]])
+INSTALL_HINT = "Debian/Ubuntu: apt-get install espeak-ng; macOS: brew install espeak-ng"
 
 
 def espeak_exe() -> str | None:
     """Path of espeak-ng (or espeak), if installed."""
     return shutil.which("espeak-ng") or shutil.which("espeak")
+
+
+def program_version() -> str:
+    """What names the installed espeak-ng for speech cache keys ("eSpeak NG ...: 1.51")."""
+    exe = espeak_exe()
+    return _program_version(exe) if exe else "espeak"
+
+
+@functools.cache
+def _program_version(exe: str) -> str:
+    try:
+        result = subprocess.run([exe, "--version"], capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return exe
+    # "eSpeak NG text-to-speech: 1.51  Data at: /usr/lib/...": keep what names the version
+    return result.stdout.decode(errors="replace").split("Data at:")[0].strip() or exe
+
+
+def check_available(timeout_s: float) -> Availability:
+    """Whether espeak-ng is installed with a Mandarin voice."""
+    from .registry import Availability
+
+    exe = espeak_exe()
+    if exe is None:
+        return Availability(False, "not installed", INSTALL_HINT)
+    voices = installed_voices(exe)
+    if "cmn-latn-pinyin" not in voices and "cmn" not in voices:
+        return Availability(False, f"{exe} has no Mandarin voice",
+                            "install espeak-ng 1.51 or newer with its data files")
+    return Availability(True, exe)
 
 
 @functools.cache
@@ -51,10 +78,7 @@ class EspeakEngine:
     def __init__(self, voice: str, rate: str = "+0%") -> None:
         exe = espeak_exe()
         if exe is None:
-            raise EngineUnavailable(
-                "espeak-ng is not installed",
-                hint="Debian/Ubuntu: apt-get install espeak-ng; macOS: brew install espeak-ng",
-            )
+            raise EngineUnavailable("espeak-ng is not installed", hint=INSTALL_HINT)
         # espeak-ng quietly falls back to English for an unknown voice: refuse it instead.
         if voice.split("+")[0].lower() not in installed_voices(exe):
             raise SpeechError(f"espeak-ng has no voice '{voice}'",

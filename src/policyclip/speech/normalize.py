@@ -124,5 +124,30 @@ def spoken_english(text: str) -> str:
     text = re.sub(_PHONE + r"|(?<![\d,.])\d{5,}(?![\d,.]*\d)",
                   lambda m: ", ".join(" ".join(g) for g in re.split(r"[ -]", m[0])), text)
     text = re.sub(r"(?<=\d)\s*[-–—~]\s*(?=\d)", " to ", text)
-    text = text.replace("&", " and ").replace("/", " per ")
+    text = _slashes_english(text.replace("&", " and "))
     return re.sub(r"\s+", " ", text).strip()
+
+
+# A quantity before a slash: a number, then maybe million, a currency word, a short unit.
+_QUANTITY = (r"\d(?:\s+(?:million|billion|thousand))?(?:\s+(?:dollars|pounds|euros|yuan))?"
+             r"(?:\s?[A-Za-z]{1,3}\b)?")
+
+
+def _slashes_english(text: str) -> str:
+    """`/` as people read it: per only between a quantity and a unit ($20/month, 50 km/h);
+    24/7 as twenty-four seven, and/or as and or, he/she as he or she, 4/15/2025 as a date."""
+    def date(match: re.Match[str]) -> str:
+        first, second, year = int(match[1]), int(match[2]), match[3]
+        month, day = (second, first) if first > 12 else (first, second)  # US order unless not
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return match[0]
+        return f"{_MONTHS[month - 1]} {day}, {year}"
+
+    text = re.sub(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])", date, text)
+    text = re.sub(r"(?<![\d/])24\s*/\s*7(?![\d/])", "24 7", text)
+    # A web address without https:// is read as its host: irs.gov/free-file -> irs.gov.
+    text = re.sub(r"\b((?:[\w-]+\.)+(?:gov|com|org|net|edu|int|cn|uk|io)\b)/\S*", r"\1", text)
+    text = re.sub(rf"({_QUANTITY})\s*/\s*(?=[A-Za-z])", r"\1 per ", text)
+    text = re.sub(r"\band\s*/\s*or\b", "and or", text, flags=re.I)
+    text = re.sub(r"(?<=[A-Za-z])\s*/\s*(?=[A-Za-z])", " or ", text)
+    return re.sub(r"(?<!\d)\s*/\s*(?!\d)", " ", text)

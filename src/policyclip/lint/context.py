@@ -1,0 +1,124 @@
+"""Everything the rules look at: the brief, the line of each field, and the spoken script with
+each sentence traced back to the field it came from."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .. import pipeline, platforms, theme
+from ..models import Brief, Scene
+from ..yamlfile import YamlDocument, YamlPath, read_yaml
+from .findings import LintConfig
+
+# The text fields a viewer hears or sees, in brief order; glossary explanations are left out
+# (they explain, and are checked by nobody else).
+_SCENE_FIELDS = {"point": ("points",), "faq": ("faq",), "steps": ("steps",)}
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """A sentence of the narration and the brief field most of it came from (None: the
+    template's own words)."""
+
+    text: str
+    scene: Scene
+    field: YamlPath | None
+
+
+@dataclass(frozen=True)
+class LintContext:
+    """A brief ready to be linted."""
+
+    brief: Brief
+    file: str  # as shown in findings
+    doc: YamlDocument
+    fields: tuple[tuple[YamlPath, str], ...]
+    spoken: tuple[Spoken, ...]
+    look: theme.Theme
+    theme_path: Path
+    platform: platforms.Platform
+    duration_ms: int  # the video's length, estimated by reading speed
+    today: dt.date
+
+    def line(self, path: YamlPath | None) -> int:
+        """The line of a field in the brief (1 when it is not in the file)."""
+        return 1 if path is None else self.doc.line_of(path)
+
+
+def text_fields(brief: Brief) -> tuple[tuple[YamlPath, str], ...]:
+    """(path, text) of every field shown or spoken, in the order of the brief format."""
+    found: list[tuple[YamlPath, str]] = [(("title",), brief.title)]
+    if brief.hook:
+        found.append((("hook",), brief.hook))
+    found.append((("summary",), brief.summary))
+    if brief.audience:
+        found.append((("audience",), brief.audience))
+    for i, point in enumerate(brief.points):
+        found += [(("points", i, "heading"), point.heading), (("points", i, "text"), point.text)]
+        if point.figure:
+            found += [(("points", i, "figure", "value"), point.figure.value),
+                      (("points", i, "figure", "label"), point.figure.label)]
+    for i, item in enumerate(brief.faq):
+        found += [(("faq", i, "q"), item.q), (("faq", i, "a"), item.a)]
+    found += [(("steps", i), step) for i, step in enumerate(brief.steps)]
+    for key in ("doc_number", "issuer", "contact", "cta"):
+        value = getattr(brief, key)
+        if value:
+            found.append(((key,), value))
+    return tuple(found)
+
+
+def trace(sentence: str, scene: Scene, fields: tuple[tuple[YamlPath, str], ...]
+          ) -> YamlPath | None:
+    """The field sharing the longest run of characters with `sentence`; a field that belongs to
+    the sentence's scene (point 2 for `@scene point 2`) wins a tie. None when no field shares at
+    least a third of the sentence (or 6 characters): the template wrote it."""
+    best: tuple[int, int, YamlPath] | None = None
+    for path, value in fields:
+        text = " ".join(value.split())
+        match = difflib.SequenceMatcher(None, sentence, text, autojunk=False).find_longest_match(
+            0, len(sentence), 0, len(text))
+        own = _belongs(path, scene)
+        key = (match.size, own, path)
+        if match.size and (best is None or key[:2] > best[:2]):
+            best = key
+    if best is None or best[0] < min(6, max(1, len(sentence) // 3)):
+        return None
+    return best[2]
+
+
+def _belongs(path: YamlPath, scene: Scene) -> int:
+    roots = _SCENE_FIELDS.get(scene.card)
+    if roots is None:
+        return int(scene.card == "title" and path[0] in ("title", "hook", "summary"))
+    return int(path[0] in roots and (scene.ref is None or path[1] == scene.ref))
+
+
+def build_context(path: Path, config: LintConfig, display: str | None = None) -> LintContext:
+    """Read, validate and script a brief as `check` does; raise its errors (BriefError, ...).
+    `display` is how findings name the file (default: the path as given)."""
+    options = pipeline.RenderOptions(tts="none", template=config.template, theme=config.theme,
+                                     platform=config.platform)
+    prepared = pipeline.prepare(path, options)
+    doc = read_yaml(path)  # the same file again, for the line of every field
+    fields = text_fields(prepared.brief)
+    scenes = prepared.script.scenes
+    spoken = tuple(Spoken(s.text, scenes[s.scene], trace(s.text, scenes[s.scene], fields))
+                   for s in prepared.sentences)
+    return LintContext(
+        brief=prepared.brief, file=display or str(path), doc=doc, fields=fields, spoken=spoken,
+        look=prepared.look, theme_path=prepared.theme_path, platform=prepared.platform,
+        duration_ms=_estimate_ms(prepared, options), today=config.today or dt.date.today())
+
+
+def _estimate_ms(prepared: pipeline.Prepared, options: pipeline.RenderOptions) -> int:
+    """The video's length when each sentence lasts as long as it takes to read (what `--tts
+    none` renders; natural voices speak at about the same pace), with the theme's pauses."""
+    with tempfile.TemporaryDirectory(prefix="policyclip-lint-") as work:
+        timed = pipeline.speak(prepared, replace(options, tts="none", cache_dir=None),
+                               Path(work), lambda message: None)
+    return timed.duration_ms

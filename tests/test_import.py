@@ -1,0 +1,438 @@
+"""`policyclip import`: articles of every kind -> a draft brief that passes `check`."""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+import yaml
+
+from import_fixtures import (
+    ENGLISH_PAGE,
+    GBK_PAGE,
+    GOV_CN_NEWS_PAGE,
+    GOV_CN_PAGE,
+    IMAGE_ONLY_PAGE,
+    PROVINCIAL_JIEDU,
+    WECHAT_SAVED_PAGE,
+    WECHAT_TEXT,
+)
+from policyclip.brief import load_brief
+from policyclip.errors import SourceError
+from policyclip.importer import FetchLimits, Imported, import_source
+from policyclip.importer.html import decode_page
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "policyclip", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=300, check=False)
+
+
+def imported(tmp_path: Path, name: str, data: str | bytes) -> tuple[Imported, dict[str, object]]:
+    """Import a file written into tmp_path; return the result and the YAML it drafted."""
+    path = tmp_path / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    result = import_source(str(path))
+    brief = tmp_path / (path.stem + ".yaml")
+    brief.write_text(result.yaml, encoding="utf-8")
+    load_brief(brief)  # passes check as written
+    return result, yaml.safe_load(result.yaml)
+
+
+def comment_above(text: str, line_start: str) -> str:
+    """The comment line just above the first line that starts with line_start."""
+    lines = text.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith(line_start))
+    assert lines[index - 1].lstrip().startswith("#"), lines[index - 1]
+    return lines[index - 1]
+
+
+# ------------------------------------------------------------------ web pages
+
+
+def test_gov_cn_policy_library_page(tmp_path: Path) -> None:
+    result, brief = imported(tmp_path, "policy.html", GOV_CN_PAGE)
+    assert brief["title"] == "国务院办公厅关于发展银发经济增进老年人福祉的意见"
+    assert brief["issuer"] == "国务院办公厅"
+    assert brief["doc_number"] == "国办发〔2024〕1号"
+    assert "brackets normalised to 〔〕" in comment_above(result.yaml, "doc_number:")
+    assert "发文字号, from the page's metadata table" in comment_above(result.yaml, "doc_number:")
+    assert str(brief["published"]) == "2024-01-15"
+    assert {k: str(v) for k, v in brief["effective"].items()} == {"from": "2024-01-11"}
+    assert "自印发之日起施行" in comment_above(result.yaml, "effective:")
+    assert brief["source_url"] == "https://www.gov.cn/zhengce/content/202401/content_6926087.htm"
+    assert brief["summary"].startswith("银发经济是向老年人提供产品或服务")
+    assert [p["heading"] for p in brief["points"]] == [
+        "发展民生事业，解决急难愁盼", "扩大产品供给，提升质量水平", "聚焦多样化需求，培育潜力产业"]
+    assert brief["points"][0]["text"] == \
+        "扩大老年助餐服务。发展社区老年助餐服务，到2025年，全国新增老年助餐点1万个。"
+    assert brief["points"][0]["figure"] == {"value": "1万个", "label": "全国新增老年助餐点"}
+    assert brief["points"][1]["figure"] == {"value": "50万元", "label": "符合条件的企业每家最高补助"}
+    assert "figure" not in brief["points"][2]
+    assert brief["contact"] == "咨询电话：010-66194114；也可拨打12345政务服务便民热线"
+    assert brief["hashtags"] == ["银发经济", "老年人", "养老服务"]
+    assert "faq" not in brief and "steps" not in brief
+    assert "faq: none, no 问/答 pairs or question headings found" in result.report
+    furniture = ("ICP", "首页", "分享", "打印", "字体", "索引号", "此件公开发布")
+    assert not any(word in result.yaml.split("points:")[1] for word in furniture)
+
+
+def test_provincial_jiedu_page_with_questions_and_steps(tmp_path: Path) -> None:
+    result, brief = imported(tmp_path, "jiedu.htm", PROVINCIAL_JIEDU)
+    assert brief["title"] == "《浙江省灵活就业人员社会保险补贴办法》政策解读"
+    assert 'ArticleTitle' in comment_above(result.yaml, "title:")
+    assert brief["issuer"] == "浙江省人力资源和社会保障厅"
+    assert 'ContentSource' in comment_above(result.yaml, "issuer:")
+    assert brief["doc_number"] == "浙人社发〔2024〕35号"
+    assert str(brief["published"]) == "2024-11-20"
+    assert {k: str(v) for k, v in brief["effective"].items()} == {
+        "from": "2025-01-01", "to": "2027-12-31"}
+    # The closing 现解读如下 is not part of the summary.
+    assert brief["summary"] == ("近日，省人力社保厅、省财政厅联合印发《浙江省灵活就业人员社会保险补贴办法》"
+                                "（浙人社发〔2024〕35号，以下简称《办法》）。")
+    assert [p["heading"] for p in brief["points"]] == ["出台背景", "补贴对象", "补贴标准"]
+    assert brief["points"][2]["figure"] == {"value": "800元", "label": "每人每月最高补贴"}
+    assert brief["faq"] == [
+        {"q": "已经领取失业保险金的人员能否申请？", "a": "不能。领取失业保险金期间不得同时享受本补贴。"},
+        {"q": "补贴多久发放一次？", "a": "按月发放，直接打入本人社会保障卡银行账户。"}]
+    assert brief["steps"] == ["登录浙江政务服务网，搜索“社会保险补贴”", "填写申请表并上传身份证明材料",
+                              "人力社保部门审核通过后，按月发放补贴"]
+    assert brief["contact"] == "政策咨询请拨打12333人力资源和社会保障服务热线"
+    assert brief["hashtags"] == ["社保补贴", "灵活就业", "政策解读"]
+    assert "points: '五、常见问题' left out, its section became the faq or the steps" in result.report
+
+
+def test_gov_cn_news_page_without_headings(tmp_path: Path) -> None:
+    result, brief = imported(tmp_path, "news.html", GOV_CN_NEWS_PAGE)
+    assert brief["title"] == "个人养老金制度12月15日起全面实施"
+    assert brief["issuer"] == "新华社"
+    assert "news outlet" in comment_above(result.yaml, "issuer:")
+    assert str(brief["published"]) == "2024-12-13"
+    assert {k: str(v) for k, v in brief["effective"].items()} == {"from": "2024-12-15"}
+    assert brief["summary"].startswith("记者12日从人力资源社会保障部获悉")  # no dateline
+    assert "dateline '新华社北京12月12日电（记者 姜琳）'" in comment_above(result.yaml, "summary:")
+    assert [p["heading"] for p in brief["points"]] == [
+        "通知明确", "参加人每年缴纳个人养老金额度上限为12000元", "通知还明确"]
+    assert brief["points"][1]["figure"] == {"value": "12000元",
+                                            "label": "参加人每年缴纳个人养老金额度上限为"}
+    assert any(line.startswith("points: 3 from paragraphs (no headings found)")
+               for line in result.report)
+    assert "纠错" not in result.yaml and "责任编辑" not in result.yaml and "字号" not in result.yaml
+
+
+def test_wechat_article_saved_from_the_browser(tmp_path: Path) -> None:
+    result, brief = imported(tmp_path, "wechat.html", WECHAT_SAVED_PAGE)
+    assert brief["title"] == "@所有人，这笔补贴怎么领？一文看懂"
+    assert "title: \"@所有人" in result.yaml  # quoted: @ cannot start a plain YAML value
+    assert brief["issuer"] == "杭州市商务局"
+    assert str(brief["published"]) == "2024-08-02"
+    assert brief["source_url"] == "https://mp.weixin.qq.com/s/AbCdEf123"
+    assert [p["heading"] for p in brief["points"]] == ["补贴范围", "补贴标准"]
+    assert brief["points"][1]["figure"] == {"value": "2000元", "label": "单件补贴最高不超过"}
+    assert brief["steps"] == ["打开支付宝搜索“杭州消费券”", "实名认证后领取补贴资格", "到参与门店购买时核销"]
+    assert {k: str(v) for k, v in brief["effective"].items()} == {
+        "from": "2024-08-05", "to": "2024-12-31"}
+    assert "pictures: 1 in the article, not imported (save the ones you want beside the brief "\
+        "and add image:)" in result.report
+    assert "扫一扫" not in result.yaml and "编辑" not in result.yaml.split("summary:")[1]
+
+
+def test_gbk_page_is_decoded_from_its_meta_tag(tmp_path: Path) -> None:
+    data = GBK_PAGE.encode("gb18030")
+    assert decode_page(data) == (GBK_PAGE, "gb18030")  # declared gb2312, read as its superset
+    result, brief = imported(tmp_path, "notice.html", data)
+    assert brief["title"] == "关于开展2024年消费券发放活动的通告"
+    assert brief["issuer"] == "XX市商务局"
+    assert str(brief["published"]) == "2024-03-05"
+    assert {k: str(v) for k, v in brief["effective"].items()} == {
+        "from": "2024-03-08", "to": "2024-05-31"}
+    assert [p["heading"] for p in brief["points"]] == ["发放时间", "发放金额", "领取方式"]
+    assert brief["points"][1]["figure"] == {"value": "2000万元", "label": "本次共发放消费券"}
+    assert brief["contact"] == "咨询电话：0571-87654321"
+    assert "doc_number" not in brief
+    assert "doc_number: none, no 发文字号 like 〔2024〕10号 found" in result.report
+
+
+def test_charset_from_the_http_header_wins_over_a_wrong_guess() -> None:
+    page = "<html><body><p>稳就业政策解读</p></body></html>"
+    assert decode_page(page.encode("gbk"), "GBK") == (page, "gb18030")
+    assert decode_page(page.encode("utf-8"), None) == (page, "utf-8")
+
+
+def test_english_page_by_trafilatura(tmp_path: Path) -> None:
+    result, brief = imported(tmp_path, "childcare.html", ENGLISH_PAGE)
+    assert brief["title"] == "Childcare subsidy for working parents"
+    assert brief["issuer"] == "Riverton Department of Family Services"
+    assert brief["language"] == "en-US"
+    assert str(brief["published"]) == "2025-03-03"
+    assert {k: str(v) for k, v in brief["effective"].items()} == {
+        "from": "2025-04-01", "to": "2026-03-31"}
+    assert [p["heading"] for p in brief["points"]] == ["Who can apply", "How much you get"]
+    assert brief["points"][1]["figure"] == {"value": "$3,000", "label": "Families receive up to"}
+    assert brief["steps"] == ["Create an account on the city services portal",
+                              "Upload proof of address and proof of work",
+                              "Choose your childcare provider and submit the form"]
+    assert brief["contact"] == "Call the family services hotline on 12345 from Monday to Friday."
+    assert "Privacy" not in result.yaml and "All rights reserved" not in result.yaml
+
+
+# ------------------------------------------------------------------ other kinds of file
+
+
+def test_pasted_wechat_article(tmp_path: Path) -> None:
+    result, brief = imported(tmp_path, "wechat.txt", WECHAT_TEXT)
+    assert brief["title"] == "个人养老金，现在可以在全国参加了！"
+    assert brief["issuer"] == "人力资源社会保障部"
+    assert str(brief["published"]) == "2024-12-16"
+    assert [p["heading"] for p in brief["points"]] == ["谁能参加", "缴费多少", "有哪些优惠"]
+    assert brief["points"][1]["figure"] == {"value": "12000元",
+                                         "label": "参加人每年缴纳个人养老金的上限为"}
+    assert brief["steps"] == ["下载“掌上12333”或商业银行手机App", "开立个人养老金账户",
+                              "开立个人养老金资金账户，绑定银行卡"]
+    assert brief["contact"] == "如有疑问，可拨打12333咨询"
+    for furniture in ("点击上方蓝字", "阅读原文", "编辑", "原创"):
+        assert furniture not in result.yaml.split("summary:")[1]
+
+
+def test_word_jiedu_with_bold_headings(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("关于提高城乡居民基础养老金最低标准的政策解读")
+    document.add_paragraph("晋人社发〔2024〕12号")
+    document.add_paragraph("为保障城乡老年居民基本生活，省人社厅、省财政厅决定提高城乡居民基础养老金"
+                           "最低标准。现就有关问题解读如下。")
+    for heading, body in (("一、调整范围", "本省参加城乡居民养老保险、年满60周岁的参保人员。"),
+                          ("二、调整标准", "基础养老金最低标准每人每月提高20元，达到163元。"),
+                          ("三、发放时间", "自2024年7月1日起执行，按月发放。")):
+        document.add_paragraph().add_run(heading).bold = True
+        document.add_paragraph(body)
+    document.add_paragraph().add_run("怎么领取？").bold = True
+    for item in ("1.本人无需申请。", "2.社保经办机构直接发放到社保卡。"):
+        document.add_paragraph(item)
+    document.add_paragraph("咨询电话：0351-12333。")
+    document.add_paragraph("山西省人力资源和社会保障厅")
+    document.add_paragraph("2024年6月20日")
+    path = tmp_path / "jiedu.docx"
+    document.save(str(path))
+    result, brief = imported(tmp_path, "jiedu.docx", path.read_bytes())
+    assert brief["title"] == "关于提高城乡居民基础养老金最低标准的政策解读"
+    assert brief["issuer"] == "山西省人力资源和社会保障厅"
+    assert "signature" in comment_above(result.yaml, "issuer:")
+    assert brief["doc_number"] == "晋人社发〔2024〕12号"
+    assert str(brief["published"]) == "2024-06-20"
+    assert {k: str(v) for k, v in brief["effective"].items()} == {"from": "2024-07-01"}
+    assert [p["heading"] for p in brief["points"]] == ["调整范围", "调整标准", "发放时间"]
+    assert brief["points"][1]["figure"] == {"value": "20元", "label": "基础养老金最低标准每人每月提高"}
+    assert brief["steps"] == ["本人无需申请", "社保经办机构直接发放到社保卡"]
+    assert brief["contact"] == "咨询电话：0351-12333"
+
+
+def test_markdown_headings(tmp_path: Path) -> None:
+    text = ("# 稳岗返还政策问答\n\n来源：市人社局\n\n"
+            "今年继续实施失业保险稳岗返还政策，企业无需申请即可享受。\n\n"
+            "## 返还多少\n\n大型企业按30%返还，中小微企业按60%返还。\n\n"
+            "## 什么时候到账\n\n**资金**在审核通过后10个工作日内拨付。\n\n"
+            "- 关注 [市人社局官网](https://example.gov.cn) 公示\n")
+    result, brief = imported(tmp_path, "faq.md", text)
+    assert brief["title"] == "稳岗返还政策问答"
+    assert brief["issuer"] == "市人社局"
+    assert [p["heading"] for p in brief["points"]] == ["返还多少", "什么时候到账"]
+    assert brief["points"][0]["figure"] == {"value": "30%", "label": "大型企业按"}
+    assert brief["points"][1]["text"] == "资金在审核通过后10个工作日内拨付。"
+    assert "*" not in result.yaml and "](" not in result.yaml
+
+
+def test_text_without_title_or_issuer_gets_marked_placeholders(tmp_path: Path) -> None:
+    text = ("随着信息化发展，网络宣传渠道正逐步向移动端转移。目前我国直播用户达到5.6亿。\n"
+            "一、网络直播成为新热点\n"
+            "一是用户基数巨大。截止2020年3月，我国直播用户占整体人口规模的40%，数量庞大的用户群体"
+            "为政务直播创造了基础条件，各地纷纷开始尝试。\n"
+            "二、政务公开的新特点\n"
+            "一是强化了内容要求。网络直播不能照本宣科，必须构建直播场景。\n")
+    result, brief = imported(tmp_path, "article.txt", text.encode("gb18030"))
+    assert brief["title"] == "（请填写标题）"
+    assert brief["issuer"] == "（请填写发布机关）"
+    assert "NOT FOUND in the source" in comment_above(result.yaml, "title:")
+    assert "NOT FOUND in the source" in comment_above(result.yaml, "issuer:")
+    assert any(line.startswith("title: not found") for line in result.report)
+    assert [p["heading"] for p in brief["points"]] == ["网络直播成为新热点", "政务公开的新特点"]
+    # A run-in heading alone says too little: the next whole sentence comes with it.
+    assert brief["points"][1]["text"] == "强化了内容要求。网络直播不能照本宣科，必须构建直播场景。"
+    assert brief["points"][0]["figure"] == {"value": "40%", "label": "我国直播用户占整体人口规模的"}
+
+
+def test_byline_time_and_space_separated_keywords(tmp_path: Path) -> None:
+    page = ("<html><head><title>关于做好春节期间物价监管的通知 - 某市人民政府</title>"
+            '<meta name="keywords" content="物价 春节 监管"></head><body>'
+            '<div class="info"><span>时间：2025-01-10 10:12</span><span>来源：某市市场监管局</span></div>'
+            '<div class="main"><p>为保障春节期间市场价格基本稳定，现就有关事项通知如下。</p>'
+            "<p>一、加强重点商品价格监测。对粮油肉蛋菜等重点商品每日监测价格，发现异常及时处置。</p>"
+            "<p>二、严厉查处价格违法行为。对哄抬价格等行为依法从严查处，并公开曝光典型案例。</p>"
+            "<p>价格举报请拨打12315。</p></div></body></html>")
+    _, brief = imported(tmp_path, "notice.html", page)
+    assert brief["title"] == "关于做好春节期间物价监管的通知"
+    assert brief["issuer"] == "某市市场监管局"
+    assert str(brief["published"]) == "2025-01-10"
+    assert brief["hashtags"] == ["物价", "春节", "监管"]
+    assert [p["heading"] for p in brief["points"]] == ["加强重点商品价格监测", "严厉查处价格违法行为"]
+    assert brief["contact"] == "价格举报请拨打12315"
+
+
+# ------------------------------------------------------------------ the command line
+
+
+def test_cli_writes_a_brief_that_checks_and_renders(tmp_path: Path) -> None:
+    source = tmp_path / "policy.html"
+    source.write_text(GOV_CN_PAGE, encoding="utf-8")
+    brief = tmp_path / "policy.yaml"
+    result = run("import", str(source), "-o", str(brief))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert "import: faq: none, no 问/答 pairs or question headings found\n" in result.stderr
+    assert "import: points: 3 from the 一、 headings\n" in result.stderr
+    assert brief.read_text(encoding="utf-8").startswith("# Drafted by `policyclip import`")
+    assert run("check", str(brief)).returncode == 0
+    rendered = run("render", str(brief), "--out", str(tmp_path / "out"), "--tts", "none",
+                   "--preview", "--quiet")
+    assert rendered.returncode == 0, rendered.stderr
+    assert (tmp_path / "out" / "policy.mp4").stat().st_size > 0
+
+    again = run("import", str(source), "-o", str(brief))
+    assert again.returncode == 3
+    assert again.stderr == f"error: {brief} already exists\nhint: pass --force to overwrite it\n"
+    brief.write_text("kept", encoding="utf-8")
+    assert run("import", str(source), "-o", str(brief)).returncode == 3
+    assert brief.read_text(encoding="utf-8") == "kept"
+    assert run("import", str(source), "-o", str(brief), "--force").returncode == 0
+    assert brief.read_text(encoding="utf-8").startswith("# Drafted")
+
+
+def test_cli_prints_to_stdout_without_out(tmp_path: Path) -> None:
+    source = tmp_path / "wechat.txt"
+    source.write_text(WECHAT_TEXT, encoding="utf-8")
+    result = run("import", str(source))
+    assert result.returncode == 0, result.stderr
+    assert yaml.safe_load(result.stdout)["title"] == "个人养老金，现在可以在全国参加了！"
+
+
+@pytest.mark.parametrize(("name", "data", "message", "hint"), [
+    ("missing.html", None, "{path}: no such file",
+     "check the path; a web address must start with http:// or https://"),
+    ("report.pdf", b"%PDF-1.4", "{path}: cannot import '.pdf' files",
+     "copy the article's text into a .txt file and import that"),
+    ("old.doc", b"\xd0\xcf\x11\xe0", "{path}: cannot import '.doc' files",
+     "save it as .docx in Word or WPS first"),
+    ("broken.docx", b"PK\x03\x04 not really a zip",
+     "{path} is not a Word document that can be read (File is not a zip file)",
+     "open it in Word or WPS and save it again as .docx"),
+    ("yitu.html", IMAGE_ONLY_PAGE.encode(),
+     "{path}: no article text found (only 3 picture(s): an image-only page such as 一图读懂?)",
+     "pictures are not read: type the points into a brief yourself (docs/brief.md lists the "
+     "fields), or import the text version of the article if there is one"),
+])
+def test_bad_sources_exit_3_and_write_nothing(tmp_path: Path, name: str, data: bytes | None,
+                                              message: str, hint: str) -> None:
+    path = tmp_path / name
+    if data is not None:
+        path.write_bytes(data)
+    out = tmp_path / "brief.yaml"
+    result = run("import", str(path), "-o", str(out))
+    assert result.returncode == 3
+    assert result.stderr == f"error: {message.format(path=path)}\nhint: {hint}\n"
+    assert result.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({name} if data else set())
+
+
+# ------------------------------------------------------------------ over http on loopback
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    routes: ClassVar[dict[str, tuple[int, dict[str, str], bytes]]] = {}
+
+    def do_GET(self) -> None:
+        if self.path == "/slow":
+            time.sleep(3)
+        status, headers, body = self.routes.get(self.path, (404, {}, b"not found"))
+        self.send_response(status)
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    _Handler.routes = {
+        "/gbk": (200, {"Content-Type": "text/html; charset=GBK"},
+                 GBK_PAGE.replace("charset=gb2312", "").encode("gb18030")),
+        "/moved": (302, {"Location": "/jiedu"}, b""),
+        "/jiedu": (200, {"Content-Type": "text/html"}, PROVINCIAL_JIEDU.encode()),
+        "/loop-a": (302, {"Location": "/loop-b"}, b""),
+        "/loop-b": (301, {"Location": "/loop-a"}, b""),
+        "/big": (200, {"Content-Type": "text/html"}, b"<p>x</p>" * 20000),
+        "/pdf": (200, {"Content-Type": "application/pdf"}, b"%PDF-1.4"),
+        "/slow": (200, {"Content-Type": "text/html"}, GOV_CN_PAGE.encode()),
+    }
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_url_with_charset_only_in_the_http_header(server: str, tmp_path: Path) -> None:
+    result = import_source(f"{server}/gbk")
+    brief = yaml.safe_load(result.yaml)
+    assert brief["title"] == "关于开展2024年消费券发放活动的通告"
+    assert brief["source_url"] == f"{server}/gbk"
+    assert "the address it was fetched from" in comment_above(result.yaml, "source_url:")
+
+
+def test_url_after_a_redirect_keeps_the_final_address(server: str) -> None:
+    brief = yaml.safe_load(import_source(f"{server}/moved").yaml)
+    assert brief["faq"][1]["q"] == "补贴多久发放一次？"
+    assert brief["source_url"] == f"{server}/jiedu"
+
+
+def test_cli_refuses_http_errors_and_redirect_loops(server: str, tmp_path: Path) -> None:
+    out = tmp_path / "brief.yaml"
+    missing = run("import", f"{server}/nothing", "-o", str(out))
+    assert missing.returncode == 3
+    assert missing.stderr.startswith(
+        f"error: {server}/nothing: the server answered 404 Not Found\nhint: check the address")
+    loop = run("import", f"{server}/loop-a", "-o", str(out))
+    assert loop.returncode == 3
+    assert loop.stderr.startswith(f"error: {server}/loop-a: the server redirects in a loop "
+                                  f"({server}/loop-a -> {server}/loop-b -> {server}/loop-a)\n")
+    assert "Traceback" not in missing.stderr + loop.stderr
+    assert not out.exists()
+
+
+def test_url_size_cap_type_timeout_and_unreachable(server: str) -> None:
+    with pytest.raises(SourceError, match=r"/big: the page is larger than 0.1 MB, the most "):
+        import_source(f"{server}/big", FetchLimits(max_bytes=100_000))
+    with pytest.raises(SourceError, match=r"/pdf: the server sent application/pdf"):
+        import_source(f"{server}/pdf")
+    started = time.monotonic()
+    with pytest.raises(SourceError, match=r"/slow: no answer within 0.5 s"):
+        import_source(f"{server}/slow", FetchLimits(timeout_s=0.5))
+    assert time.monotonic() - started < 2.5
+    with socket.socket() as probe:  # a port that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(SourceError, match=r"the connection was refused"):
+        import_source(f"http://127.0.0.1:{port}/")
