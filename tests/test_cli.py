@@ -30,7 +30,8 @@ def test_version() -> None:
 @pytest.mark.parametrize(
     ("command", "must_mention"),
     [("render", ["--out", "--tts", "--voice", "--template", "--theme", "--preview"]),
-     ("check", ["BRIEF..."]), ("script", ["--cues"]), ("doctor", ["Exits 0"])],
+     ("check", ["BRIEF..."]), ("import", ["SOURCE", "--out", "--force"]),
+     ("script", ["--cues"]), ("doctor", ["Exits 0"])],
 )
 def test_every_command_has_help(command: str, must_mention: list[str]) -> None:
     result = run(command, "--help")

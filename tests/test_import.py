@@ -236,6 +236,38 @@ def test_word_jiedu_with_bold_headings(tmp_path: Path) -> None:
     assert brief["contact"] == "咨询电话：0351-12333"
 
 
+def styled_word_document() -> bytes:
+    """A .docx whose headings use Word's heading styles and whose steps use Word's numbering."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_heading("高龄津贴发放办法", 0)
+    document.add_heading("适用对象", 1)
+    document.add_paragraph("本市户籍年满80周岁的老年人，每人每月发放高龄津贴100元。")
+    document.add_heading("办理流程", 1)
+    document.add_paragraph("携带身份证到社区服务中心申请。", style="List Number")
+    document.add_paragraph("社区审核后报街道审批。", style="List Number")
+    document.add_heading("发放方式", 1)
+    document.add_paragraph("按月打入本人社保卡。咨询电话：12345。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_word_heading_styles_and_numbered_list(tmp_path: Path) -> None:
+    result, brief = imported(tmp_path, "styled.docx", styled_word_document())
+    assert brief["title"] == "高龄津贴发放办法"
+    assert "Title paragraph" in comment_above(result.yaml, "title:")
+    assert [p["heading"] for p in brief["points"]] == ["适用对象", "发放方式"]
+    assert brief["steps"] == ["携带身份证到社区服务中心申请", "社区审核后报街道审批"]
+    assert brief["contact"] == "咨询电话：12345"
+    assert brief["issuer"] == "（请填写发布机关）"
+    assert "issuer: not found (no 发文机关, 来源 or signature); a placeholder was written, type the " \
+        "issuing body before you render" in result.report
+
+
 def test_markdown_headings(tmp_path: Path) -> None:
     text = ("# 稳岗返还政策问答\n\n来源：市人社局\n\n"
             "今年继续实施失业保险稳岗返还政策，企业无需申请即可享受。\n\n"
@@ -334,6 +366,9 @@ def test_cli_prints_to_stdout_without_out(tmp_path: Path) -> None:
     ("broken.docx", b"PK\x03\x04 not really a zip",
      "{path} is not a Word document that can be read (File is not a zip file)",
      "open it in Word or WPS and save it again as .docx"),
+    ("empty.txt", b"\xef\xbb\xbf\n\n", "{path}: no article text found",
+     "import reads the article's paragraphs; check that this is the article itself, or copy its "
+     "text into a .txt file and import that"),
     ("yitu.html", IMAGE_ONLY_PAGE.encode(),
      "{path}: no article text found (only 3 picture(s): an image-only page such as 一图读懂?)",
      "pictures are not read: type the points into a brief yourself (docs/brief.md lists the "
@@ -384,6 +419,8 @@ def server() -> Iterator[str]:
         "/loop-b": (301, {"Location": "/loop-a"}, b""),
         "/big": (200, {"Content-Type": "text/html"}, b"<p>x</p>" * 20000),
         "/pdf": (200, {"Content-Type": "application/pdf"}, b"%PDF-1.4"),
+        "/file?id=7": (200, {"Content-Type": "application/vnd.openxmlformats-officedocument."
+                             "wordprocessingml.document"}, styled_word_document()),
         "/slow": (200, {"Content-Type": "text/html"}, GOV_CN_PAGE.encode()),
     }
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
@@ -406,6 +443,12 @@ def test_url_after_a_redirect_keeps_the_final_address(server: str) -> None:
     brief = yaml.safe_load(import_source(f"{server}/moved").yaml)
     assert brief["faq"][1]["q"] == "补贴多久发放一次？"
     assert brief["source_url"] == f"{server}/jiedu"
+
+
+def test_url_to_a_word_attachment(server: str) -> None:
+    brief = yaml.safe_load(import_source(f"{server}/file?id=7").yaml)
+    assert brief["title"] == "高龄津贴发放办法"
+    assert brief["source_url"] == f"{server}/file?id=7"
 
 
 def test_cli_refuses_http_errors_and_redirect_loops(server: str, tmp_path: Path) -> None:

@@ -254,7 +254,7 @@ def freshness(stem: str, out_dir: Path, digest: str, options: pipeline.RenderOpt
     files = meta.get("files")
     if not isinstance(files, dict) or "video" not in files:
         return None, "earlier metadata incomplete"
-    missing = [name for name in files.values() if not (out_dir / str(name)).is_file()]
+    missing = [name for name in files.values() if not (out_dir / str(name)).exists()]
     if missing:
         return None, f"missing {', '.join(sorted(missing))}"
     engine = str((meta.get("speech") or {}).get("engine"))

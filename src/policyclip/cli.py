@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
@@ -144,6 +145,10 @@ MotionOpt = Annotated[str | None, typer.Option(
     show_default=False)]
 NoCacheOpt = Annotated[bool, typer.Option(
     "--no-cache", help="Synthesize all speech again; neither read nor write the speech cache.")]
+PackageOpt = Annotated[bool, typer.Option(
+    "--package", help="Also write <stem>.package/, the cut for an editor: OpenTimelineIO, "
+    "FCP7 XML (Premiere, Resolve), a 剪映 draft (experimental), with its media. See "
+    "docs/package.md.")]
 MaxLengthOpt = Annotated[float | None, typer.Option(
     "--max-length", min=1, metavar="SECONDS", show_default=False,
     help="Refuse (exit 3, before any slow work) a brief whose estimated length is over "
@@ -183,10 +188,12 @@ def render(
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
     motion: MotionOpt = None,
+    package: PackageOpt = False,
     max_length: MaxLengthOpt = None,
 ) -> None:
     """Render BRIEF into OUT/<stem>.mp4 with .srt, .vtt, .script.txt, .json, .timeline.json and
-    .cover.jpg beside it. Outputs appear only when complete."""
+    .cover.jpg beside it (and <stem>.package/ with --package). Outputs appear only when
+    complete."""
     from . import batch, pipeline
     from .cache import resolve_cache_dir
 
@@ -195,7 +202,7 @@ def render(
                                      theme=theme, preview=preview, platform=platform,
                                      music=music, allow_outside_paths=allow_outside_paths,
                                      cache_dir=resolve_cache_dir(cache_dir, no_cache),
-                                     motion=motion, max_length_s=max_length)
+                                     motion=motion, package=package, max_length_s=max_length)
     sink = _sink(progress_mode, quiet, batch=False)
     try:
         result = _guard(lambda: batch.render_one(brief, out, options, sink.emit))
@@ -277,6 +284,12 @@ def lint(
         "brief's render.platform, else douyin.")] = None,
     template: TemplateOpt = None,
     theme: ThemeOpt = None,
+    tts: Annotated[str, typer.Option(
+        "--tts", help="Speech engine the length is estimated for, as for check (auto: the one "
+        "a render would start with now).")] = "auto",
+    rate: Annotated[str | None, typer.Option(
+        "--rate", help="Speaking rate, as for render. Default: the brief's render.rate.")]
+    = None,
     rules: Annotated[bool, typer.Option("--rules", help="List the rules and exit.")] = False,
 ) -> None:
     """Check briefs for plain language and compliance before anything renders: long spoken
@@ -307,8 +320,9 @@ def lint(
     if not paths:
         _err("error: give at least one brief, folder or glob (or --rules)")
         raise typer.Exit(EXIT_USAGE)
-    _check_options("none", None, platform)
-    settings = linting.LintConfig(platform=platform, template=template, theme=theme)
+    _check_options(tts, rate, platform)
+    settings = linting.LintConfig(platform=platform, template=template, theme=theme, tts=tts,
+                                  rate=rate)
     if config is not None:
         settings = _guard(lambda: linting.load_config(config, settings))
     settings = replace(settings, disabled=settings.disabled | frozenset(disable or []))
@@ -696,6 +710,7 @@ def batch_command(
     lint_config: Annotated[Path | None, typer.Option(
         "--lint-config", help="Lint settings file for --lint (see docs/lint.md).",
         show_default=False)] = None,
+    package: PackageOpt = False,
 ) -> None:
     """Render many briefs; skip those whose outputs are up to date. A failed brief does not stop
     the others. Exits 0 when none failed; else the failed briefs' exit code when they agree, or
@@ -716,9 +731,9 @@ def batch_command(
                                      theme=theme, preview=preview, platform=platform,
                                      allow_outside_paths=allow_outside_paths,
                                      cache_dir=resolve_cache_dir(cache_dir, no_cache),
-                                     motion=motion, max_length_s=max_length)
+                                     motion=motion, package=package, max_length_s=max_length)
     settings = batches.BatchSettings(out, options, force)
-    findings = _batch_lint(selected, lint, lint_config, template, theme, platform)
+    findings = _batch_lint(selected, lint, lint_config, options)
     workers = jobs or os.cpu_count() or 1
     sink = _sink(progress_mode, quiet, batch=True)
     try:
@@ -732,6 +747,7 @@ def batch_command(
             "tts": tts, "voice": voice, "rate": rate, "template": template, "theme": theme,
             "preview": preview, "platform": platform, "force": force, "fail_fast": fail_fast,
             "motion": motion,
+            "package": package,
             "max_length": max_length,
             "cache_dir": None if options.cache_dir is None else str(options.cache_dir),
             "lint": lint}, lint=findings)
@@ -748,8 +764,7 @@ def batch_command(
 
 
 def _batch_lint(selected: list[batch.BriefJob], enabled: bool, config: Path | None,
-                template: str | None, theme: str | None, platform: str | None
-                ) -> batch.LintResults | None:
+                options: pipeline.RenderOptions) -> batch.LintResults | None:
     """`batch --lint`: every selected brief's findings, before any render (None: not asked)."""
     from . import batch as batches
     from . import lint as linting
@@ -759,7 +774,8 @@ def _batch_lint(selected: list[batch.BriefJob], enabled: bool, config: Path | No
             _err("error: --lint-config needs --lint")
             raise typer.Exit(EXIT_USAGE)
         return None
-    settings = linting.LintConfig(template=template, theme=theme, platform=platform)
+    settings = linting.LintConfig(template=options.template, theme=options.theme,
+                                  platform=options.platform, tts=options.tts, rate=options.rate)
     if config is not None:
         settings = _guard(lambda: linting.load_config(config, settings))
     return batches.lint_jobs(selected, settings)
@@ -799,7 +815,26 @@ def cache_clear(cache_dir: CacheDirOpt = None) -> None:
 
 def main() -> None:
     """Entry point of the `policyclip` command."""
-    app()
+    try:
+        app()
+    except SystemExit as exc:
+        if exc.code == EXIT_INTERRUPTED:
+            _leave_now(EXIT_INTERRUPTED)
+        raise
+
+
+def _leave_now(code: int) -> None:
+    """Exit without Python's clean-up at exit, once an interrupted command has removed its
+    temporary files and stopped its children: freeing the word dictionary alone takes half a
+    second, and whoever pressed Ctrl-C or sent SIGTERM wants the process gone. Not while
+    worker processes are still running: their clean-up must happen."""
+    workers = sys.modules.get("multiprocessing")
+    if workers is not None and workers.active_children():
+        return
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -109,10 +111,18 @@ def to_json(data: Any) -> str:
 
 
 def place(staged: list[Path], out_dir: Path) -> list[Path]:
-    """Move finished files into `out_dir`, each by an atomic rename, in the given order."""
+    """Move finished files (and folders) into `out_dir`, each by an atomic rename, in the given
+    order. A folder replaces an earlier one of its name, which is moved aside first (a folder
+    cannot be renamed over a full one) and then deleted."""
     placed = []
     for path in staged:
         target = out_dir / path.name
-        os.replace(path, target)
+        if path.is_dir() and target.is_dir():
+            aside = Path(tempfile.mkdtemp(prefix=f".{path.name}.old-", dir=out_dir))
+            os.replace(target, aside / path.name)
+            os.replace(path, target)
+            shutil.rmtree(aside, ignore_errors=True)
+        else:
+            os.replace(path, target)
         placed.append(target)
     return placed

@@ -20,7 +20,7 @@ from PIL import Image, ImageChops, ImageDraw
 from . import drawing, layout, pictures
 from .drawing import CardCanvas, Variant
 from .layout import CARD_BOX, Layout
-from .models import Brief, Cue, Timeline
+from .models import Brief, Cue, TimedScene, Timeline
 from .motion import PRESETS, Motion, count_up_text
 from .theme import Theme
 from .video import Stretch
@@ -517,6 +517,46 @@ class FramePainter:
     def px(self, value: float) -> int:
         """A length on the 1080-wide design grid, in output pixels."""
         return self.layout.px(value)
+
+    # ------------------------------------------------------------ layers (editor package)
+
+    def scene_base(self, scene: TimedScene) -> Image.Image:
+        """The background with the scene's card settled on it (no logo, label or caption)."""
+        image = self.background().copy()
+        x0, y0, _, _ = self.layout.card_box()
+        image.paste(self.card_layer(scene.index, Variant()), (x0, y0), self.mask())
+        return image
+
+    def picture_area(self, scene: int) -> pictures.PictureArea | None:
+        """A scene's picture and where it sits on the frame (None: the card shows none)."""
+        box = self.picture_box(scene)
+        area = self.card(scene, Variant()).picture
+        return None if box is None or area is None else pictures.PictureArea(area.path, box)
+
+    def picture_tile(self, area: pictures.PictureArea) -> Image.Image:
+        """What a picture area shows (the picture contained whole over its fill)."""
+        return drawing.picture_tile(self.theme, area)
+
+    def draw_caption(self, image: Image.Image, cue: Cue) -> None:
+        """A caption, settled, on `image`."""
+        tile, place = drawing.caption_tile(self.layout, cue)
+        image.paste(tile.convert("RGB"), place, tile.getchannel("A"))
+
+    def draw_label(self, image: Image.Image) -> None:
+        """The AI label on `image`."""
+        drawing.draw_label(self.layout, image)
+
+    def draw_logo(self, image: Image.Image) -> None:
+        """The logo on `image` (nothing without one)."""
+        drawing.draw_logo(self.layout, image)
+
+    def logo_box(self) -> tuple[int, int, int, int] | None:
+        """Where the logo goes (None without one)."""
+        return drawing.logo_box(self.layout, self.timeline.width)
+
+    def label_box(self) -> tuple[int, int, int, int]:
+        """Where the AI label goes."""
+        return drawing.label_box(self.layout)
 
 
 def storyboard(painter: FramePainter, columns: int = 4, thumb_width: int = 270) -> Image.Image:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import errno
 import functools
 import math
 import re
 import subprocess
+import threading
 import wave
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
@@ -27,20 +31,105 @@ def ffmpeg_exe() -> str:
     return str(imageio_ffmpeg.get_ffmpeg_exe())
 
 
+class _Children:
+    """The child processes of one piece of work, so that they can all be stopped at once."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.live: set[subprocess.Popen[bytes]] = set()
+        self.stopped = False
+
+    def stop(self) -> None:
+        """Kill every child still running, and any started from now on."""
+        with self.lock:
+            self.stopped = True
+            for proc in self.live:
+                with contextlib.suppress(OSError):
+                    proc.kill()
+
+
+_WORK: contextvars.ContextVar[_Children | None] = contextvars.ContextVar(
+    "policyclip_children", default=None)
+
+
+@contextlib.contextmanager
+def stop_children_on_error() -> Iterator[None]:
+    """Every child started through `start` inside the block, in this thread or in a thread
+    run in a copy of its context (contextvars.copy_context), is killed the moment the block is
+    left by an exception (an error, Ctrl-C, SIGTERM): nothing goes on working for a render
+    that has already failed."""
+    group = _Children()
+    token = _WORK.set(group)
+    try:
+        yield
+    except BaseException:
+        group.stop()
+        raise
+    finally:
+        _WORK.reset(token)
+
+
+def start(cmd: Sequence[str], **popen_args: Any) -> subprocess.Popen[bytes]:
+    """Start a child process that belongs to the current work (see stop_children_on_error);
+    the caller ends it with `finish`. Raises OSError when that work has been stopped."""
+    group = _WORK.get()
+    if group is None:
+        return subprocess.Popen(list(cmd), **popen_args)
+    with group.lock:
+        if group.stopped:
+            raise OSError(errno.ECANCELED, "stopped")
+        proc = subprocess.Popen(list(cmd), **popen_args)
+        group.live.add(proc)
+    return proc
+
+
+def finish(proc: subprocess.Popen[bytes]) -> None:
+    """The process has been waited for: it no longer belongs to the current work."""
+    group = _WORK.get()
+    if group is not None:
+        with group.lock:
+            group.live.discard(proc)
+
+
+def run(cmd: Sequence[str], *, timeout: float | None = None, input: bytes | None = None
+        ) -> subprocess.CompletedProcess[bytes]:
+    """Run a program to the end, reading its stdout and stderr together (never a full pipe);
+    killed at `timeout` (then TimeoutError, an OSError) or when its work is stopped."""
+    proc = start(cmd, stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        stdout, stderr = proc.communicate(input, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise TimeoutError(errno.ETIMEDOUT, f"{Path(cmd[0]).name} took longer than "
+                           f"{timeout:g} s") from None
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    finally:
+        finish(proc)
+    return subprocess.CompletedProcess(list(cmd), proc.returncode, stdout, stderr)
+
+
 def run_ffmpeg(
     args: list[str], *, timeout: float | None = None
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run ffmpeg quietly; the caller checks returncode and stderr."""
+    """Run ffmpeg quietly; the caller checks returncode and stderr. A run longer than `timeout`
+    raises TimeoutError (an OSError)."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *args]
-    return subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+    return run(cmd, timeout=timeout)
 
 
 def audio_problem(path: Path) -> str | None:
     """Why an audio file cannot be decoded, or None when it decodes cleanly."""
     try:
         result = run_ffmpeg(["-xerror", "-i", str(path), "-vn", "-f", "null", "-"], timeout=120)
-    except subprocess.TimeoutExpired:
+    except TimeoutError:
         return "decoding it took longer than 120 s"
+    except OSError as exc:
+        return f"cannot decode it: {exc.strerror or exc}"
     if result.returncode != 0:
         return "not a readable audio file"
     if b"Output file is empty" in result.stderr or b"does not contain any stream" in result.stderr:
@@ -149,8 +238,8 @@ def measure_loudness(
            *input_args, "-i", str(path), "-vn", "-af",
            f"{chain}ebur128=peak={mode}:framelog=quiet", "-f", "null", "-"]
     try:
-        result = subprocess.run(cmd, capture_output=True, timeout=600, check=False)
-    except subprocess.TimeoutExpired:
+        result = run(cmd, timeout=600)
+    except TimeoutError:
         raise OSError(f"measuring the loudness of {path.name} took longer than 600 s") from None
     text = result.stderr.decode(errors="replace")
     found = _SUMMARY.search(text[text.rfind("Summary:"):]) if "Summary:" in text else None

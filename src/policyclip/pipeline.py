@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 import shutil
 import tempfile
@@ -14,9 +15,11 @@ from typing import TYPE_CHECKING, Protocol
 from . import (
     __version__,
     captions,
+    editor_package,
     estimate,
     export,
     frames,
+    media,
     motion,
     platforms,
     script,
@@ -79,6 +82,7 @@ class RenderOptions:
     cache_dir: Path | None = None  # the speech cache; None: synthesize everything
     motion: str | None = None  # --motion: a preset instead of the theme's
     max_length_s: float | None = None  # --max-length: refuse a brief predicted longer
+    package: bool = False  # --package: also the editor package (<stem>.package/)
 
 
 @dataclass(frozen=True)
@@ -159,7 +163,8 @@ def _digest(brief: Brief, template_path: Path, theme_path: Path, options: Render
     return export.inputs_hash(brief, [template_path, theme_path, *music], {
         "tts": options.tts, "voice": options.voice, "rate": options.rate,
         "preview": options.preview, "platform": options.platform,
-        **({"motion": options.motion} if options.motion else {})})
+        **({"motion": options.motion} if options.motion else {}),
+        **({"package": True} if options.package else {})})
 
 
 def speak(
@@ -268,6 +273,8 @@ class Made:
     music: Path | None
     cover: Path
     digest: str
+    work: Path  # the work folder: the speech clips, the package's pictures
+    package: tuple[editor_package.VideoTrack, ...] | None = None  # drawn when asked for
 
     @property
     def aigc(self) -> dict[str, str] | None:
@@ -278,11 +285,13 @@ class Made:
 
 @dataclass(frozen=True)
 class Output:
-    """One file a render delivers: its kind, its name's ending and how it is written."""
+    """One file (or folder) a render delivers: its kind, its name's ending, how it is written
+    and whether this render delivers it."""
 
     kind: str
     suffix: str
     write: Callable[[Made, Path], None]
+    wanted: Callable[[RenderOptions], bool] = lambda options: True
 
 
 def _text(make: Callable[[Made], str]) -> Callable[[Made, Path], None]:
@@ -306,7 +315,8 @@ def _write_video(made: Made, out: Path) -> None:
 def _write_metadata(made: Made, out: Path) -> None:
     prepared, aigc = made.prepared, made.aigc
     label = prepared.look.label_text(prepared.brief.is_chinese) if aigc else None
-    names = {o.kind: f"{prepared.brief.stem}{o.suffix}" for o in OUTPUTS}
+    names = {o.kind: f"{prepared.brief.stem}{o.suffix}" for o in OUTPUTS
+             if o.kind != "package" or made.package is not None}
     report = export.sound_report(made.soundtrack.loudness, sound.LOUDNESS_TARGET_LUFS, made.music,
                                  made.soundtrack.music_gain_db, made.mixing.music_level_lu,
                                  made.mixing.duck_db)
@@ -314,6 +324,15 @@ def _write_metadata(made: Made, out: Path) -> None:
         prepared.brief, made.timeline, inputs_sha256=made.digest, files=names,
         template=prepared.template_path.name, theme=prepared.look.name, aigc=aigc,
         ai_label_text=label, platform=prepared.platform, sound=report)), encoding="utf-8")
+
+
+def _write_package(made: Made, out: Path) -> None:
+    brief, plan_ = made.prepared.brief, made.timeline
+    assert made.package is not None
+    editor_package.write_package(
+        out, made.work / "package", made.package, plan_, title=brief.title, stem=brief.stem,
+        speech_dir=made.work, srt=export.subtitles(plan_.cues, "srt"),
+        music=_package_music(made.music, plan_, made.mixing, made.soundtrack.music_gain_db))
 
 
 # What a render delivers, in the order the files are put in place: the video, then the
@@ -326,6 +345,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("timeline", ".timeline.json",
            _text(lambda made: timeline.timeline_to_json(made.timeline))),
     Output("cover", ".cover.jpg", _copy_cover),
+    Output("package", ".package", _write_package, lambda options: options.package),
     Output("video", ".mp4", _write_video),
     Output("metadata", ".json", _write_metadata),
 )
@@ -358,7 +378,7 @@ def render_brief(
     with tempfile.TemporaryDirectory(prefix="policyclip-") as work_name:
         made = _make(prepared, options, music, Path(work_name), report, warn, spoken)
         report.stage(f"writing outputs to {out_dir}")
-        outputs = _place(made, out_dir)
+        outputs = _place(made, out_dir, [o for o in OUTPUTS if o.wanted(options)])
     return RenderResult(outputs=outputs, timeline=made.timeline, warnings=tuple(warnings),
                         speech=spoken.stats())
 
@@ -390,11 +410,15 @@ def _make(prepared: Prepared, options: RenderOptions, music: Path | None, work: 
 
     # The sound (mostly ffmpeg measuring and encoding AAC) is made while the frames are drawn
     # and the video encoded; the two are joined at the end without re-encoding.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        sound_job = pool.submit(make_sound)
+    # An error, Ctrl-C or SIGTERM meanwhile kills every ffmpeg of both at once (the pool
+    # then waits only for a sound job whose ffmpeg is gone), so stopping takes no time.
+    with ThreadPoolExecutor(max_workers=1) as pool, media.stop_children_on_error():
+        sound_job = pool.submit(contextvars.copy_context().run, make_sound)
         report.stage("drawing and encoding video")
         painter = painter_for(prepared, options, plan_)
         cover = _save_cover(painter, prepared.platform, work / "cover.jpg")
+        package = editor_package.draw(painter, plan_, work / "package") if options.package \
+            else None
         stretches = painter.stretches()
         listing = video.encode(
             stretches, painter.chunks(stretches), work,
@@ -406,23 +430,25 @@ def _make(prepared: Prepared, options: RenderOptions, music: Path | None, work: 
         report.progress(plan_.duration_ms, plan_.duration_ms)
         soundtrack = sound_job.result()
     return Made(prepared, plan_, listing, soundtrack, mixing, music, cover,
-                inputs_digest(prepared, options))
+                inputs_digest(prepared, options), work, package)
 
 
-def _place(made: Made, out_dir: Path) -> dict[str, Path]:
+def _place(made: Made, out_dir: Path, outputs: list[Output]) -> dict[str, Path]:
     """Write every output under a temporary name, then move them into `out_dir` in order."""
     stem = made.prepared.brief.stem
-    staging = Path(tempfile.mkdtemp(prefix=f".{stem}.partial-", dir=out_dir))
+    staging: Path | None = None
     try:
-        for output in OUTPUTS:
+        staging = Path(tempfile.mkdtemp(prefix=f".{stem}.partial-", dir=out_dir))
+        for output in outputs:
             output.write(made, staging / f"{stem}{output.suffix}")
-        export.place([staging / f"{stem}{o.suffix}" for o in OUTPUTS], out_dir)
+        export.place([staging / f"{stem}{o.suffix}" for o in outputs], out_dir)
     except OSError as exc:
         raise RenderError(f"cannot write outputs to {out_dir}: {exc.strerror or exc}") \
             from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return {o.kind: out_dir / f"{stem}{o.suffix}" for o in OUTPUTS}
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+    return {o.kind: out_dir / f"{stem}{o.suffix}" for o in outputs}
 
 
 def _music(brief: Brief, options: RenderOptions) -> Path | None:
@@ -434,6 +460,18 @@ def _music(brief: Brief, options: RenderOptions) -> Path | None:
     if problem:
         raise InputError(f"--music {options.music}: {problem}")
     return options.music.resolve()
+
+
+def _package_music(music: Path | None, plan_: Timeline, mixing: sound.Sound,
+                   gain_db: float | None) -> editor_package.Music | None:
+    """The music as the editor package describes it: the file, its loop and its level."""
+    if music is None:
+        return None
+    return editor_package.Music(music, editor_package.Ducking(
+        gain_db=gain_db or 0.0, depth_db=mixing.duck_db, attack_ms=mixing.attack_ms,
+        release_ms=mixing.release_ms, fade_in_ms=mixing.fade_in_ms,
+        fade_out_ms=mixing.fade_out_ms, spans_ms=tuple(sound.speech_spans(plan_, mixing))),
+        sound.LOOP_CROSSFADE_MS)
 
 
 def _save_cover(painter: frames.FramePainter, platform: platforms.Platform, out: Path) -> Path:

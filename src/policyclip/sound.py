@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import math
 import subprocess
+import tempfile
 import wave
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
@@ -161,20 +162,23 @@ def _decode_stereo(path: Path, rate: int) -> Generator[Samples, None, None]:
 
     cmd = [media.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(path),
            "-vn", "-ac", "2", "-ar", str(rate), "-f", "f32le", "-"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert proc.stdout is not None and proc.stderr is not None
-    finished = False
-    try:
-        while raw := proc.stdout.read(rate * 4):  # 8 bytes a stereo sample: half a second
-            yield np.frombuffer(raw[: len(raw) // 8 * 8], dtype="<f4").reshape(-1, 2)
-        finished = True
-    finally:
-        if not finished:
-            proc.kill()
-        stderr = proc.stderr.read().decode(errors="replace").strip()
-        code = proc.wait()
-        proc.stdout.close()
-        proc.stderr.close()
+    # stderr goes to a file: ffmpeg never blocks on a full pipe while its samples are read.
+    with tempfile.TemporaryFile() as errors:
+        proc = media.start(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors)
+        assert proc.stdout is not None
+        finished = False
+        try:
+            while raw := proc.stdout.read(rate * 4):  # 8 bytes a stereo sample: half a second
+                yield np.frombuffer(raw[: len(raw) // 8 * 8], dtype="<f4").reshape(-1, 2)
+            finished = True
+        finally:
+            if not finished:
+                proc.kill()
+            code = proc.wait()
+            media.finish(proc)
+            proc.stdout.close()
+            errors.seek(0)
+            stderr = errors.read().decode(errors="replace").strip()
     if code != 0:
         reason = stderr.splitlines()[-1] if stderr else f"exit code {code}"
         raise RenderError(f"cannot decode the music {path.name}: {reason}")

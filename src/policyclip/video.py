@@ -16,6 +16,7 @@ before each stretch starts.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import subprocess
@@ -181,7 +182,11 @@ def encode(
     pictures_iter = iter(pictures)
     # stderr goes to a file: ffmpeg never blocks on a full pipe while frames are written.
     with tempfile.TemporaryFile() as errors:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=errors)
+        try:
+            proc = media.start(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                               stderr=errors)
+        except OSError as exc:
+            raise RenderError(f"cannot start ffmpeg: {exc.strerror or exc}") from None
         assert proc.stdin is not None
         try:
             for stretch in stretches:
@@ -199,11 +204,15 @@ def encode(
             proc.stdin.close()
         except BrokenPipeError:
             pass  # ffmpeg stopped early: its message says why
-        except BaseException:
+        except BaseException:  # Ctrl-C, SIGTERM or a failing drawing: stop at once
             proc.kill()
-            proc.wait()
             raise
-        code = proc.wait()
+        finally:
+            code = proc.wait()
+            media.finish(proc)
+            if not proc.stdin.closed:
+                with contextlib.suppress(BrokenPipeError):
+                    proc.stdin.close()
         errors.seek(0)
         stderr = errors.read().decode(errors="replace").strip()
     segments = sorted(p.name for p in folder.glob("seg-*.mp4"))
@@ -225,7 +234,11 @@ def mux(video_list: Path, sound: Path, out: Path, duration_ms: int,
             "-movflags", "+faststart+use_metadata_tags"]
     for key, value in (metadata or {}).items():
         args += ["-metadata", f"{key}={value}"]
-    result = media.run_ffmpeg([*args, "-f", "mp4", str(out)], timeout=3600)
+    try:
+        result = media.run_ffmpeg([*args, "-f", "mp4", str(out)], timeout=3600)
+    except OSError as exc:
+        raise RenderError(f"ffmpeg failed to join video and sound: {exc.strerror or exc}") \
+            from None
     if result.returncode != 0:
         lines = result.stderr.decode(errors="replace").strip().splitlines()
         raise RenderError(f"ffmpeg failed to join video and sound: "

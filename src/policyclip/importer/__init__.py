@@ -6,14 +6,16 @@ document (never inventing one) and `yamlout` writes it with a comment per field.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from ..errors import BriefError, SourceError
-from .document import Document
+from .document import Document, Found
 from .web import FetchLimits
 
 __all__ = ["FetchLimits", "Imported", "import_source"]
@@ -130,26 +132,36 @@ def _fetch_document(url: str, limits: FetchLimits) -> Document:
         return read_page(fetched.data, header_charset=fetched.charset, url=fetched.url,
                          name=url)
     if "wordprocessingml" in kind or path.endswith(".docx"):
-        return _read_docx(fetched.data, url)
+        return _with_address(_read_docx(fetched.data, url), fetched.url)
     if kind == "text/markdown" or path.endswith(".md"):
-        return _read_markdown(fetched.data, url)
+        return _with_address(_read_markdown(fetched.data, url), fetched.url)
     if kind == "text/plain":
-        return _read_text(fetched.data, url)
+        return _with_address(_read_text(fetched.data, url), fetched.url)
     raise SourceError(f"{url}: the server sent {kind}, which import cannot read",
                       hint=_OTHER_TYPES.get("." + kind.split("/")[-1],
                                             f"import {_SUPPORTED}"))
+
+
+def _with_address(doc: Document, url: str) -> Document:
+    """The document with the address it was fetched from as its source_url, unless it names one."""
+    meta = {"source_url": Found(url, "the address it was fetched from"), **doc.meta}
+    return dataclasses.replace(doc, meta=MappingProxyType(meta))
 
 
 def _require_text(doc: Document, source: str) -> None:
     """Refuse a source with no article text, such as an image-only 一图读懂 page."""
     if sum(len(b.text) for b in doc.blocks) >= _MIN_TEXT:
         return
-    pictures = f" (only {doc.pictures} picture(s): an image-only page such as 一图读懂?)" \
-        if doc.pictures else ""
-    raise SourceError(f"{source}: no article text found{pictures}",
-                      hint="pictures are not read: type the points into a brief yourself "
-                      "(docs/brief.md lists the fields), or import the text version of the "
-                      "article if there is one")
+    if doc.pictures:
+        raise SourceError(
+            f"{source}: no article text found (only {doc.pictures} picture(s): an image-only "
+            "page such as 一图读懂?)",
+            hint="pictures are not read: type the points into a brief yourself (docs/brief.md "
+            "lists the fields), or import the text version of the article if there is one")
+    tables = " (tables are not read)" if any(n.startswith("tables:") for n in doc.notes) else ""
+    raise SourceError(f"{source}: no article text found{tables}",
+                      hint="import reads the article's paragraphs; check that this is the "
+                      "article itself, or copy its text into a .txt file and import that")
 
 
 def _self_check(text: str) -> None:

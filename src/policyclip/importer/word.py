@@ -40,6 +40,9 @@ def read_docx(data: bytes, name: str) -> Document:
             blocks.append(Block(text, "heading", level=1))
         elif level:
             blocks.append(Block(text, "heading", level=int(level.group(1))))
+        elif style.startswith(("List", "列表")) or _numbered(paragraph):
+            # Word's own numbering is not in the text: the paragraph is a numbered or bulleted item.
+            blocks.append(Block(text, "item", _all_bold(paragraph)))
         else:
             blocks.append(Block(text, "para", _all_bold(paragraph)))
     title = clean(document.core_properties.title or "")
@@ -52,6 +55,12 @@ def read_docx(data: bytes, name: str) -> Document:
     pictures = len(document.inline_shapes)
     return Document("Word document", tuple(blocks), MappingProxyType(meta), tuple(notes),
                     pictures)
+
+
+def _numbered(paragraph: Any) -> bool:
+    """The paragraph carries Word's automatic numbering (w:numPr)."""
+    properties = paragraph._p.pPr
+    return properties is not None and properties.numPr is not None
 
 
 def _all_bold(paragraph: Any) -> bool:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from .. import pipeline, platforms, theme
+from .. import estimate, pipeline, platforms, theme
 from ..models import Brief, Scene
 from ..yamlfile import YamlDocument, YamlPath, read_yaml
 from .findings import LintConfig
@@ -41,7 +40,7 @@ class LintContext:
     look: theme.Theme
     theme_path: Path
     platform: platforms.Platform
-    duration_ms: int  # the video's length, estimated by reading speed
+    length: estimate.LengthEstimate  # the video's predicted length, as `check` shows it
     today: dt.date
 
     def line(self, path: YamlPath | None) -> int:
@@ -101,8 +100,8 @@ def _belongs(path: YamlPath, scene: Scene) -> int:
 def build_context(path: Path, config: LintConfig, display: str | None = None) -> LintContext:
     """Read, validate and script a brief as `check` does; raise its errors (BriefError, ...).
     `display` is how findings name the file (default: the path as given)."""
-    options = pipeline.RenderOptions(tts="none", template=config.template, theme=config.theme,
-                                     platform=config.platform)
+    options = pipeline.RenderOptions(tts=config.tts, rate=config.rate, template=config.template,
+                                     theme=config.theme, platform=config.platform)
     prepared = pipeline.prepare(path, options)
     doc = read_yaml(path)  # the same file again, for the line of every field
     fields = text_fields(prepared.brief)
@@ -112,13 +111,5 @@ def build_context(path: Path, config: LintConfig, display: str | None = None) ->
     return LintContext(
         brief=prepared.brief, file=display or str(path), doc=doc, fields=fields, spoken=spoken,
         look=prepared.look, theme_path=prepared.theme_path, platform=prepared.platform,
-        duration_ms=_estimate_ms(prepared, options), today=config.today or dt.date.today())
-
-
-def _estimate_ms(prepared: pipeline.Prepared, options: pipeline.RenderOptions) -> int:
-    """The video's length when each sentence lasts as long as it takes to read (what `--tts
-    none` renders; natural voices speak at about the same pace), with the theme's pauses."""
-    with tempfile.TemporaryDirectory(prefix="policyclip-lint-") as work:
-        timed = pipeline.speak(prepared, replace(options, tts="none", cache_dir=None),
-                               Path(work), lambda message: None)
-    return timed.duration_ms
+        length=pipeline.estimate_length(prepared, options),
+        today=config.today or dt.date.today())

@@ -54,6 +54,8 @@ class LintConfig:
     severities: dict[str, str] = field(default_factory=dict)  # rule id -> severity
     extra_terms: tuple[str, ...] = ()  # more policy terms to explain (PL-TERM)
     platform: str | None = None  # instead of the brief's render.platform
+    tts: str = "auto"  # the engine the length is estimated for, as `check` does
+    rate: str | None = None  # instead of the brief's render.rate
     template: str | None = None
     theme: str | None = None
     today: dt.date | None = None  # None: the real today (tests fix it)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import estimate
 from ..linebreak import CHINESE_CAPTIONS, spoken_weight
 from ..yamlfile import YamlPath, YamlProblem, read_yaml
 from . import words
@@ -403,14 +404,15 @@ def hashtag_count(ctx: LintContext, config: LintConfig) -> Iterator[Hit]:
 
 
 @rule("PL-LENGTH", "warning", "the video would run longer than the platform favours",
-      "platforms.py (favoured length); the length estimated by reading speed, as --tts none")
+      "platforms.py (favoured length); estimate.py, the length `policyclip check` predicts")
 def video_length(ctx: LintContext, config: LintConfig) -> Iterator[Hit]:
-    """The estimated length over the platform's sweet spot."""
+    """The predicted length over the platform's sweet spot, with what would make it fit."""
     favoured = ctx.platform.favoured_max_s
-    seconds = round(ctx.duration_ms / 1000)
-    if favoured is not None and ctx.duration_ms > favoured * 1000:
-        yield Hit(None, f"the video would run about {seconds} s; {_platform_name(ctx)} favours "
-                  f"at most {favoured} s", "cut points or FAQ, or shorten the texts")
+    predicted = ctx.length
+    if favoured is not None and predicted.total_ms > favoured * 1000:
+        yield Hit(None, f"estimated length {estimate.clock(predicted.total_ms)} "
+                  f"{estimate.spoken_by(predicted)}; {_platform_name(ctx)} favours at most "
+                  f"{estimate.clock(favoured * 1000)}", estimate.advice(predicted, favoured * 1000))
 
 
 # ---------------------------------------------------------------- compliance

@@ -1,0 +1,187 @@
+"""The editor package (`render --package`): the video's cut handed to an editor, as
+`<stem>.package/` beside the video.
+
+It holds the media (each scene's card, the layers over it, one WAV per narration sentence, the
+music), the cut as OpenTimelineIO (`<stem>.otio`), FCP7 XML (`<stem>.xml`) and a 剪映 draft
+(`jianying/<stem>/`, experimental), the captions as SRT and a README.txt. Nothing is encoded a
+second time: the pictures are drawn once by the video's own painter, the sounds are copies.
+
+Two steps, as the render goes: `draw` while the frame painter is at hand, `write_package` once
+the sound is mixed (the music's level against the narration is known only then).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .cut import AudioTrack, Cut, Ducking, Sound, VideoTrack, frame_of
+from .drawing import draw_video_tracks
+
+if TYPE_CHECKING:
+    from ..frames import FramePainter
+    from ..models import Timeline
+
+__all__ = ["Cut", "Ducking", "Music", "VideoTrack", "draw", "frame_of", "write_package"]
+
+README = "README.txt"
+# Frame rates an editor's timecode knows. A preview (15 fps) is handed over at 30: each of its
+# frames is then two, so every change still falls on a frame.
+EDITOR_RATES = (24, 25, 30, 48, 50, 60)
+
+
+def draw(painter: FramePainter, timeline: Timeline, folder: Path) -> tuple[VideoTrack, ...]:
+    """Draw the package's pictures into `folder` (new) and return its video tracks."""
+    folder.mkdir(parents=True)
+    return draw_video_tracks(painter, timeline, folder)
+
+
+@dataclass(frozen=True)
+class Music:
+    """The music file under the video, how it loops and how its level is set."""
+
+    path: Path
+    ducking: Ducking
+    loop_overlap_ms: int  # each pass after the first starts this much before the last ends
+
+
+def write_package(
+    target: Path, drawn: Path, video: tuple[VideoTrack, ...], timeline: Timeline, *,
+    title: str, stem: str, speech_dir: Path, music: Music | None, srt: str,
+) -> Path:
+    """Move the drawn folder to `target` (which must not exist) and complete the package
+    there: the sounds, the OTIO, FCP7 XML and 剪映 files, the SRT and README.txt."""
+    from . import jianying, otio_files
+
+    shutil.move(str(drawn), str(target))
+    audio = [_narration(timeline, speech_dir, target)]
+    if music is not None:
+        audio.append(_music(music, timeline.duration_ms, target))
+    fps = timeline.fps if timeline.fps in EDITOR_RATES else 30
+    cut = Cut(title=title, stem=stem, width=timeline.width, height=timeline.height, fps=fps,
+              duration_ms=timeline.duration_ms, video=video,
+              audio=tuple(track for track in audio if track.sounds))
+    (target / f"{stem}.otio").write_text(otio_files.otio_text(cut), encoding="utf-8")
+    (target / f"{stem}.xml").write_text(otio_files.fcp7_xml_text(cut), encoding="utf-8")
+    jianying.write_draft(cut, target, target / "jianying" / stem,
+                         created_us=time.time_ns() // 1000)
+    (target / f"{stem}.srt").write_text(srt, encoding="utf-8")
+    (target / README).write_text(readme_text(cut), encoding="utf-8")
+    return target
+
+
+def _narration(timeline: Timeline, speech_dir: Path, root: Path) -> AudioTrack:
+    """Each sentence's WAV, copied as the engine wrote it, placed where the video speaks it."""
+    folder = root / "media" / "narration"
+    folder.mkdir(parents=True, exist_ok=True)
+    sounds: list[Sound] = []
+    for number, clip in enumerate(sorted(timeline.audio, key=lambda c: c.start_ms), start=1):
+        name = f"{number:03d}.wav"
+        shutil.copyfile(speech_dir / clip.path, folder / name)
+        with wave.open(str(folder / name), "rb") as sound:
+            file_ms = sound.getnframes() * 1000 // sound.getframerate()
+        length = min(clip.duration_ms, file_ms, timeline.duration_ms - clip.start_ms)
+        sounds.append(Sound(f"media/narration/{name}", clip.start_ms, length, file_ms,
+                            f"narration {number}"))
+    return AudioTrack("narration", tuple(sounds))
+
+
+def _music(music: Music, duration_ms: int, root: Path) -> AudioTrack:
+    """The music file, copied, laid end to end as often as the video needs (the video joins
+    the passes with a short crossfade; here they are cut)."""
+    folder = root / "media" / "music"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"music{music.path.suffix.lower()}"
+    shutil.copyfile(music.path, folder / name)
+    file_ms = audio_length_ms(folder / name)
+    period = max(1, file_ms - music.loop_overlap_ms)
+    sounds: list[Sound] = []
+    start = 0
+    while start < duration_ms:
+        length = min(period, duration_ms - start)
+        sounds.append(Sound(f"media/music/{name}", start, length, file_ms,
+                            f"music {len(sounds) + 1}"))
+        start += length
+    return AudioTrack("music", tuple(sounds), music.ducking)
+
+
+def audio_length_ms(path: Path) -> int:
+    """How long a sound file plays, decoded (a header's length can be wrong), in ms."""
+    from ..media import ffmpeg_exe
+
+    rate = 8000
+    result = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(path),
+         "-vn", "-ac", "1", "-ar", str(rate), "-f", "s16le", "-"],
+        capture_output=True, timeout=600, check=False)
+    if result.returncode != 0:
+        raise OSError(f"cannot decode {path.name}")
+    return len(result.stdout) // 2 * 1000 // rate
+
+
+def readme_text(cut: Cut) -> str:
+    """README.txt: what is in the package and how to open it in 剪映, Premiere and Resolve."""
+    stem = cut.stem
+    seconds = cut.duration_ms / 1000
+    tracks = ", ".join(t.name for t in cut.video)
+    sounds = ", ".join(t.name for t in cut.audio) or "none"
+    return f"""\
+{cut.title}
+Editor package made by policyclip: the cut of {stem}.mp4, to change in an editor.
+{cut.width}x{cut.height}, {cut.fps} fps, {seconds:.3f} s ({cut.frames} frames).
+
+WHAT IS HERE
+  {stem}.otio      OpenTimelineIO timeline (DaVinci Resolve, and any OTIO tool)
+  {stem}.xml       FCP7 XML (Premiere Pro; also DaVinci Resolve)
+  jianying/{stem}/  剪映 draft (experimental)
+  {stem}.srt       the captions as text, with their times
+  media/           every file the timelines use:
+    cards/         each scene's card as it looks once settled (full frame)
+    pictures/      the brief's pictures as placed on their cards (transparent full frames)
+    captions/      each caption as a transparent full frame (001.png is the first)
+    label.png      the AI-content label; logo.png the logo (transparent full frames)
+    narration/     one WAV per spoken sentence, placed where the video speaks it
+    music/         the background music
+  Video tracks, bottom to top: {tracks}. Audio tracks: {sounds}.
+  Paths inside the files are relative: keep this folder together; copy or move it whole.
+
+剪映 (JianyingPro), experimental
+  1. Quit 剪映.
+  2. Copy the folder jianying/{stem} into 剪映's draft folder (剪映 -> 全局设置 -> 草稿位置;
+     on Windows usually ...\\JianyingPro Drafts or
+     %LOCALAPPDATA%\\JianyingPro\\User Data\\Projects\\com.lveditor.draft).
+  3. Start 剪映: the draft "{stem}" is in the draft list. The media is inside the draft
+     folder. The captions are pictures there; to edit the words, delete the caption track
+     and import {stem}.srt (文本 -> 本地字幕 / 导入字幕).
+
+Premiere Pro
+  File -> Import -> {stem}.xml. If clips show as offline, choose Link Media and point it at
+  one file in media/; Premiere finds the others. Captions as text: File -> Import
+  {stem}.srt and drag it onto the sequence.
+
+DaVinci Resolve
+  File -> Import -> Timeline -> {stem}.otio (or {stem}.xml); when asked for media, pick
+  this folder. Captions as text: import {stem}.srt into the Media Pool and drag it onto
+  the timeline.
+
+WHAT CARRIES OVER
+  Timing: every picture, caption and sentence starts where it does in the video, and the
+  timeline is exactly as long as the video. (FCP7 XML counts whole frames: there a sentence
+  starts on the nearest frame, within 1/{2 * cut.fps} s.)
+  Media: the cards, pictures, captions, label, logo, each sentence and the music.
+  Captions: as pictures on their own track (the look of the video) and as text in {stem}.srt.
+
+WHAT DOES NOT
+  Motion is flattened to stills: a picture's slow zoom and any animation are not in the
+  timeline (add them in the editor).
+  Ducking becomes gain: the music's level under the voice is written as numbers (OTIO track
+  metadata "policyclip": gain_db, duck_db and level keyframes; volume keyframes in the 剪映
+  draft), not as the video's exact smooth curve. FCP7 XML carries no levels.
+  Loudness: the video is brought to -14 LUFS as a whole; set the export level in the editor.
+  Looped music is laid end to end; the video's short crossfade at each join becomes a cut.
+"""
