@@ -175,6 +175,7 @@ class FramePainter:
         self._captions: OrderedDict[int, tuple[Image.Image, tuple[int, int]]] = OrderedDict()
         self._rests: OrderedDict[tuple[object, ...], tuple[Image.Image, bytes]] = OrderedDict()
         self._backdrops: OrderedDict[tuple[int, bool], Image.Image] = OrderedDict()
+        self._masks: dict[int, Image.Image] = {}
         self._mask: Image.Image | None = None
         self.zoom = theme.picture.zoom if not self.motion.still else 0.0
 
@@ -489,12 +490,15 @@ class FramePainter:
     def _paste(self, image: Image.Image, layer: Image.Image, at: tuple[int, int],
                alpha: float) -> None:
         """Lay a card picture through the card's rounded mask, `alpha` opaque."""
-        if alpha <= 0:
+        level = round(255 * alpha)
+        if level <= 0:
             return
-        mask = self.mask()
-        if alpha < 1:
-            mask = ImageChops.multiply(mask, Image.new("L", mask.size, round(255 * alpha)))
-        image.paste(layer, at, mask)
+        if level not in self._masks:
+            # The same few levels recur at every scene change: each mask is made once.
+            mask = self.mask()
+            self._masks[level] = mask if level >= 255 else ImageChops.multiply(
+                mask, Image.new("L", mask.size, level))
+        image.paste(layer, at, self._masks[level])
 
     # ------------------------------------------------------------ outside the video
 
