@@ -13,7 +13,9 @@ IMPORT_NAMES = {"imageio-ffmpeg": "imageio_ffmpeg", "edge-tts": "edge_tts", "pil
                 "pyyaml": "yaml", "python-docx": "docx"}
 # Declared for a reason other than an import in src/.
 NOT_IMPORTED = {# trafilatura's justext needs lxml.html.clean, which lxml now ships apart.
-                "lxml-html-clean"}
+                "lxml-html-clean",
+                # OpenTimelineIO loads it as a plugin by its adapter name (fcp_xml).
+                "otio-fcp-adapter"}
 # Imported directly but part of a declared distribution that pins it exactly.
 PART_OF = {"pydantic_core": "pydantic"}
 

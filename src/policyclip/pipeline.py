@@ -414,12 +414,14 @@ def _make(prepared: Prepared, options: RenderOptions, music: Path | None, work: 
     # then waits only for a sound job whose ffmpeg is gone), so stopping takes no time.
     with ThreadPoolExecutor(max_workers=1) as pool, media.stop_children_on_error():
         sound_job = pool.submit(contextvars.copy_context().run, make_sound)
-        report.stage("drawing and encoding video")
+        report.stage("drawing frames")
         painter = painter_for(prepared, options, plan_)
         cover = _save_cover(painter, prepared.platform, work / "cover.jpg")
         package = editor_package.draw(painter, plan_, work / "package") if options.package \
             else None
         stretches = painter.stretches()
+        # Each frame is drawn as x264 asks for it: drawing and coding run side by side.
+        report.stage("encoding video")
         listing = video.encode(
             stretches, painter.chunks(stretches), work,
             size=(plan_.width, plan_.height), fps=plan_.fps, settings=video_settings,
