@@ -101,7 +101,7 @@ def test_a_signal_stops_a_render_and_all_its_ffmpeg_at_once(tmp_path: Path,
 
 def test_an_error_while_encoding_stops_the_sound_job_at_once(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from policyclip import pipeline, render
+    from policyclip import pipeline, video
     from policyclip.errors import RenderError
 
     brief = write_brief(tmp_path, LONG_BRIEF)
@@ -121,7 +121,7 @@ def test_an_error_while_encoding_stops_the_sound_job_at_once(
         failed.append(time.monotonic())
         raise RenderError("the encoder broke")
 
-    monkeypatch.setattr(render, "encode_video", failing_encoder)
+    monkeypatch.setattr(video, "encode", failing_encoder)
     options = pipeline.RenderOptions(tts="espeak", music=music)
     with pytest.raises(RenderError, match="the encoder broke"):
         pipeline.render_brief(brief, tmp_path / "out", options)
