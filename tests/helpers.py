@@ -87,6 +87,18 @@ def probe(path: Path) -> Probe:
     )
 
 
+def mp4_tags(path: Path) -> dict[str, str]:
+    """The container's metadata tags (title, artist, AIGC, ...) as ffmpeg reads them."""
+    raw = probe(path).raw
+    block = raw.split("Metadata:", 1)[1].split("Duration:", 1)[0] if "Metadata:" in raw else ""
+    tags = {}
+    for line in block.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            tags[key.strip()] = value.strip()
+    return tags
+
+
 def stream_durations(path: Path) -> dict[str, float]:
     """Decoded duration of the video and audio streams, in seconds."""
     out = {}

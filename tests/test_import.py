@@ -108,6 +108,9 @@ def test_provincial_jiedu_page_with_questions_and_steps(tmp_path: Path) -> None:
     assert brief["contact"] == "政策咨询请拨打12333人力资源和社会保障服务热线"
     assert brief["hashtags"] == ["社保补贴", "灵活就业", "政策解读"]
     assert "points: '五、常见问题' left out, its section became the faq or the steps" in result.report
+    assert "audience" not in brief
+    assert "audience: not drafted, the sentence under '补贴对象' is too long to shorten without " \
+        "changing it" in result.report
 
 
 def test_gov_cn_news_page_without_headings(tmp_path: Path) -> None:
@@ -145,6 +148,32 @@ def test_wechat_article_saved_from_the_browser(tmp_path: Path) -> None:
     assert "扫一扫" not in result.yaml and "编辑" not in result.yaml.split("summary:")[1]
 
 
+def test_provincial_disclosure_table_with_effective_dates(tmp_path: Path) -> None:
+    page = """<html><head><meta charset="utf-8"><title>某省就业补助资金管理办法_省政府文件_某省人民政府</title>
+<meta name="ColumnName" content="省政府文件"></head><body>
+<table class="xxgk_table"><tr><td>索引号：</td><td>11000000/2024-01234</td><td>发布机构：</td><td>某省人民政府办公厅</td></tr>
+<tr><td>成文日期：</td><td>2024-06-01</td><td>文号：</td><td>某政办发（2024）20号</td></tr>
+<tr><td>生效日期：</td><td>2024-07-01</td><td>废止日期：</td><td>2029-06-30</td></tr></table>
+<div id="zoom"><p>为规范就业补助资金管理，提高资金使用效益，制定本办法。</p>
+<p>第一条 就业补助资金用于职业培训补贴、社会保险补贴和公益性岗位补贴等支出。</p>
+<p>第二条 职业培训补贴标准为每人最高3000元。</p>
+<p>第三条 本办法自2024年7月1日起施行，有效期5年。</p></div></body></html>"""
+    result, brief = imported(tmp_path, "rules.html", page)
+    assert brief["title"] == "某省就业补助资金管理办法"
+    assert brief["issuer"] == "某省人民政府办公厅"
+    assert brief["doc_number"] == "某政办发〔2024〕20号"
+    assert str(brief["published"]) == "2024-06-01"
+    assert "成文日期" in comment_above(result.yaml, "published:")
+    assert {k: str(v) for k, v in brief["effective"].items()} == {
+        "from": "2024-07-01", "to": "2029-06-30"}
+    assert comment_above(result.yaml, "effective:").startswith(
+        "# 生效日期, from the page's metadata table; 废止日期, from the page's metadata table")
+    assert any(line.startswith("points: 3 from the 第X条 headings") for line in result.report)
+    assert [p["heading"] for p in brief["points"]][:2] == [
+        "就业补助资金用于职业培训补贴、社会保险补贴和公益性岗位补贴等支出", "职业培训补贴标准为每人最高3000元"]
+    assert brief["points"][1]["figure"] == {"value": "3000元", "label": "职业培训补贴标准为每人最高"}
+
+
 def test_gbk_page_is_decoded_from_its_meta_tag(tmp_path: Path) -> None:
     data = GBK_PAGE.encode("gb18030")
     assert decode_page(data) == (GBK_PAGE, "gb18030")  # declared gb2312, read as its superset
@@ -175,6 +204,7 @@ def test_english_page_by_trafilatura(tmp_path: Path) -> None:
     assert str(brief["published"]) == "2025-03-03"
     assert {k: str(v) for k, v in brief["effective"].items()} == {
         "from": "2025-04-01", "to": "2026-03-31"}
+    assert brief["audience"] == "Parents who live in Riverton and work at least 20 hours a week can apply"
     assert [p["heading"] for p in brief["points"]] == ["Who can apply", "How much you get"]
     assert brief["points"][1]["figure"] == {"value": "$3,000", "label": "Families receive up to"}
     assert brief["steps"] == ["Create an account on the city services portal",
@@ -260,6 +290,7 @@ def test_word_heading_styles_and_numbered_list(tmp_path: Path) -> None:
     result, brief = imported(tmp_path, "styled.docx", styled_word_document())
     assert brief["title"] == "高龄津贴发放办法"
     assert "Title paragraph" in comment_above(result.yaml, "title:")
+    assert brief["audience"] == "本市户籍年满80周岁的老年人，每人每月发放高龄津贴100元"
     assert [p["heading"] for p in brief["points"]] == ["适用对象", "发放方式"]
     assert brief["steps"] == ["携带身份证到社区服务中心申请", "社区审核后报街道审批"]
     assert brief["contact"] == "咨询电话：12345"

@@ -228,6 +228,10 @@ def test_a_point_with_nothing_concrete(tmp_path: Path) -> None:
     ("医保发【2022】22号", ["the year is in 【】, not in 〔〕"], "医保发〔2022〕22号"),
     ("医保发〔22〕22号", ["the year has two digits"], "医保发〔2022〕22号"),
     ("医保发〔2022〕022号", ["the number 022 starts with 0"], "医保发〔2022〕22号"),
+    ("医保发〔2022〕第22号", ["the number after the year has 第"], "医保发〔2022〕22号"),
+    ("医保发[22]第022号", ["the year is in [], not in 〔〕", "the year has two digits",
+                        "the number 022 starts with 0", "the number after the year has 第"],
+     "医保发〔2022〕22号"),
     ("财政部 税务总局公告2023年第12号", [], "财政部 税务总局公告2023年第12号"),
     ("财政部公告2023年第05号", ["the number 05 starts with 0"], "财政部公告2023年第5号"),
 ])
@@ -486,3 +490,26 @@ def test_a_phrase_that_asks_for_a_number_is_quiet_when_its_clause_gives_one(
     alone = plain_with("    text: 临时去外地看病的，报销比例一般低10个百分点以内。",
                        "    text: 临时去外地看病的，报销比例进一步提高到80%。")
     assert by_rule(lint_text(tmp_path, alone), "PL-OFFICIALESE") == []
+
+
+@pytest.mark.parametrize("phrase", [
+    "高度重视", "亲自过问", "狠抓工作落实", "在区委的坚强领导下", "统筹推进", "进一步加强",
+    "进一步加大补贴力度", "积极稳步推进", "获得感幸福感安全感", "原则上", "有关部门",
+    "按相关规定", "符合条件的", "视情况", "酌情", "适当", "逐步", "最后一公里", "闭环",
+    "赋能", "抓手", "兜底", "落地见效", "提高站位", "予以", "免申即享", "多措并举"])
+def test_the_design_notes_phrases_are_all_named(tmp_path: Path, phrase: str) -> None:
+    text = plain_with("    text: 出发前，在国家医保服务平台App上备案，几分钟就能办好。",
+                      f"    text: 出发前，{phrase}，在App上备案。")
+    named = [f for f in lint_text(tmp_path, text)
+             if f.rule in ("PL-OFFICIALESE", "PL-HEDGE", "PL-JARGON")]
+    assert [(f.line, f.message.split("”")[0].lstrip("“")) for f in named] == [(11, phrase)]
+
+
+def test_word_list_files_are_well_formed() -> None:
+    from policyclip.lint import words
+
+    for name in ("officialese.tsv", "hedges.tsv", "jargon.tsv"):
+        phrases = words.phrases(name)
+        assert len(phrases) > 10 and all(p.suggestion for p in phrases)
+    assert len(words.hsk_levels()) > 10_000 and words.hsk_levels()["政策"] == 6
+    assert "起付线" in words.terms("policy-terms.txt")

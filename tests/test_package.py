@@ -79,7 +79,7 @@ def test_the_package_is_an_output_named_after_the_brief(
                      "media"]
     assert (moved / "dianti.srt").read_text(encoding="utf-8") == \
         result.outputs["srt"].read_text(encoding="utf-8")
-    readme = (moved / "README.txt").read_text(encoding="utf-8")
+    readme = (moved / "README.txt").read_text(encoding="utf-8-sig")
     for words in ("剪映", "Premiere", "Resolve", "Motion is flattened", "Ducking becomes gain"):
         assert words in readme
     assert not list(result.outputs["video"].parent.glob(".*"))  # no staging left behind
@@ -307,6 +307,10 @@ def test_render_and_batch_take_package_on_the_command_line(tmp_path: Path) -> No
     assert (tmp_path / "many" / "tax.package" / "tax.xml").is_file()
     again = run("batch", str(briefs), "--out", str(tmp_path / "many"))
     assert "1 up to date" in again.stdout, again.stdout
+    shutil.rmtree(tmp_path / "many" / "tax.package")
+    missing = run("batch", str(briefs), "--out", str(tmp_path / "many"))
+    assert "1 rendered" in missing.stdout, missing.stdout
+    assert (tmp_path / "many" / "tax.package" / "tax.otio").is_file()
 
 
 def test_ducking_keyframes_follow_fades_and_speech() -> None:

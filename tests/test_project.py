@@ -14,7 +14,7 @@ IMPORT_NAMES = {"imageio-ffmpeg": "imageio_ffmpeg", "edge-tts": "edge_tts", "pil
 # Declared for a reason other than an import in src/.
 NOT_IMPORTED = {# trafilatura's justext needs lxml.html.clean, which lxml now ships apart.
                 "lxml-html-clean",
-                # OpenTimelineIO loads it as a plugin by its adapter name (fcp_xml).
+                # a plugin OpenTimelineIO loads by name ("fcp_xml") for the editor package.
                 "otio-fcp-adapter"}
 # Imported directly but part of a declared distribution that pins it exactly.
 PART_OF = {"pydantic_core": "pydantic"}

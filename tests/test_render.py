@@ -15,6 +15,7 @@ from helpers import (
     coded_frames,
     colour_distance,
     frame_at,
+    mp4_tags,
     probe,
     stream_durations,
     top_level_boxes,
@@ -188,6 +189,17 @@ def test_mp4_carries_the_implicit_aigc_label(rendered: RenderResult) -> None:
     assert label["Label"] == "1" and label["ContentProducer"] == "policyclip"
     assert set(label) == {"Label", "ContentProducer", "ProduceID", "ReservedCode1",
                           "ContentPropagator", "PropagateID", "ReservedCode2"}
+
+
+def test_without_a_publisher_the_issuer_is_not_named_as_the_maker(
+    rendered: RenderResult,
+) -> None:
+    tags = mp4_tags(rendered.outputs["video"])
+    assert "artist" not in tags  # the issuer made the policy, not the video
+    assert json.loads(tags["AIGC"])["ContentPropagator"] == ""
+    meta = json.loads(rendered.outputs["metadata"].read_text(encoding="utf-8"))
+    assert meta["publisher"] is None and meta["issuer"] == "财政部 税务总局"
+    assert "来源：财政部 税务总局（财政部 税务总局公告2023年第12号）" in meta["description"]
 
 
 def test_srt_and_vtt_match_the_burned_in_cues(rendered: RenderResult) -> None:

@@ -7,11 +7,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from helpers import make_sound, write_brief
+from helpers import SHORT_BRIEF, make_sound, write_brief
 
 LONG_BRIEF = """\
 title: 城乡居民医保缴费提醒
@@ -129,3 +130,218 @@ def test_an_error_while_encoding_stops_the_sound_job_at_once(
     assert time.monotonic() - failed[0] < 2.0
     assert not [pid for pid in seen if _alive(pid)]
     assert list(work.iterdir()) == []
+
+
+# --- files are written with the user's umask ---------------------------------------------------
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    before = os.umask(0o022)
+    yield
+    os.umask(before)
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_atomic_writes_follow_the_umask(tmp_path: Path, umask_022: None) -> None:
+    from policyclip.files import write_atomic
+
+    write_atomic(tmp_path / "a.json", b"{}")
+    assert _mode(tmp_path / "a.json") == 0o644
+    os.umask(0o027)
+    write_atomic(tmp_path / "b.json", b"{}")
+    assert _mode(tmp_path / "b.json") == 0o640
+
+
+def test_frames_storyboards_reports_and_cache_entries_are_0644(
+        tmp_path: Path, umask_022: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from policyclip.cli import app
+
+    brief = write_brief(tmp_path, SHORT_BRIEF)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("POLICYCLIP_CACHE_DIR", str(cache))
+    runner = CliRunner()
+    for args in (["frame", str(brief), "--at", "1", "-o", str(tmp_path / "f.png"),
+                  "--tts", "espeak"],
+                 ["storyboard", str(brief), "-o", str(tmp_path / "s.png"), "--tts", "none"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+    assert _mode(tmp_path / "f.png") == 0o644
+    assert _mode(tmp_path / "s.png") == 0o644
+    entries = list((cache / "speech").rglob("*.speech"))
+    assert entries and all(_mode(entry) == 0o644 for entry in entries)
+
+    from policyclip import reports
+
+    reports.write_json_report(tmp_path / "report.json", {"briefs": []})
+    assert _mode(tmp_path / "report.json") == 0o644
+
+
+# --- clean errors instead of tracebacks ---------------------------------------------------------
+
+def _fake_program(path: Path, body: str) -> Path:
+    path.write_text("#!/bin/sh\n" + body + "\n")
+    path.chmod(0o755)
+    return path
+
+
+def test_a_program_past_its_timeout_is_killed_and_a_clean_error(tmp_path: Path) -> None:
+    from policyclip import media
+
+    started = time.monotonic()
+    with pytest.raises(TimeoutError, match=r"took longer than 0\.3 s"):
+        media.run([sys.executable, "-c", "import time; time.sleep(30)"], timeout=0.3)
+    assert time.monotonic() - started < 5
+
+
+def test_an_ffmpeg_timeout_while_joining_is_a_render_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from policyclip import media, render
+    from policyclip.errors import RenderError
+
+    real = media.run_ffmpeg
+    monkeypatch.setattr(media, "ffmpeg_exe", lambda: str(_fake_program(
+        tmp_path / "ffmpeg", "sleep 30")))
+    monkeypatch.setattr(media, "run_ffmpeg",
+                        lambda args, timeout=None: real(args, timeout=0.2))
+    sound = render.Soundtrack(tmp_path / "a.m4a", media.Loudness(None, None, None))
+    timeline = type("T", (), {"duration_ms": 1000})()
+    with pytest.raises(RenderError, match=r"ffmpeg failed to join video and sound: .*took longer"):
+        render.mux(tmp_path / "v.mp4", sound, tmp_path / "out.mp4", timeline)  # type: ignore[arg-type]
+
+
+def test_ffmpeg_writing_much_to_stderr_never_blocks_reading_its_samples(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from policyclip import media, render
+
+    # 1 MB of warnings before any sample: a pipe holds 64 kB, so a reader of stdout alone
+    # would wait for samples while ffmpeg waits for room to write its warnings.
+    fake = _fake_program(tmp_path / "ffmpeg",
+                         "head -c 1000000 /dev/zero | tr '\\0' 'w' >&2\n"
+                         "head -c 80000 /dev/zero")
+    monkeypatch.setattr(media, "ffmpeg_exe", lambda: str(fake))
+    got: list[int] = []
+    reader = threading.Thread(
+        target=lambda: got.extend(len(c) for c in render._decode_stereo(tmp_path / "m.wav",
+                                                                        48_000)), daemon=True)
+    reader.start()
+    reader.join(20)
+    assert not reader.is_alive(), "reading ffmpeg's samples blocked"
+    assert sum(got) == 10_000
+
+
+def test_a_template_folder_with_a_file_not_in_utf8(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from policyclip.cli import app
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "mine.zh.j2").write_bytes("{# 我的模板 #}\n".encode("gbk"))
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = CliRunner().invoke(app, ["templates", "list"])
+        shown = CliRunner().invoke(app, ["templates", "show", "mine"])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 3, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "mine.zh.j2:1: not UTF-8 text (byte 0xce)" in result.output
+    assert "hint: save the file as UTF-8" in result.output
+    assert shown.exit_code == 3 and "not UTF-8 text" in shown.output
+
+
+def test_a_template_that_includes_a_file_not_in_utf8(tmp_path: Path) -> None:
+    from policyclip import pipeline
+    from policyclip.errors import TemplateError
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "mine.zh.j2").write_text('@scene title\n{% include "part.j2" %}\n',
+                                       encoding="utf-8")
+    (folder / "part.j2").write_bytes("你好\n".encode("gbk"))
+    brief = write_brief(tmp_path, SHORT_BRIEF + "render:\n  template: mine\n")
+    with pytest.raises(TemplateError, match=r"part\.j2:1: not UTF-8 text"):
+        pipeline.prepare(brief, pipeline.RenderOptions(tts="none"))
+
+
+def test_a_theme_that_cannot_be_read_is_a_theme_error(tmp_path: Path) -> None:
+    from policyclip import theme
+    from policyclip.errors import ThemeError
+
+    folder = tmp_path / "broken.yaml"
+    folder.mkdir()
+    with pytest.raises(ThemeError, match=r"broken\.yaml: cannot read it: Is a directory"):
+        theme.load_theme(folder)
+    with pytest.raises(ThemeError, match="cannot read it"):
+        theme.read_theme_text(folder)
+
+
+def test_edge_cue_offsets_never_go_backwards() -> None:
+    from policyclip.speech.edge import part_offsets
+
+    # The last part has no word boundary: placed by reading speed it would start at 429 ms,
+    # before the part it follows (900 ms).
+    offsets = part_offsets(["x", "yy", "zzzz"], [(0, "x"), (900, "yy")], 1000)
+    assert list(offsets) == sorted(offsets)
+    assert offsets[2] >= 900
+    # Boundaries reported out of order, and past the end.
+    offsets = part_offsets(["ab ", "cd ", "ef"], [(0, "ab"), (700, "cd"), (500, "ef")], 650)
+    assert list(offsets) == sorted(offsets) and max(offsets) <= 650
+
+
+# --- the inputs hash follows what a render reads ------------------------------------------------
+
+def test_the_inputs_hash_follows_included_extended_and_imported_templates(
+        tmp_path: Path) -> None:
+    from policyclip import pipeline
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "mine.zh.j2").write_text(
+        '{% extends "base.j2" %}{% import "macros.j2" as m %}'
+        '{% block body %}{{ m.line(brief.title) }}{% endblock %}\n', encoding="utf-8")
+    (folder / "base.j2").write_text("@scene title\n{% block body %}{% endblock %}\n"
+                                    '{% include "tail.j2" %}\n', encoding="utf-8")
+    (folder / "macros.j2").write_text("{% macro line(t) %}{{ t }}。{% endmacro %}",
+                                      encoding="utf-8")
+    (folder / "tail.j2").write_text("欢迎咨询。\n", encoding="utf-8")
+    brief = write_brief(tmp_path, SHORT_BRIEF + "render:\n  template: mine\n")
+    options = pipeline.RenderOptions(tts="none")
+    seen = {pipeline.fingerprint(brief, options)[1]}
+    assert pipeline.inputs_digest(pipeline.prepare(brief, options), options) in seen
+    for name, text in (("base.j2", "@scene title\n{% block body %}{% endblock %}\n"
+                                   '{% include "tail.j2" %}再见。\n'),
+                       ("macros.j2", "{% macro line(t) %}{{ t }}！{% endmacro %}"),
+                       ("tail.j2", "请拨打热线。\n")):
+        (folder / name).write_text(text, encoding="utf-8")
+        digest = pipeline.fingerprint(brief, options)[1]
+        assert digest not in seen, f"changing {name} left the inputs hash as it was"
+        seen.add(digest)
+
+
+def test_the_inputs_hash_follows_the_fonts_used(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from policyclip import pipeline
+    from policyclip.resources import find_font
+
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    font = fonts / "NotoSansCJK-Bold.ttc"
+    font.write_bytes(b"one font")
+    monkeypatch.setenv("POLICYCLIP_FONT_DIR", str(fonts))
+    find_font.cache_clear()  # where fonts are is remembered for the process
+    try:
+        brief = write_brief(tmp_path, SHORT_BRIEF)
+        options = pipeline.RenderOptions(tts="none")
+        before = pipeline.fingerprint(brief, options)[1]
+        font.write_bytes(b"another font, a new version")
+        assert pipeline.fingerprint(brief, options)[1] != before
+    finally:
+        find_font.cache_clear()

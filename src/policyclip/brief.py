@@ -194,7 +194,9 @@ class _Brief(_Strict):
     contact: Text | None = None
     cta: Text | None = None
     glossary: dict[Text, Text] = {}
+    pronounce: dict[Text, Text] = {}
     hashtags: list[Annotated[Text, AfterValidator(_hashtag)]] = []
+    publisher: Text | None = None  # an extension of spec v1: the account that publishes
     render: _Render = _Render()
 
 
@@ -334,7 +336,9 @@ def _to_brief(path: Path, m: _Brief, files: dict[YamlPath, Path]) -> Brief:
         contact=m.contact,
         cta=m.cta,
         glossary=MappingProxyType(dict(m.glossary)),
+        pronounce=MappingProxyType(dict(m.pronounce)),
         hashtags=tuple(m.hashtags),
+        publisher=m.publisher.strip() if m.publisher else None,
         render=RenderDefaults(
             template=r.template,
             theme=r.theme,

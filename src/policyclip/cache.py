@@ -52,12 +52,16 @@ def resolve_cache_dir(option: Path | None, disabled: bool = False) -> Path | Non
 
 
 def speech_key(*, engine: str, engine_version: str, voice: str | None, rate: str,
-               language: str, reading: str, parts: Sequence[str]) -> str:
-    """The content key of one synthesized sentence: `parts` are its captions as shown, and
+               language: str, reading: str, parts: Sequence[str],
+               pronounced: Sequence[str] | None = None) -> str:
+    """The content key of one synthesized sentence: `parts` are its captions as shown,
+    `pronounced` the same after pronunciation fixes (when they changed anything), and
     `reading` names the rules that turn them into what is said."""
-    identity = {"v": KEY_VERSION, "engine": engine, "engine_version": engine_version,
-                "voice": voice, "rate": rate, "language": language, "reading": reading,
-                "parts": list(parts)}
+    identity: dict[str, object] = {
+        "v": KEY_VERSION, "engine": engine, "engine_version": engine_version, "voice": voice,
+        "rate": rate, "language": language, "reading": reading, "parts": list(parts)}
+    if pronounced is not None and list(pronounced) != list(parts):
+        identity["pronounced"] = list(pronounced)
     text = json.dumps(identity, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -446,6 +446,64 @@ def _clock(ms: int) -> str:
 
 
 @app.command()
+def say(
+    text: Annotated[str, typer.Argument(help="The words to read, as a brief would write them.",
+                                        show_default=False)],
+    tts: Annotated[str, typer.Option("--tts", help="Speech engine, as for render.")] = "auto",
+    voice: Annotated[str | None, typer.Option("--voice", help="Voice, as for render.")] = None,
+    rate: Annotated[str | None, typer.Option("--rate", help="Speaking rate, as for render.")]
+    = None,
+    language: Annotated[str | None, typer.Option(
+        "--language", help="zh-CN, en-US, ...; default: the brief's, else zh-CN when TEXT has "
+        "Chinese characters, else en-US.", show_default=False)] = None,
+    brief: Annotated[Path | None, typer.Option(
+        "--brief", help="Use this brief's pronounce: map, its folder's pronounce.yaml and its "
+        "language.", show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="WAV file to write. Default: say.wav, unless --show is given.",
+        show_default=False)] = None,
+    show: Annotated[bool, typer.Option(
+        "--show", help="Print the text after pronunciation fixes and number reading, the "
+        "fixes used and espeak-ng's phonemes; write audio only with -o.")] = False,
+) -> None:
+    """Read TEXT as a render would, to hear or inspect it: pronunciation fixes (built-in,
+    ./pronounce.yaml, the brief's), then numbers and symbols written out."""
+    import re
+
+    from . import brief as briefs
+    from . import speech
+    from .speech import pronounce
+
+    _check_options(tts, rate)
+
+    def run() -> speech.Reading:
+        written = briefs.load_brief(brief) if brief else None
+        lang = language or (written.language if written else None) or (
+            "zh-CN" if re.search(r"[\u3400-\u9fff]", text) else "en-US")
+        given = pronounce.given_for(written.path.parent if written else None,
+                                    written.pronounce if written else {})
+        target = out if out is not None or show else Path("say.wav")
+        return speech.say(text, engine=tts, language=lang,
+                          voice=voice or (written.render.voice if written else None),
+                          rate=rate or (written.render.rate if written else None) or "+0%",
+                          pronounce_map=given, out=target)
+
+    reading = _guard(run)
+    if show:
+        print(f"written:    {reading.written}")
+        fixes = ", ".join(f"{w} -> {r}" for w, r in reading.fixes) or "none"
+        print(f"fixes:      {fixes}")
+        print(f"pronounced: {reading.pronounced}")
+        print(f"spoken:     {reading.spoken}")
+        if reading.phonemes is not None:
+            print(f"phonemes:   {reading.phonemes}")
+    if reading.duration_ms is not None:
+        target = out or Path("say.wav")
+        print(f"{target}  ({reading.duration_ms / 1000:.1f} s, speech: {reading.engine}"
+              f"{' ' + reading.voice if reading.voice else ''})")
+
+
+@app.command()
 def doctor() -> None:
     """Check speech engines, fonts, ffmpeg and the edge service; say how to fix what is missing.
     Exits 0 when an offline render can work, 3 otherwise."""
@@ -595,7 +653,7 @@ def templates_list() -> None:
     """List templates: built-ins, and those in ./templates that override or add to them."""
     from . import script as scripts
 
-    for info in scripts.list_templates():
+    for info in _guard(scripts.list_templates):
         languages = ", ".join(".".join(f.name.split(".")[1:-1]) or "any" for f in info.files)
         print(f"{info.name:<12} [{languages}]  {info.description}  ({info.files[0].parent})")
 
@@ -609,8 +667,9 @@ def templates_show(
     from . import script as scripts
 
     path = _guard(lambda: scripts.find_template(name, language, None))
+    text = _guard(lambda: scripts.read_template(path))
     print(f"# {path}")
-    print(path.read_text(encoding="utf-8"), end="")
+    print(text, end="")
 
 
 @templates_app.command("copy")
@@ -645,8 +704,9 @@ def themes_show(
     from . import theme as themes
 
     path = _guard(lambda: themes.find_theme(name, None))
+    text = _guard(lambda: themes.read_theme_text(path))
     print(f"# {path}")
-    print(path.read_text(encoding="utf-8"), end="")
+    print(text, end="")
 
 
 @themes_app.command("copy")

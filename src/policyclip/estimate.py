@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .models import Narration, Sentence, Timeline, Utterance
 from .speech.base import proportional_offsets
 from .speech.normalize import says_nothing, spoken_parts
+from .speech.pronounce import apply
 from .speech.silent import reading_ms
 
 
@@ -145,9 +146,11 @@ def syllables(text: str, chinese: bool) -> int:
     return count
 
 
-def sentence_ms(shown: Sequence[str], *, engine: str, language: str, rate: str = "+0%") -> int:
+def sentence_ms(shown: Sequence[str], *, engine: str, language: str, rate: str = "+0%",
+                pronounce: Mapping[str, str] | None = None) -> int:
     """The predicted length of one sentence given as its caption parts (shown text), spoken by
-    `engine` (edge, espeak or none) in `language` at `rate`."""
+    `engine` (edge, espeak or none) in `language` at `rate`, with `pronounce` fixes (written ->
+    read, see `speech.pronunciation`) applied first."""
     if engine == "none" or says_nothing("".join(shown), language):
         return sum(reading_ms(part) for part in shown)
     chinese = language.lower().startswith("zh")
@@ -155,7 +158,8 @@ def sentence_ms(shown: Sequence[str], *, engine: str, language: str, rate: str =
         raise ValueError(f"no reading-speed model for engine '{engine}'")
     models, curve = MODELS[engine]
     model = models["zh" if chinese else "en"]
-    parts = [p for p in spoken_parts(shown, language) if p.strip()]
+    said = apply(shown, pronounce, language) if pronounce else list(shown)
+    parts = [p for p in spoken_parts(said, language) if p.strip()]
     text = "".join(parts)
     ms = (model.per_syllable * syllables(text, chinese) + model.per_comma * len(COMMAS.findall(
         text)) + model.per_stop * len(STOPS.findall(text)) + model.per_part * len(parts)
@@ -169,13 +173,15 @@ def rate_factor(engine: str, rate: str) -> float:
 
 
 def narration(sentences: Sequence[Sentence], *, engine: str, language: str, rate: str = "+0%",
-              voice: str | None = None) -> Narration:
+              voice: str | None = None, pronounce: Mapping[str, str] | None = None
+              ) -> Narration:
     """A narration with predicted lengths (and no audio) for every sentence: what the timeline
     is laid out from to estimate a video's length without speaking it."""
     utterances = []
     for sentence in sentences:
         shown = [cue.text for cue in sentence.cues]
-        ms = sentence_ms(shown, engine=engine, language=language, rate=rate)
+        ms = sentence_ms(shown, engine=engine, language=language, rate=rate,
+                         pronounce=pronounce)
         utterances.append(Utterance(ms, proportional_offsets(shown, ms)))
     return Narration(engine=engine, voice=voice, utterances=tuple(utterances))
 

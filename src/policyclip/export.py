@@ -63,13 +63,16 @@ def inputs_hash(brief: Brief, extra_files: Iterable[Path], settings: dict[str, A
 def metadata(
     brief: Brief, timeline: Timeline, *, inputs_sha256: str, files: dict[str, str],
     template: str, theme: str, aigc: dict[str, str] | None, ai_label_text: str | None,
-    platform: Platform, sound: dict[str, Any] | None = None,
+    platform: Platform, sound: dict[str, Any] | None = None, publisher: str | None = None,
 ) -> dict[str, Any]:
     """Everything a person or a script needs to publish the video; `sound` adds `loudness`
     (as measured on the encoded video) and `music` (see `sound_report`)."""
-    form = upload_form(platform, brief.title, brief.hook or "", brief.summary, brief.hashtags)
+    form = upload_form(platform, brief.title, brief.hook or "", brief.summary, brief.hashtags,
+                       source=source_line(brief))
     return {
         "platform": platform.name,
+        "publisher": publisher,
+        "issuer": brief.issuer,
         "title": form["title"],
         "description": form["description"],
         "hashtags": form["tags"],
@@ -87,6 +90,14 @@ def metadata(
         "inputs_sha256": inputs_sha256,
         "files": files,
     }
+
+
+def source_line(brief: Brief) -> str:
+    """Who issued the policy, for the description: 来源：财政部（公告2023年第12号）."""
+    number = brief.doc_number
+    if brief.is_chinese:
+        return f"来源：{brief.issuer}" + (f"（{number}）" if number else "")
+    return f"Source: {brief.issuer}" + (f" ({number})" if number else "")
 
 
 def sound_report(

@@ -132,6 +132,11 @@ def _glossary_pattern(glossary: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, terms))) if terms else None
 
 
+def words(text: str) -> list[str]:
+    """jieba's words of `text`, in order; joined they give `text` back."""
+    return list(_segmenter().cut(text, True)) if text else []
+
+
 def _words(run: str) -> list[str]:
     if not re.search(r"[\u3400-\u9fff]", run):
         return list(run) if not run.isspace() else [run]

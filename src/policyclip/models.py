@@ -80,7 +80,9 @@ class Brief:
     contact: str | None = None
     cta: str | None = None
     glossary: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    pronounce: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     hashtags: tuple[str, ...] = ()
+    publisher: str | None = None  # the account that publishes the video (not the issuer)
     render: RenderDefaults = field(default_factory=RenderDefaults)
     warnings: tuple[str, ...] = ()  # `file:line: ...` for what was accepted but changed
 

@@ -6,7 +6,7 @@ import contextvars
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,6 +34,7 @@ from .cache import SpeechCache, SpeechStats
 from .errors import InputError, RenderError
 from .linebreak import caption_rules, release_dictionary
 from .models import Brief, Narration, Script, Sentence, Timeline, Utterance
+from .speech import pronounce
 from .speech.silent import SilentEngine
 
 if TYPE_CHECKING:
@@ -122,6 +123,12 @@ class Prepared:
     sentences: tuple[Sentence, ...]
     platform: platforms.Platform
     warnings: tuple[str, ...] = ()  # odd but not wrong in the brief or theme
+    pronounce: Mapping[str, str] = field(default_factory=dict)  # pronounce.yaml + the brief's
+
+    @property
+    def publisher(self) -> str | None:
+        """The account that publishes the video: the brief's `publisher`, else the theme's."""
+        return self.brief.publisher or self.look.publisher
 
 
 def prepare(path: Path, options: RenderOptions) -> Prepared:
@@ -135,8 +142,9 @@ def prepare(path: Path, options: RenderOptions) -> Prepared:
     template_path = Path(written.template)  # the file the script was written from
     platform = platforms.get_platform(options.platform or brief.render.platform)
     warnings = (*brief.warnings, *theme.theme_warnings(theme_path, look))
+    fixes = pronounce.given_for(brief.path.parent, brief.pronounce)
     return Prepared(brief, look, theme_path, template_path, written, sentences, platform,
-                    warnings)
+                    warnings, fixes)
 
 
 def _template_path(brief: Brief, options: RenderOptions) -> Path:
@@ -147,7 +155,8 @@ def _template_path(brief: Brief, options: RenderOptions) -> Path:
 
 def inputs_digest(prepared: Prepared, options: RenderOptions) -> str:
     """sha256 of everything that decides a render's outputs (kept in `<stem>.json`)."""
-    return _digest(prepared.brief, prepared.template_path, prepared.theme_path, options)
+    return _digest(prepared.brief, prepared.template_path, prepared.theme_path, prepared.look,
+                   options)
 
 
 def fingerprint(path: Path, options: RenderOptions) -> tuple[Brief, str]:
@@ -155,14 +164,29 @@ def fingerprint(path: Path, options: RenderOptions) -> tuple[Brief, str]:
     what a batch compares with `<stem>.json` to skip briefs whose outputs are up to date."""
     brief = load(path, options)
     theme_path = theme.find_theme(options.theme or brief.render.theme, brief.path.parent)
-    return brief, _digest(brief, _template_path(brief, options), theme_path, options)
+    return brief, _digest(brief, _template_path(brief, options), theme_path,
+                          theme.load_theme(theme_path), options)
 
 
-def _digest(brief: Brief, template_path: Path, theme_path: Path, options: RenderOptions) -> str:
+def _digest(brief: Brief, template_path: Path, theme_path: Path, look: theme.Theme,
+            options: RenderOptions) -> str:
+    """The inputs hash: besides the brief and its files, every template file the template
+    includes, extends or imports, and the font files the theme resolves to (by path, size and
+    modification time: reading 20 MB of fonts for every brief would slow `batch` down)."""
     music = [options.music] if options.music and options.music.is_file() else []
-    return export.inputs_hash(brief, [template_path, theme_path, *music], {
+    used = script.referenced_templates(template_path)
+    fonts = []
+    for choices in (look.fonts.bold, look.fonts.regular):
+        face = theme.resolve_font(choices)
+        try:
+            stat = face.path.stat()
+        except OSError:
+            continue  # drawing will say what is wrong with it
+        fonts.append([str(face.path), face.index, stat.st_size, stat.st_mtime_ns])
+    fixes = pronounce.shared_files(brief.path.parent)
+    return export.inputs_hash(brief, [template_path, *used, theme_path, *music, *fixes], {
         "tts": options.tts, "voice": options.voice, "rate": options.rate,
-        "preview": options.preview, "platform": options.platform,
+        "preview": options.preview, "platform": options.platform, "fonts": fonts,
         **({"motion": options.motion} if options.motion else {}),
         **({"package": True} if options.package else {})})
 
@@ -185,7 +209,7 @@ def _narrate(
     return speech.synthesize(
         sentences, engine=engine, language=brief.language,
         voice=options.voice or brief.render.voice, rate=_rate(prepared, options),
-        workdir=workdir, warn=warn, cache=cache)
+        workdir=workdir, warn=warn, cache=cache, pronounce_map=prepared.pronounce)
 
 
 def _lay_out(prepared: Prepared, options: RenderOptions, narration: Narration) -> Timeline:
@@ -203,8 +227,9 @@ def estimate_length(prepared: Prepared, options: RenderOptions) -> estimate.Leng
     brief = prepared.brief
     engine = speech.best_auto_engine() if options.tts == "auto" else options.tts
     rate = _rate(prepared, options)
-    told = estimate.narration(prepared.sentences, engine=engine, language=brief.language,
-                              rate=rate)
+    told = estimate.narration(
+        prepared.sentences, engine=engine, language=brief.language, rate=rate,
+        pronounce=speech.pronunciation(engine, brief.language, prepared.pronounce))
     laid_out = _lay_out(prepared, options, told)
     return estimate.LengthEstimate(
         engine=engine, rate=rate, total_ms=laid_out.duration_ms,
@@ -279,7 +304,7 @@ class Made:
     @property
     def aigc(self) -> dict[str, str] | None:
         """The implicit AI-content label, when the narration is synthesized."""
-        return video.aigc_label(self.digest[:32]) \
+        return video.aigc_label(self.digest[:32], self.prepared.publisher) \
             if speech.is_synthetic(self.timeline.engine) else None
 
 
@@ -306,9 +331,11 @@ def _copy_cover(made: Made, out: Path) -> None:
 
 
 def _write_video(made: Made, out: Path) -> None:
-    brief, aigc = made.prepared.brief, made.aigc
+    brief, aigc, publisher = made.prepared.brief, made.aigc, made.prepared.publisher
+    # `artist` names who publishes the video; the issuer made the policy, not the video.
     video.mux(made.video, made.soundtrack.path, out, made.timeline.duration_ms, metadata={
-        "title": brief.title, "artist": brief.issuer, "comment": f"policyclip {__version__}",
+        "title": brief.title, **({"artist": publisher} if publisher else {}),
+        "comment": f"policyclip {__version__}",
         **({"AIGC": video.aigc_tag(aigc)} if aigc else {})})
 
 
@@ -323,7 +350,8 @@ def _write_metadata(made: Made, out: Path) -> None:
     out.write_text(export.to_json(export.metadata(
         prepared.brief, made.timeline, inputs_sha256=made.digest, files=names,
         template=prepared.template_path.name, theme=prepared.look.name, aigc=aigc,
-        ai_label_text=label, platform=prepared.platform, sound=report)), encoding="utf-8")
+        ai_label_text=label, platform=prepared.platform, sound=report,
+        publisher=prepared.publisher)), encoding="utf-8")
 
 
 def _write_package(made: Made, out: Path) -> None:

@@ -54,13 +54,15 @@ def clip_text(text: str, limit: int) -> str:
 
 
 def upload_form(platform: Platform, title: str, lead: str, summary: str,
-                hashtags: tuple[str, ...]) -> dict[str, object]:
-    """Title, description and tags shaped for the platform's upload form."""
+                hashtags: tuple[str, ...], source: str = "") -> dict[str, object]:
+    """Title, description and tags shaped for the platform's upload form; `source` (who issued
+    the policy) ends the description, before the tags, and is never cut."""
     tags = list(hashtags[: platform.hashtags_max])
     tag_text = " ".join(f"#{tag}" for tag in tags) if platform.hashtags_inline else ""
+    source = clip_text(source, platform.description_max // 2)
     body = "\n".join(part for part in (lead, summary) if part)
-    room = platform.description_max - (len(tag_text) + 1 if tag_text else 0)
-    description = "\n".join(part for part in (clip_text(body, room), tag_text) if part)
+    room = platform.description_max - sum(len(t) + 1 for t in (tag_text, source) if t)
+    description = "\n".join(part for part in (clip_text(body, room), source, tag_text) if part)
     return {"title": clip_text(title, platform.title_max), "description": description,
             "tags": tags}
 

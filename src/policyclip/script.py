@@ -100,8 +100,46 @@ def list_templates(brief_dir: Path | None = None) -> list[TemplateInfo]:
 def _description(files: list[Path]) -> str:
     """The first sentence of the template's leading comment (the English file's, if any)."""
     path = next((f for f in files if ".en." in f.name), files[0])
-    match = re.search(r"\{#-?\s*(.*?)(?:[。.]\s|-?#\})", path.read_text(encoding="utf-8"), re.S)
+    match = re.search(r"\{#-?\s*(.*?)(?:[。.]\s|-?#\})", read_template(path), re.S)
     return " ".join(match.group(1).split()) if match else ""
+
+
+def read_template(path: Path) -> str:
+    """A template file's text; TemplateError (exit 3) naming the file when it cannot be read
+    or is not UTF-8."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TemplateError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise TemplateError(f"{path}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+                            hint="save the file as UTF-8") from None
+
+
+def referenced_templates(path: Path) -> list[Path]:
+    """Every template file that `path` includes, extends or imports, directly or through
+    another; where a name is computed at render time, every template in its folder."""
+    from jinja2 import meta
+
+    env = _environment(path.parent)
+    found: dict[Path, None] = {}
+    todo = [path]
+    while todo:
+        try:
+            tree = env.parse(read_template(todo.pop()))
+        except jinja2.TemplateSyntaxError:
+            continue  # rendering it will say where
+        for name in meta.find_referenced_templates(tree):
+            candidates = [path.parent / name] if name is not None else \
+                sorted(path.parent.glob("*.j2"))
+            for used in candidates:
+                if used.is_file() and used != path and used not in found:
+                    found[used] = None
+                    todo.append(used)
+    return list(found)
 
 
 def copy_template(name: str, dest: Path, *, overwrite: bool = False) -> list[Path]:
@@ -110,13 +148,19 @@ def copy_template(name: str, dest: Path, *, overwrite: bool = False) -> list[Pat
     if info is None:
         raise TemplateError(f"no template named '{name}'",
                             hint=f"built-in templates: {', '.join(sorted(builtin_names()))}")
-    dest.mkdir(parents=True, exist_ok=True)
     copied = []
     for source in info.files:
         target = dest / source.name
         if target.exists() and not overwrite:
             raise TemplateError(f"{target} already exists", hint="pass --force to overwrite it")
-        shutil.copyfile(source, target)
+    for source in info.files:
+        target = dest / source.name
+        try:
+            dest.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        except OSError as exc:
+            raise TemplateError(f"cannot copy {source.name} to {dest}: {exc.strerror or exc}") \
+                from None
         copied.append(target)
     return copied
 
@@ -171,6 +215,13 @@ def _render(path: Path, brief: Brief) -> str:
         return template.render(brief=brief)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"{path.name}:{exc.lineno}: {exc.message}") from None
+    except (UnicodeDecodeError, OSError):
+        # A file this template includes, extends or imports (or itself) is unreadable or not
+        # UTF-8: name the file.
+        for used in [path, *referenced_templates(path)]:
+            read_template(used)
+        raise TemplateError(f"{path}: a template it uses cannot be read",
+                            hint="save every template file as UTF-8") from None
     except jinja2.TemplateError as exc:
         line = _template_line(exc, path)
         where = f"{path.name}:{line}" if line else path.name

@@ -30,6 +30,12 @@ def _labels(value: dict[str, str]) -> dict[str, str]:
     return {key: text.strip() for key, text in value.items()}
 
 
+def _publisher(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty; leave the key out if there is no publisher")
+    return value.strip()
+
+
 def _colour(value: str) -> str:
     if not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
         raise ValueError(f"expected a colour like #1A2B3C, got '{value}'")
@@ -205,6 +211,8 @@ class Theme(_Strict):
     captions: CaptionStyle = CaptionStyle()
     pacing: PacingStyle = PacingStyle()
     motion: MotionStyle = MotionStyle()
+    # The publishing account, for a team whose theme is its house style; a brief's own wins.
+    publisher: Annotated[str, AfterValidator(_publisher)] | None = None
 
     def label_text(self, chinese: bool) -> str:
         """The AI label drawn on a Chinese (or other) brief's video: its language's, else the
@@ -248,11 +256,15 @@ def list_themes() -> list[tuple[str, Path]]:
 def copy_theme(name: str, dest: Path, *, overwrite: bool = False) -> Path:
     """Copy theme `name` into folder `dest`; return the new file."""
     source = find_theme(name, None)
-    dest.mkdir(parents=True, exist_ok=True)
     target = dest / source.name
     if target.exists() and not overwrite:
         raise ThemeError(f"{target} already exists", hint="pass --force to overwrite it")
-    shutil.copyfile(source, target)
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    except OSError as exc:
+        raise ThemeError(f"cannot copy {source.name} to {dest}: {exc.strerror or exc}") \
+            from None
     return target
 
 
@@ -278,12 +290,24 @@ def find_theme(name_or_path: str | None, brief_dir: Path | None) -> Path:
                      hint=f"built-in themes: {', '.join(builtin_themes())}")
 
 
+def read_theme_text(path: Path) -> str:
+    """A theme file's text, or a ThemeError saying why it cannot be read."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise ThemeError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ThemeError(f"{path}: not UTF-8 text", hint="save the file as UTF-8") from None
+
+
 def load_theme(path: Path) -> Theme:
     """Read and validate a theme file (see find_theme)."""
     try:
         doc = read_yaml(path)
     except YamlProblem as exc:
         raise ThemeError(f"{path.name}:{exc.line}: {exc.message}") from None
+    except OSError as exc:
+        raise ThemeError(f"{path}: cannot read it: {exc.strerror or exc}") from None
     problems = [(line, message) for _, line, message in doc.problems]
     theme = None
     try:

@@ -245,10 +245,12 @@ def mux(video_list: Path, sound: Path, out: Path, duration_ms: int,
                           f"{lines[-1] if lines else result.returncode}")
 
 
-def aigc_label(produce_id: str) -> dict[str, str]:
-    """The implicit AI-content label of GB 45438-2025 (ASCII only)."""
+def aigc_label(produce_id: str, propagator: str | None = None) -> dict[str, str]:
+    """The implicit AI-content label of GB 45438-2025 (made ASCII by `aigc_tag`); the
+    propagator is the publishing account, left empty when none is known."""
     return {"Label": "1", "ContentProducer": "policyclip", "ProduceID": produce_id,
-            "ReservedCode1": "", "ContentPropagator": "", "PropagateID": "", "ReservedCode2": ""}
+            "ReservedCode1": "", "ContentPropagator": propagator or "", "PropagateID": "",
+            "ReservedCode2": ""}
 
 
 def aigc_tag(label: dict[str, str]) -> str:

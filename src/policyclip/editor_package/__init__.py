@@ -71,7 +71,8 @@ def write_package(
     jianying.write_draft(cut, target, target / "jianying" / stem,
                          created_us=time.time_ns() // 1000)
     (target / f"{stem}.srt").write_text(srt, encoding="utf-8")
-    (target / README).write_text(readme_text(cut), encoding="utf-8")
+    # With a byte-order mark, so that older Windows Notepad reads it as UTF-8.
+    (target / README).write_text(readme_text(cut), encoding="utf-8-sig")
     return target
 
 
@@ -127,41 +128,61 @@ def audio_length_ms(path: Path) -> int:
 def readme_text(cut: Cut) -> str:
     """README.txt: what is in the package and how to open it in 剪映, Premiere and Resolve."""
     stem = cut.stem
-    seconds = cut.duration_ms / 1000
+    files = cut.files()
+    present = {name.split("/")[1] for name in files if name.count("/") >= 2}
+    present |= {name.rsplit("/", 1)[-1] for name in files}
+    media = [line for key, line in (
+        ("cards", "cards/         each scene's card as it looks once settled (full frame)"),
+        ("pictures", "pictures/      the brief's pictures as placed on their cards "
+                     "(transparent full frames)"),
+        ("captions", "captions/      each caption as a transparent full frame "
+                     "(001.png is the first)"),
+        ("label.png", "label.png      the AI-content label (transparent full frame)"),
+        ("logo.png", "logo.png       the logo (transparent full frame)"),
+        ("narration", "narration/     one WAV per spoken sentence, placed where the video "
+                      "speaks it"),
+        ("music", "music/         the background music"),
+    ) if key in present]
     tracks = ", ".join(t.name for t in cut.video)
     sounds = ", ".join(t.name for t in cut.audio) or "none"
+    label = ("\n  Keep the AI label track: the video's voice is synthesized, and the label must\n"
+             "  show at its start (标识办法, GB 45438-2025).\n") if "label.png" in present else ""
+    listing = "\n".join(f"    {line}" for line in media)
     return f"""\
 {cut.title}
 Editor package made by policyclip: the cut of {stem}.mp4, to change in an editor.
-{cut.width}x{cut.height}, {cut.fps} fps, {seconds:.3f} s ({cut.frames} frames).
+{cut.width}x{cut.height}, {cut.fps} fps, {cut.duration_ms / 1000:.3f} s ({cut.frames} frames).
+
+中文说明
+  剪映：退出剪映，把 jianying/{stem} 文件夹复制到剪映的草稿位置（全局设置 -> 草稿位置），
+  再打开剪映，草稿列表里就有“{stem}”（实验功能）。
+  Premiere：文件 -> 导入 {stem}.xml；素材显示脱机时，选“链接媒体”，指向 media 里任一文件。
+  达芬奇 Resolve：文件 -> 导入 -> 时间线 -> {stem}.otio。
+  字幕文字在 {stem}.srt，可导入任一剪辑软件。动画会变成静止画面；背景音乐的压低（ducking）
+  只以音量数值保留。整个文件夹要一起复制或移动。
 
 WHAT IS HERE
-  {stem}.otio      OpenTimelineIO timeline (DaVinci Resolve, and any OTIO tool)
-  {stem}.xml       FCP7 XML (Premiere Pro; also DaVinci Resolve)
-  jianying/{stem}/  剪映 draft (experimental)
-  {stem}.srt       the captions as text, with their times
-  media/           every file the timelines use:
-    cards/         each scene's card as it looks once settled (full frame)
-    pictures/      the brief's pictures as placed on their cards (transparent full frames)
-    captions/      each caption as a transparent full frame (001.png is the first)
-    label.png      the AI-content label; logo.png the logo (transparent full frames)
-    narration/     one WAV per spoken sentence, placed where the video speaks it
-    music/         the background music
+  {stem}.otio   OpenTimelineIO timeline (DaVinci Resolve, and any OTIO tool)
+  {stem}.xml    FCP7 XML (Premiere Pro; also DaVinci Resolve)
+  {stem}.srt    the captions as text, with their times
+  jianying/{stem}/   剪映 draft (experimental)
+  media/   every file the timelines use:
+{listing}
   Video tracks, bottom to top: {tracks}. Audio tracks: {sounds}.
   Paths inside the files are relative: keep this folder together; copy or move it whole.
-
+{label}
 剪映 (JianyingPro), experimental
   1. Quit 剪映.
   2. Copy the folder jianying/{stem} into 剪映's draft folder (剪映 -> 全局设置 -> 草稿位置;
      on Windows usually ...\\JianyingPro Drafts or
      %LOCALAPPDATA%\\JianyingPro\\User Data\\Projects\\com.lveditor.draft).
-  3. Start 剪映: the draft "{stem}" is in the draft list. The media is inside the draft
-     folder. The captions are pictures there; to edit the words, delete the caption track
-     and import {stem}.srt (文本 -> 本地字幕 / 导入字幕).
+  3. Start 剪映: the draft "{stem}" is in the draft list, its media inside the draft folder.
+     The captions are pictures there; to edit the words, delete the caption track and
+     import {stem}.srt (文本 -> 本地字幕).
 
 Premiere Pro
-  File -> Import -> {stem}.xml. If clips show as offline, choose Link Media and point it at
-  one file in media/; Premiere finds the others. Captions as text: File -> Import
+  File -> Import -> {stem}.xml. If clips show as offline, choose Link Media and point it
+  at one file in media/; Premiere finds the others. Captions as text: File -> Import
   {stem}.srt and drag it onto the sequence.
 
 DaVinci Resolve
@@ -173,7 +194,7 @@ WHAT CARRIES OVER
   Timing: every picture, caption and sentence starts where it does in the video, and the
   timeline is exactly as long as the video. (FCP7 XML counts whole frames: there a sentence
   starts on the nearest frame, within 1/{2 * cut.fps} s.)
-  Media: the cards, pictures, captions, label, logo, each sentence and the music.
+  Media: every card, layer and sentence, and the music.
   Captions: as pictures on their own track (the look of the video) and as text in {stem}.srt.
 
 WHAT DOES NOT

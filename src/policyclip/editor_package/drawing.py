@@ -51,23 +51,24 @@ def draw_video_tracks(painter: FramePainter, timeline: Timeline, root: Path
             pictures.append(Still(f"media/{PICTURES}/{name}", scene.start_ms, scene.end_ms,
                                   f"{number:02d} picture {area.path.name}"))
 
+    matte = _Matte(size)
     captions: list[Still] = []
     for number, cue in enumerate(timeline.cues, start=1):
         name = f"{number:03d}.png"
-        _save(_matte(size, lambda image, c=cue: painter.draw_caption(image, c)),  # type: ignore[misc]
+        _save(matte(lambda image, c=cue: painter.draw_caption(image, c)),  # type: ignore[misc]
               media / CAPTIONS / name)
         captions.append(Still(f"media/{CAPTIONS}/{name}", cue.start_ms, cue.end_ms,
                               f"caption {number}", text="\n".join(cue.lines)))
 
     label: list[Still] = []
     if timeline.ai_label_ms > 0:
-        _save(_matte(size, painter.draw_label), media / "label.png")
+        _save(matte(painter.draw_label), media / "label.png")
         label.append(Still("media/label.png", 0, timeline.ai_label_ms, "AI label"))
 
     logo: list[Still] = []
     box = painter.logo_box()
     if box is not None:
-        _save(_matte(size, painter.draw_logo), media / "logo.png")
+        _save(matte(painter.draw_logo), media / "logo.png")
         # Where the AI label covers the logo's place, the video shows the logo after it.
         start = timeline.ai_label_ms if timeline.ai_label_ms > 0 and _overlap(
             box, painter.label_box()) else 0
@@ -96,24 +97,33 @@ def _union(a: tuple[int, int, int, int] | None, b: tuple[int, int, int, int] | N
     return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
 
 
-def _matte(size: tuple[int, int], draw: Callable[[Image.Image], None]) -> Image.Image:
-    """What `draw` adds to a frame, as an RGBA layer: drawn over black and over white, the two
-    differ by (1 - opacity) * 255 in every channel, and over black it shows colour * opacity."""
-    import numpy as np
+class _Matte:
+    """Takes what a drawing adds to a frame as an RGBA layer: drawn over black and over white,
+    the two differ by (1 - opacity) * 255 in every channel, and over black it shows colour *
+    opacity. The two canvases are kept and cleaned where drawn, not made anew each time."""
 
-    black = Image.new("RGB", size, (0, 0, 0))
-    white = Image.new("RGB", size, (255, 255, 255))
-    draw(black)
-    draw(white)
-    layer = Image.new("RGBA", size, (0, 0, 0, 0))
-    inked = _union(black.getbbox(), Image.eval(white, lambda v: 255 - v).getbbox())
-    if inked is None:  # nothing was drawn
+    def __init__(self, size: tuple[int, int]) -> None:
+        self.size = size
+        self.black = Image.new("RGB", size, (0, 0, 0))
+        self.white = Image.new("RGB", size, (255, 255, 255))
+
+    def __call__(self, draw: Callable[[Image.Image], None]) -> Image.Image:
+        import numpy as np
+        from PIL import ImageChops
+
+        draw(self.black)
+        draw(self.white)
+        layer = Image.new("RGBA", self.size, (0, 0, 0, 0))
+        inked = _union(self.black.getbbox(), ImageChops.invert(self.white).getbbox())
+        if inked is None:  # nothing was drawn
+            return layer
+        on_black = np.asarray(self.black.crop(inked), dtype=np.float32)
+        on_white = np.asarray(self.white.crop(inked), dtype=np.float32)
+        self.black.paste((0, 0, 0), inked)
+        self.white.paste((255, 255, 255), inked)
+        alpha = np.clip(255.0 - (on_white - on_black).mean(axis=2), 0.0, 255.0)
+        colour = np.where(alpha[..., None] > 0,
+                          on_black * 255.0 / np.maximum(alpha[..., None], 1.0), 0.0)
+        pixels = np.dstack([np.clip(colour, 0, 255), alpha]).round().astype(np.uint8)
+        layer.paste(Image.fromarray(pixels), inked[:2])
         return layer
-    on_black = np.asarray(black.crop(inked), dtype=np.float32)
-    on_white = np.asarray(white.crop(inked), dtype=np.float32)
-    alpha = np.clip(255.0 - (on_white - on_black).mean(axis=2), 0.0, 255.0)
-    colour = np.where(alpha[..., None] > 0,
-                      on_black * 255.0 / np.maximum(alpha[..., None], 1.0), 0.0)
-    pixels = np.dstack([np.clip(colour, 0, 255), alpha]).round().astype(np.uint8)
-    layer.paste(Image.fromarray(pixels), inked[:2])
-    return layer

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from . import dates
@@ -26,6 +25,7 @@ SUMMARY_CHARS = {"zh": 80, "en": 200}
 TEXT_CHARS = {"zh": 70, "en": 180}
 ANSWER_CHARS = {"zh": 60, "en": 160}
 HEADING_CHARS = {"zh": 20, "en": 60}
+AUDIENCE_CHARS = {"zh": 40, "en": 120}
 MAX_POINTS = 8  # the brief's limit
 MAX_FAQ = 6
 MAX_STEPS = 8
@@ -48,6 +48,10 @@ _NUMBERING: tuple[tuple[str, re.Pattern[str]], ...] = (
 _ANY_NUMBERING = re.compile(
     rf"^(?:[{_CN_NUM}]+\s*[、．.]|[（(][{_CN_NUM}\d]+[）)]|\d{{1,2}}\s*[.．、)）](?!\d)|"
     rf"第[{_CN_NUM}\d]+步[，,：:]?|[①②③④⑤⑥⑦⑧⑨⑩]|Step\s*\d+\s*[:.]?)\s*", re.I)
+_AUDIENCE = re.compile(r"(?:适用|补贴|申请|支持|享受|服务|申报|发放|救助|资助|保障|奖励)"
+                       r"(?:对象|人群)|"
+                       r"适用范围|谁能(?:享受|申请|领取?|参加|办理)|Who can (?:apply|get|claim)|"
+                       r"Who is eligible|Eligibility", re.I)
 _QUESTION = re.compile(r"^(?:问|提问|Q)\s*[\d一二三四五六七八九十]*\s*[:：.、]\s*", re.I)
 _ANSWER = re.compile(r"^(?:答|回答|A)\s*[\d一二三四五六七八九十]*\s*[:：.、]\s*", re.I)
 _INLINE_ANSWER = re.compile(r"\s*(?:答|A)\s*[:：]\s*")
@@ -202,6 +206,7 @@ class _Drafter:
         faq = self._faq()
         steps = self._steps()
         self._summary()
+        self._audience()
         points, points_origin, faq = self._points(faq)
         self._contact()
         hashtags = self._hashtags()
@@ -314,6 +319,8 @@ class _Drafter:
             found = self.meta.get(key)
             day = dates.parse_date(found.value) if found else None
             if found and day:
+                if "成文日期" in found.origin:
+                    note = ""
                 self.fields["published"] = Value(day.isoformat(), found.origin + note)
                 self._found("published", "published")
                 return
@@ -330,6 +337,18 @@ class _Drafter:
         found = dates.find_range(text)
         start, end = (found.start, found.end) if found else (None, None)
         origins = [f"'{found.phrase}' in the text"] if found else []
+        # A 信息公开 table's 生效日期 / 废止日期 say it better than any phrase in the text.
+        from_table: list[str] = []
+        for key in ("effective_from", "effective_to"):
+            stated = self.meta.get(key)
+            day = dates.parse_date(stated.value) if stated else None
+            if stated and day:
+                if key == "effective_from":
+                    start = day
+                else:
+                    end = day
+                from_table.append(stated.origin)
+        origins = from_table + origins
         issue_day = dates.issue_day_phrase(text)
         if start is None and issue_day:
             signed = self.meta.get("written") or self.meta.get("published")
@@ -394,6 +413,30 @@ class _Drafter:
         self.fields["summary"] = Value(self.fields["title"].value,
                                        "the title (the text has no paragraph to summarise)")
         self.report.append("summary: the title, no paragraph of prose found")
+
+    def _audience(self) -> None:
+        """Who the policy is for: the first sentence under 适用对象, 补贴对象, Who can apply..."""
+        for i, block in enumerate(self.blocks):
+            label = _AUDIENCE.search(block.text)
+            heading_like = self._heading_kind(block) is not None or len(block.text) <= 20
+            if not label or not heading_like or i in self.used:
+                continue
+            _, rest, _ = self._heading(block.text)
+            following = self.blocks[i + 1] if i + 1 < len(self.blocks) else None
+            if not rest and following is not None and self._heading_kind(following) is None:
+                rest = _strip_numbering(following.text)
+            if not rest:
+                continue
+            sentence = split_sentences(rest)[0]
+            if len(sentence) > AUDIENCE_CHARS[self.lang]:
+                self.report.append(f"audience: not drafted, the sentence under '{label.group()}' "
+                                   "is too long to shorten without changing it")
+                return
+            self.fields["audience"] = Value(sentence.rstrip("。."),
+                                            f"the first sentence under '{label.group()}'")
+            self._found("audience", "audience")
+            return
+        self.report.append("audience: none, no 适用对象, 补贴对象 or the like found")
 
     def _heading_kind(self, block: Block) -> str | None:
         """Which kind of heading a block is (`一、`, `（一）`, `h2`, `bold`, ...), or None."""
@@ -462,13 +505,21 @@ class _Drafter:
             body = [self.blocks[j] for j in range(start + 1, end) if j not in stop]
             texts = [rest] + [_strip_numbering(b.text) for b in body]
             text = next((t for t in texts if len(t) >= 4), "")
+            if not text and re.search(r"[。.!?！？]$", block.text):
+                # `第一条 就业补助资金用于…。`: a numbered paragraph, not a heading over text.
+                text = _strip_numbering(block.text)
+                first_clause = re.match(r"^(.{2,}?)[，,。；;：:!?！？]", text)
+                heading = first_clause.group(1) if first_clause else heading
+                texts = [text]
+                origin = "heading: the paragraph's first words; text: the paragraph"
+            else:
+                origin = "heading" + (" shortened at a comma" if heading_cut else "") + \
+                    "; text: first sentence(s) under it"
             if not heading or not text:
                 self.report.append(f"points: '{_brief(block.text)}' dropped, no text under it")
                 continue
             cut = first_sentences(text, TEXT_CHARS[self.lang], 2)
-            origin = "heading" + (" shortened at a comma" if heading_cut else "") + \
-                "; text: first sentence(s) under it" + (", shortened at a sentence end"
-                                                        if cut.cut else "")
+            origin += ", shortened at a sentence end" if cut.cut else ""
             section = " ".join(t for t in texts if t)
             figure, figure_origin = self._figure(cut.text, section, heading)
             points.append(DraftPoint(heading, cut.text, origin, figure, figure_origin))
@@ -487,7 +538,7 @@ class _Drafter:
         head = head.rstrip("。：:.!！").strip()
         cut = False
         if len(head) > limit:
-            comma = re.match(rf"^(.{{4,{limit}}}?)[，,；;、]", head)
+            comma = re.match(rf"^(.{{4,{limit}}}?)[，,；;]", head)
             if comma:
                 head, cut = comma.group(1), True
         return head, rest, cut
@@ -769,8 +820,3 @@ def _brief(text: str, limit: int = 30) -> str:
 def draft_brief(doc: Document, source: str) -> Draft:
     """Draft a brief from a read document."""
     return _Drafter(doc, source).draft()
-
-
-def text_of(blocks: Sequence[Block]) -> int:
-    """How many characters of text the blocks hold."""
-    return sum(len(b.text) for b in blocks)

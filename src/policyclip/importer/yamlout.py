@@ -42,7 +42,7 @@ def to_yaml(draft: Draft) -> str:
             out.append(f"  from: {start.isoformat()}\n")
         if end:
             out.append(f"  to: {end.isoformat()}\n")
-    for key in ("source_url", "language", "summary"):
+    for key in ("source_url", "audience", "language", "summary"):
         if key in f:
             out.append(_comment(f[key].origin) + f"{key}: {scalar(f[key].value)}\n")
     out.append(_comment(f"points: {draft.points_origin}") + "points:\n")

@@ -112,20 +112,22 @@ def _explained(term: str, ctx: LintContext) -> bool:
 
 def _phrase_hits(ctx: LintContext, list_name: str, what: str,
                  skip: Callable[[str], bool] = lambda found: False) -> Iterator[Hit]:
+    """Each phrase of the list once a field; of overlapping matches the longest
+    (进一步加大补贴力度, not 进一步加大)."""
     for path, text in _word_fields(ctx):
+        matches = [(match.start(), -len(match.group()), match.group(), phrase)
+                   for phrase in words.phrases(list_name)
+                   for match in phrase.pattern.finditer(text)
+                   if not (phrase.unless_number
+                           and _clause_has_number(text, range(*match.span())))]
         seen: set[str] = set()
-        taken: list[range] = []  # a phrase inside one already reported is not reported again
-        for phrase in words.phrases(list_name):
-            for match in phrase.pattern.finditer(text):
-                found, span = match.group(), range(*match.span())
-                if phrase.unless_number and _clause_has_number(text, span):
-                    continue
-                if found in seen or skip(found) or any(
-                        span.start < r.stop and r.start < span.stop for r in taken):
-                    continue
-                seen.add(found)
-                taken.append(span)
-                yield Hit(path, f"“{found}” {what}", phrase.suggestion)
+        end = 0
+        for start, negative_length, found, phrase in sorted(matches, key=lambda m: m[:2]):
+            if start < end or found in seen or skip(found):
+                continue
+            seen.add(found)
+            end = start - negative_length
+            yield Hit(path, f"“{found}” {what}", phrase.suggestion)
 
 
 _NUMBER = re.compile(
@@ -273,6 +275,8 @@ _DOC_BRACKETS = re.compile(r"[\[［(（【〖〈<]\s*(\d{2,4})\s*[\]］)）】�
 _DOC_YEAR = re.compile(
     r"〔(\d{2,4})〕|[\[［(（【〖〈<]\s*(\d{2,4})\s*[\]］)）】〗〉>]|公告(\d{2,4})年")
 _DOC_LEADING_ZERO = re.compile(r"(?:[〕\]］)）】〗〉>]|第)(0\d*)号")
+# 〔2023〕第5号: a 发文字号 has no 第 (公告2023年第12号, an announcement's number, does).
+_DOC_ORDINAL = re.compile(r"[〕\]］)）】〗〉>]\s*第\s*(?=\d+号)")
 
 
 def corrected_doc_number(text: str) -> str:
@@ -282,15 +286,17 @@ def corrected_doc_number(text: str) -> str:
         full = digits if len(digits) == 4 else "20" + digits[-2:]
         return f"公告{full}年" if match.group().startswith("公告") else f"〔{full}〕"
 
-    fixed = _DOC_YEAR.sub(year, text)
+    fixed = _DOC_ORDINAL.sub(lambda m: m.group()[0], _DOC_YEAR.sub(year, text))
     return _DOC_LEADING_ZERO.sub(
         lambda m: m.group()[: -len(m.group(1)) - 1] + str(int(m.group(1))) + "号", fixed)
 
 
 @rule("PL-DOCNO", "warning", "the document number is not in GB/T 9704 form",
-      "GB/T 9704-2012 (党政机关公文格式) 7.2.4: 〔〕 around a four-digit year, no leading zero")
+      "GB/T 9704-2012 (党政机关公文格式) 7.2.4: 〔〕 around the full year; the number without "
+      "a leading zero or 第")
 def doc_number(ctx: LintContext, config: LintConfig) -> Iterator[Hit]:
-    """Brackets other than 〔〕 around the year, a two-digit year, a number with a leading 0."""
+    """Brackets other than 〔〕 around the year, a two-digit year, a number with a leading 0
+    or with 第."""
     number = ctx.brief.doc_number
     if not number:
         return
@@ -305,6 +311,8 @@ def doc_number(ctx: LintContext, config: LintConfig) -> Iterator[Hit]:
     zero = _DOC_LEADING_ZERO.search(number)
     if zero:
         yield Hit(("doc_number",), f"the number {zero.group(1)} starts with 0", fix)
+    if _DOC_ORDINAL.search(number):
+        yield Hit(("doc_number",), "the number after the year has 第", fix)
 
 
 _CN_DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]")

@@ -7,14 +7,15 @@ import functools
 import hashlib
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import slots
 from ..cache import CachedSpeech, SpeechCache, speech_key
 from ..models import Narration, Sentence, Utterance
-from . import registry
+from . import pronounce, registry
 from .base import EngineUnavailable, SpeechEngine
 from .normalize import says_nothing, spoken_parts
 from .silent import SilentEngine
@@ -39,6 +40,17 @@ def is_synthetic(name: str) -> bool:
     return name in registry.engine_names() and registry.engine_spec(name).synthetic
 
 
+def pronunciation(engine: str, language: str, given: Mapping[str, str] | None = None
+                  ) -> dict[str, str]:
+    """The pronunciation fixes `engine` applies for `language`: its built-in list (if it
+    has one), overridden by the `given` entries (a team's file and the brief's map)."""
+    spec = registry.engine_spec(engine)
+    lang = language.lower()
+    name = spec.pronounce.get(lang) or spec.pronounce.get(lang.split("-")[0])
+    builtin = pronounce.read_file(pronounce.builtin_file(name)) if name else {}
+    return pronounce.merged(builtin, given or {})
+
+
 def synthesize(
     sentences: Sequence[Sentence],
     *,
@@ -49,19 +61,23 @@ def synthesize(
     workdir: Path,
     warn: Callable[[str], None],
     cache: SpeechCache | None = None,
+    pronounce_map: Mapping[str, str] | None = None,
 ) -> Narration:
     """Speak every sentence; with `auto`, fall back from edge to espeak to none, with a warning.
 
     With a `cache`, a sentence already synthesized with the same engine, engine version, voice,
     rate, language, shown text and reading rules is copied from it instead of synthesized
-    again.
+    again. `pronounce_map` (written -> read) is applied on top of each engine's built-in fixes;
+    captions keep the written text.
     """
     cache = cache if cache is not None else SpeechCache(None)
     choices = list(AUTO_ORDER) if engine == "auto" else [engine]
     for position, choice in enumerate(choices):
         try:
             speaker = open_engine(choice, language, voice, rate)
-            return _speak_all(_Cached(speaker, language, rate, cache, warn), sentences, workdir)
+            cached = _Cached(speaker, language, rate, cache, warn,
+                             pronunciation(speaker.name, language, pronounce_map))
+            return _speak_all(cached, sentences, workdir)
         except EngineUnavailable as exc:
             if position == len(choices) - 1:
                 raise
@@ -108,6 +124,40 @@ def _silent(shown: Sequence[str], out: Path) -> Utterance:
     return Utterance(held.duration_ms, held.part_offsets_ms)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """How a phrase will be read: the text after each rewriting step, and the audio's length."""
+
+    written: str
+    fixes: tuple[tuple[str, str], ...]  # (written, read) entries that changed something
+    pronounced: str  # after the pronunciation fixes
+    spoken: str  # after numbers and symbols are written out: what the engine is given
+    engine: str
+    voice: str | None
+    phonemes: str | None  # what the engine will say, when it can tell (espeak -x)
+    duration_ms: int | None  # None when no audio was made
+
+
+def say(text: str, *, engine: str, language: str, voice: str | None, rate: str,
+        pronounce_map: Mapping[str, str] | None = None, out: Path | None = None) -> Reading:
+    """Read one phrase as a render would (pronunciation fixes, then number reading), and speak
+    it into `out` (WAV) when given."""
+    speaker = open_engine(engine, language, voice, rate)
+    fixes = pronunciation(speaker.name, language, pronounce_map)
+    pronounced = "".join(pronounce.apply([text], fixes, language))
+    used = tuple((w, r) for w, r in fixes.items()
+                 if w in text and "".join(pronounce.apply([text], {w: r}, language)) != text)
+    spoken = "".join(spoken_parts([pronounced], language))
+    reader = getattr(speaker, "phonemes", None)
+    phonemes = reader(spoken) if callable(reader) else None
+    duration = None
+    if out is not None and not says_nothing(text, language):
+        speaker.ready()
+        duration = speaker.synthesize([spoken], out).duration_ms
+    return Reading(text, used, pronounced, spoken, speaker.name, speaker.voice,
+                   phonemes if isinstance(phonemes, str) else None, duration)
+
+
 def _uncached(speaker: SpeechEngine, shown: Sequence[str], out: Path) -> Utterance:
     spoken = speaker.synthesize(shown, out)
     return Utterance(spoken.duration_ms, spoken.part_offsets_ms,
@@ -119,10 +169,11 @@ class _Cached:
     also wait for one."""
 
     def __init__(self, speaker: SpeechEngine, language: str, rate: str, cache: SpeechCache,
-                 warn: Callable[[str], None]) -> None:
+                 warn: Callable[[str], None], fixes: Mapping[str, str] | None = None) -> None:
         self.speaker = speaker
         self.name = speaker.name
         self.spec = registry.engine_spec(speaker.name)
+        self.fixes = dict(fixes or {})
         self.voice = speaker.voice
         self.language = language
         self.rate = rate
@@ -140,16 +191,17 @@ class _Cached:
             return _silent(shown, out)
         if not self.spec.cached:
             return _uncached(self.speaker, shown, out)
+        said = pronounce.apply(shown, self.fixes, self.language)
         version = engine_version(self.name)
         key = speech_key(engine=self.name, engine_version=version, voice=self.voice,
                          rate=self.rate, language=self.language, reading=reading_version(),
-                         parts=shown)
+                         parts=shown, pronounced=said)
         with self.lock:
             hit = self.cache.load(key, out)
         if hit is not None:
             return Utterance(hit.duration_ms, hit.part_offsets_ms, audio=out)
         self.speaker.ready()  # an unreachable service fails before any text is rewritten
-        parts = spoken_parts(shown, self.language)
+        parts = spoken_parts(said, self.language)
         shared = self.spec.shared_slots
         limit = (slots.slot(self.name, shared()) if shared else contextlib.nullcontext())
         with limit:
@@ -179,5 +231,5 @@ def _speak_all(cached: _Cached, sentences: Sequence[Sentence], workdir: Path) ->
 
 
 __all__ = ["AUTO_ORDER", "ENGINES", "EngineUnavailable", "SpeechEngine", "best_auto_engine",
-           "engine_version", "is_synthetic", "open_engine", "reading_version", "registry",
-           "spoken_parts", "synthesize", "valid_rate"]
+           "engine_version", "is_synthetic", "open_engine", "pronunciation", "reading_version",
+           "registry", "say", "spoken_parts", "synthesize", "valid_rate"]

@@ -211,9 +211,13 @@ def part_offsets(parts: Sequence[str], words: list[tuple[int, str]], duration_ms
             positions.append((found, offset_ms))
             cursor = found + len(word)
     fallback = proportional_offsets(parts, duration_ms)
-    offsets, start = [], 0
+    offsets: list[int] = []
+    start = 0
     for number, part in enumerate(parts):
         later = [ms for index, ms in positions if index >= start]
-        offsets.append(0 if number == 0 else (later[0] if later else fallback[number]))
+        found = 0 if number == 0 else (later[0] if later else fallback[number])
+        # A part placed by reading speed after one placed by a word boundary, or a boundary
+        # reported out of order, must not start before the part it follows.
+        offsets.append(min(duration_ms, max(found, offsets[-1] if offsets else 0)))
         start += len(part)
     return tuple(offsets)

@@ -50,7 +50,10 @@ def check_available(timeout_s: float) -> Availability:
     exe = espeak_exe()
     if exe is None:
         return Availability(False, "not installed", INSTALL_HINT)
-    voices = installed_voices(exe)
+    try:
+        voices = installed_voices(exe)
+    except SpeechError as exc:
+        return Availability(False, exc.message, INSTALL_HINT)
     if "cmn-latn-pinyin" not in voices and "cmn" not in voices:
         return Availability(False, f"{exe} has no Mandarin voice",
                             "install espeak-ng 1.51 or newer with its data files")
@@ -60,7 +63,11 @@ def check_available(timeout_s: float) -> Availability:
 @functools.cache
 def installed_voices(exe: str) -> frozenset[str]:
     """Every name espeak-ng accepts for -v: languages, voice names and voice files (lowercase)."""
-    listing = subprocess.run([exe, "--voices"], capture_output=True, timeout=30, check=False)
+    try:
+        listing = subprocess.run([exe, "--voices"], capture_output=True, timeout=30,
+                                 check=False)
+    except subprocess.TimeoutExpired:
+        raise SpeechError("espeak-ng --voices did not finish within 30 s") from None
     names: set[str] = set()
     for row in listing.stdout.decode(errors="replace").splitlines()[1:]:
         columns = row.split()
@@ -120,6 +127,16 @@ class EspeakEngine:
             for chunk in frames:
                 joined.writeframes(chunk)
         return Spoken(round(total * 1000 / params.framerate), tuple(offsets))
+
+    def phonemes(self, text: str) -> str:
+        """espeak-ng's phonemes for `text` (`-x`): tones as numbers, 55 first ... 51 fourth."""
+        cmd = [self.exe, "-v", self.voice, "-s", str(self.speed), "-q", "-x", "--stdin"]
+        try:
+            result = subprocess.run(cmd, input=text.encode(), capture_output=True, timeout=60,
+                                    check=False)
+        except subprocess.TimeoutExpired:
+            raise SpeechError("espeak-ng did not finish within 60 s") from None
+        return " ".join(result.stdout.decode(errors="replace").split())
 
     def _speak(self, text: str, out: Path) -> None:
         cmd = [self.exe, "-v", self.voice, "-s", str(self.speed), "-w", str(out), "--stdin"]

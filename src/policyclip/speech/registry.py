@@ -46,6 +46,7 @@ class EngineSpec:
     required: bool = False  # `doctor` fails when it is missing: offline renders need it
     shared_slots: Callable[[], int] | None = None  # requests open at once across processes
     rate_note: str = ""  # what the service tolerates, for people reading this table
+    pronounce: Mapping[str, str] = field(default_factory=dict)  # language -> built-in fixes file
 
     def default_voice(self, language: str) -> str | None:
         """The voice for a brief language: the exact tag, else its first subtag (zh-CN -> zh)."""
@@ -165,7 +166,8 @@ register(EngineSpec(
     # reads Mandarin.
     voices={"zh": "cmn-latn-pinyin", "zh-hk": "yue", "en": "en-us", "en-gb": "en-gb"},
     voice_pattern=r"(?!.*Neural$)[\w.+-]+", version=_espeak_version, check=_check_espeak,
-    auto_rank=1, required=True, rate_note="local: one process a core"))
+    auto_rank=1, required=True, rate_note="local: one process a core",
+    pronounce={"zh": "espeak.zh.yaml"}))
 register(EngineSpec(
     name="none", label="none (captions only)", open=_open_silent, synthetic=False,
     cached=False, auto_rank=2, rate_note="no speech: sentences last their reading time"))
