@@ -78,11 +78,14 @@ def loop_start_offset() -> int:
     `start` counts frames from 0, 1 in the builds (7.1 and later) that repeat frame start-1.
     Asked of the ffmpeg at hand once, with three tiny frames."""
     frames = bytes([0] * 4 + [100] * 4 + [200] * 4)
-    result = subprocess.run(
-        [media.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "rawvideo",
-         "-pix_fmt", "gray", "-s", "2x2", "-r", "30", "-i", "-", "-vf",
-         "loop=loop=1:size=1:start=1", "-f", "rawvideo", "-pix_fmt", "gray", "-"],
-        input=frames, capture_output=True, check=False, timeout=60)
+    try:
+        result = media.run(
+            [media.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "rawvideo",
+             "-pix_fmt", "gray", "-s", "2x2", "-r", "30", "-i", "-", "-vf",
+             "loop=loop=1:size=1:start=1", "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+            input=frames, timeout=60)
+    except OSError as exc:
+        raise RenderError(f"cannot run ffmpeg: {exc.strerror or exc}") from None
     shown = list(result.stdout[::4])
     if shown == [0, 100, 100, 200]:
         return 0
