@@ -792,6 +792,13 @@ def test_joined_hashtags_reach_the_upload_form_and_check_warns(tmp_path: Path) -
         ("faq:\n  - q: 怎么申请？\n\ta: 不用申请。\n",
          "brief.yaml:9: a tab in the indentation: YAML indents with spaces only; replace the "
          "tab with spaces"),
+        ("glossary:\n  六税两费：六种地方税费\n",
+         "brief.yaml:7: glossary: expected a mapping, got '六税两费：六种地方税费' (full-width "
+         "colon '：' after '六税两费'; YAML needs a half-width colon and a space: "
+         "六税两费: 六种地方税费)"),
+        ("render：\n  theme: gov-red\n",
+         "brief.yaml:7: full-width colon '：' after 'render'; YAML needs a half-width colon and "
+         "a space: render:"),
         ("contact: 咨询电话: 12345\ncta: 关注我们\n",
          "brief.yaml:7: contact: the value contains ': ', which YAML reads as the start of "
          "another key; put the value in quotes: contact: \"咨询电话: 12345\""),

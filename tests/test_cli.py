@@ -219,7 +219,10 @@ def test_check_validates_the_theme_a_brief_names(tmp_path: Path) -> None:
     brief = write_brief(tmp_path, SHORT_BRIEF + "render:\n  theme: gov-blue\n")
     result = run("check", str(brief))
     assert result.returncode == 3
-    assert result.stderr.splitlines()[0] == "error: no theme named 'gov-blue'"
+    line = len(SHORT_BRIEF.splitlines()) + 2
+    assert result.stderr.splitlines()[:2] == [
+        f"error: brief.yaml:{line}: render.theme: no theme named 'gov-blue'",
+        "hint: built-in themes: default, gov-red"]
 
 
 def test_captions_refuses_a_malformed_rate(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from helpers import probe, write_brief
 from policyclip import estimate, pipeline, platforms
+from policyclip.errors import InputError
 from policyclip.estimate import LengthEstimate, SceneLength
 
 # Four briefs written for these tests: none of their sentences is in the calibration set
@@ -164,8 +165,8 @@ def test_the_platform_warning_gives_advice_that_is_true() -> None:
     douyin = platforms.get_platform("douyin")
     warning = platforms.duration_warning(
         douyin, 70_000, lambda limit_ms: estimate.advice(_guess(70, 60), limit_ms))
-    assert warning == ("the video runs 70 s; 抖音 favours videos of at most 60 s "
-                       "(speak faster with --rate +20% (estimated 0:59))")
+    assert warning == ("the video runs 70 s; 抖音 favours videos of at most 60 s: "
+                       "speak faster with --rate +20% (estimated 0:59)")
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -233,3 +234,42 @@ def test_batch_fails_only_the_brief_over_max_length(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / "long.mp4").exists()
     assert "error: long.yaml: estimated length 0:54 without speech is over --max-length 30 s" in \
         result.stdout + result.stderr
+
+
+FAQS = BIRTH.replace("""steps:""", """  - q: 办好后怎么取证？
+    a: 出生医学证明到助产机构领取，社保卡邮寄到家。
+  - q: 要不要交材料原件？
+    a: 不需要，手机上传照片即可。
+steps:""")
+
+
+def test_fit_speeds_up_first_then_leaves_out_the_last_faq_then_steps(tmp_path: Path) -> None:
+    path = write_brief(tmp_path, FAQS)
+    options = pipeline.RenderOptions(tts="espeak")
+    prepared = pipeline.prepare(path, options)
+    full = pipeline.estimate_length(prepared, options).total_ms
+    faster = pipeline.fit_length(prepared, options, full / 1000 - 5)
+    assert (faster.dropped, faster.rate) == ((), "+10%")  # +5% is not enough
+    assert faster.prepared is prepared and faster.estimate.total_ms <= full - 5000
+    shorter = pipeline.fit_length(prepared, options, full / 1000 * 0.75)
+    assert shorter.dropped[:1] == ("faq[2]",)
+    assert len(shorter.prepared.brief.faq) < 3
+    assert shorter.estimate.total_ms <= full * 0.75
+    assert shorter.summary(full / 1000 * 0.75).startswith(  # type: ignore[union-attr]
+        f"--fit {full / 1000 * 0.75:g}: dropped faq[2]")
+    with pytest.raises(InputError, match=r"^brief\.yaml: estimated length \d:\d\d with espeak "
+                       r"cannot be brought within --fit 20 s by dropping the FAQ after the "
+                       r"first and the steps or speaking faster$"):
+        pipeline.fit_length(prepared, options, 20)
+
+
+def test_render_with_fit_leaves_the_faq_out_and_says_so(tmp_path: Path) -> None:
+    path = write_brief(tmp_path, FAQS)
+    out = tmp_path / "out"
+    result = run("render", str(path), "--tts", "none", "--fit", "60", "--preview", "-o",
+                 str(out), "--progress", "plain")
+    assert result.returncode == 0, result.stderr
+    assert "warning: --fit 60: dropped faq[2], faq[1]; estimated 0:" in result.stderr
+    srt = (out / "brief.srt").read_text(encoding="utf-8")
+    assert "父母都是外地户口" in srt and "怎么取证" not in srt and "原件" not in srt
+    assert probe(out / "brief.mp4").duration_s <= 60.5

@@ -77,7 +77,7 @@ def test_gov_cn_policy_library_page(tmp_path: Path) -> None:
     assert brief["points"][0]["figure"] == {"value": "1万个", "label": "全国新增老年助餐点"}
     assert brief["points"][1]["figure"] == {"value": "50万元", "label": "符合条件的企业每家最高补助"}
     assert "figure" not in brief["points"][2]
-    assert brief["contact"] == "咨询电话：010-66194114；也可拨打12345政务服务便民热线"
+    assert brief["contact"] == "010-66194114；12345政务服务便民热线"
     assert brief["hashtags"] == ["银发经济", "老年人", "养老服务"]
     assert "faq" not in brief and "steps" not in brief
     assert "faq: none, no 问/答 pairs or question headings found" in result.report
@@ -105,7 +105,7 @@ def test_provincial_jiedu_page_with_questions_and_steps(tmp_path: Path) -> None:
         {"q": "补贴多久发放一次？", "a": "按月发放，直接打入本人社会保障卡银行账户。"}]
     assert brief["steps"] == ["登录浙江政务服务网，搜索“社会保险补贴”", "填写申请表并上传身份证明材料",
                               "人力社保部门审核通过后，按月发放补贴"]
-    assert brief["contact"] == "政策咨询请拨打12333人力资源和社会保障服务热线"
+    assert brief["contact"] == "12333人力资源和社会保障服务热线"
     assert brief["hashtags"] == ["社保补贴", "灵活就业", "政策解读"]
     assert "points: '五、常见问题' left out, its section became the faq or the steps" in result.report
     assert "audience" not in brief
@@ -185,7 +185,7 @@ def test_gbk_page_is_decoded_from_its_meta_tag(tmp_path: Path) -> None:
         "from": "2024-03-08", "to": "2024-05-31"}
     assert [p["heading"] for p in brief["points"]] == ["发放时间", "发放金额", "领取方式"]
     assert brief["points"][1]["figure"] == {"value": "2000万元", "label": "本次共发放消费券"}
-    assert brief["contact"] == "咨询电话：0571-87654321"
+    assert brief["contact"] == "0571-87654321"
     assert "doc_number" not in brief
     assert "doc_number: none, no 发文字号 like 〔2024〕10号 found" in result.report
 
@@ -210,7 +210,7 @@ def test_english_page_by_trafilatura(tmp_path: Path) -> None:
     assert brief["steps"] == ["Create an account on the city services portal",
                               "Upload proof of address and proof of work",
                               "Choose your childcare provider and submit the form"]
-    assert brief["contact"] == "Call the family services hotline on 12345 from Monday to Friday."
+    assert brief["contact"] == "the family services hotline on 12345 from Monday to Friday."
     assert "Privacy" not in result.yaml and "All rights reserved" not in result.yaml
 
 
@@ -227,7 +227,7 @@ def test_pasted_wechat_article(tmp_path: Path) -> None:
                                          "label": "参加人每年缴纳个人养老金的上限为"}
     assert brief["steps"] == ["下载“掌上12333”或商业银行手机App", "开立个人养老金账户",
                               "开立个人养老金资金账户，绑定银行卡"]
-    assert brief["contact"] == "如有疑问，可拨打12333咨询"
+    assert brief["contact"] == "12333"
     for furniture in ("点击上方蓝字", "阅读原文", "编辑", "原创"):
         assert furniture not in result.yaml.split("summary:")[1]
 
@@ -263,7 +263,7 @@ def test_word_jiedu_with_bold_headings(tmp_path: Path) -> None:
     assert [p["heading"] for p in brief["points"]] == ["调整范围", "调整标准", "发放时间"]
     assert brief["points"][1]["figure"] == {"value": "20元", "label": "基础养老金最低标准每人每月提高"}
     assert brief["steps"] == ["本人无需申请", "社保经办机构直接发放到社保卡"]
-    assert brief["contact"] == "咨询电话：0351-12333"
+    assert brief["contact"] == "0351-12333"
 
 
 def styled_word_document() -> bytes:
@@ -293,7 +293,7 @@ def test_word_heading_styles_and_numbered_list(tmp_path: Path) -> None:
     assert brief["audience"] == "本市户籍年满80周岁的老年人，每人每月发放高龄津贴100元"
     assert [p["heading"] for p in brief["points"]] == ["适用对象", "发放方式"]
     assert brief["steps"] == ["携带身份证到社区服务中心申请", "社区审核后报街道审批"]
-    assert brief["contact"] == "咨询电话：12345"
+    assert brief["contact"] == "12345"
     assert brief["issuer"] == "（请填写发布机关）"
     assert "issuer: not found (no 发文机关, 来源 or signature); a placeholder was written, type the " \
         "issuing body before you render" in result.report
@@ -333,6 +333,19 @@ def test_text_without_title_or_issuer_gets_marked_placeholders(tmp_path: Path) -
     assert brief["points"][0]["figure"] == {"value": "40%", "label": "我国直播用户占整体人口规模的"}
 
 
+def test_a_time_line_in_the_body_is_content_not_a_byline(tmp_path: Path) -> None:
+    text = ("2024年惠民消费季活动通知\n一、活动时间\n时间：2024年3月8日至5月31日\n二、活动内容\n"
+            "全市发放消费券2000万元，市民可在指定商户使用。每人每周限领1张。\n"
+            "某市商务局\n二〇二四年三月一日\n")
+    _, brief = imported(tmp_path, "notice.txt", text)
+    assert {k: str(v) for k, v in brief["effective"].items()} == {
+        "from": "2024-03-08", "to": "2024-05-31"}
+    assert str(brief["published"]) == "2024-03-01"  # the date under the signature
+    assert brief["issuer"] == "某市商务局"
+    assert [p["text"] for p in brief["points"]] == [
+        "时间：2024年3月8日至5月31日", "全市发放消费券2000万元，市民可在指定商户使用。每人每周限领1张。"]
+
+
 def test_byline_time_and_space_separated_keywords(tmp_path: Path) -> None:
     page = ("<html><head><title>关于做好春节期间物价监管的通知 - 某市人民政府</title>"
             '<meta name="keywords" content="物价 春节 监管"></head><body>'
@@ -347,7 +360,7 @@ def test_byline_time_and_space_separated_keywords(tmp_path: Path) -> None:
     assert str(brief["published"]) == "2025-01-10"
     assert brief["hashtags"] == ["物价", "春节", "监管"]
     assert [p["heading"] for p in brief["points"]] == ["加强重点商品价格监测", "严厉查处价格违法行为"]
-    assert brief["contact"] == "价格举报请拨打12315"
+    assert brief["contact"] == "12315"
 
 
 # ------------------------------------------------------------------ the command line
@@ -480,6 +493,27 @@ def test_url_to_a_word_attachment(server: str) -> None:
     brief = yaml.safe_load(import_source(f"{server}/file?id=7").yaml)
     assert brief["title"] == "高龄津贴发放办法"
     assert brief["source_url"] == f"{server}/file?id=7"
+
+
+def test_url_connect_timeout_is_short() -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)  # never accepts: once its queue is full, connecting hangs
+        port = listener.getsockname()[1]
+        waiting = []
+        for _ in range(4):
+            client = socket.socket()
+            client.setblocking(False)
+            client.connect_ex(("127.0.0.1", port))
+            waiting.append(client)
+        started = time.monotonic()
+        try:
+            with pytest.raises(SourceError, match=r": could not connect within 0.5 s$"):
+                import_source(f"http://127.0.0.1:{port}/", FetchLimits(connect_s=0.5))
+        finally:
+            for client in waiting:
+                client.close()
+    assert time.monotonic() - started < 4
 
 
 def test_cli_refuses_http_errors_and_redirect_loops(server: str, tmp_path: Path) -> None:

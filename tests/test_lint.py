@@ -411,6 +411,13 @@ def test_command_text_json_fail_on_and_folders(tmp_path: Path) -> None:
     disabled = run("lint", "briefs", "--fail-on", "warning", "--disable", "PL-NO-CONTACT",
                    "--tts", "espeak", cwd=tmp_path)
     assert disabled.returncode == 0 and disabled.stdout == ""
+    # A settings file kept beside the briefs is not taken for a brief.
+    write_brief(folder, "severity: {PL-NO-CONTACT: error}\n", "lint.yaml")
+    configured = run("lint", "briefs", "--config", "briefs/lint.yaml", "--tts", "espeak",
+                     cwd=tmp_path)
+    assert configured.returncode == 3
+    assert configured.stdout.startswith("briefs/nocontact.yaml:1: error PL-NO-CONTACT")
+    assert configured.stderr == "2 brief(s): 1 error, 0 warning, 0 info\n"
 
 
 def test_command_reports_an_unreadable_brief_as_check_does(tmp_path: Path) -> None:
@@ -513,3 +520,27 @@ def test_word_list_files_are_well_formed() -> None:
         assert len(phrases) > 10 and all(p.suggestion for p in phrases)
     assert len(words.hsk_levels()) > 10_000 and words.hsk_levels()["政策"] == 6
     assert "起付线" in words.terms("policy-terms.txt")
+
+
+def test_english_briefs_get_the_document_and_vague_point_rules(tmp_path: Path) -> None:
+    text = ENGLISH_BRIEF.replace(
+        "text: Small-scale VAT payers, small low-profit firms and sole traders.",
+        "text: Support for businesses is being strengthened.").replace(
+        "heading: Who qualifies", "heading: What changes") + (
+        "doc_number: SI 2025/123\ncontact: the helpline on 0300 200 3200\n"
+        "source_url: https://www.gov.uk/\neffective:\n  from: 2025-04-06\n")
+    found = {(f.rule, f.line) for f in lint_text(tmp_path, text)}
+    assert found == {("PL-VAGUE", 7), ("PL-TITLE", 1)}  # no GB/T 9704 rule for SI 2025/123
+    concrete = text.replace("is being strengthened.", "get up to £500 if they apply by 30 June.")
+    assert {f.rule for f in lint_text(tmp_path, concrete)} == {"PL-TITLE"}
+
+
+def test_a_sentence_the_template_joins_from_several_fields(tmp_path: Path) -> None:
+    # The qa template speaks every step in one sentence: shortening the steps is the fix. The
+    # finding is at the step that wrote most of it.
+    text = PLAIN + "steps:\n  - 下载国家医保服务平台App\n  - 选择异地备案，填好就医地\n  - 到定点医院看病，直接刷医保卡结算\n"
+    config = LintConfig(today=TODAY, tts="espeak", template="qa")
+    findings = by_rule(lint_text(tmp_path, text, config), "PL-LONG")
+    assert [(f.line, f.suggestion) for f in findings] == [
+        (21, "shorten it: the template joins steps with other text into this one sentence "
+             "(a viewer keeps about 30)")]

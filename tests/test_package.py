@@ -202,7 +202,7 @@ def test_narration_is_one_wav_per_sentence(rendered: tuple[RenderResult, Path, i
 
 def test_fcp7_xml_pathurls_exist_and_clips_start_on_the_video_frames(
         rendered: tuple[RenderResult, Path, int]) -> None:
-    result, moved, _ = rendered
+    result, moved, frames = rendered
     root = ET.parse(moved / "dianti.xml").getroot()
     urls = [e.text or "" for e in root.iter("pathurl")]
     assert urls
@@ -212,6 +212,18 @@ def test_fcp7_xml_pathurls_exist_and_clips_start_on_the_video_frames(
     assert len(tracks) == len(VIDEO_TRACKS)
     starts = [int(item.findtext("start") or -1) for item in tracks[0].iter("clipitem")]
     assert starts == [frame_of(s.start_ms, 30) for s in result.timeline.scenes]
+    picture = root.find("./project/children/sequence/media/video/format/samplecharacteristics")
+    assert picture is not None
+    assert (picture.findtext("width"), picture.findtext("height")) == ("1080", "1920")
+    for file in root.iter("file"):  # a picture has no sound track
+        if (file.findtext("pathurl") or "").endswith(".png"):
+            assert file.find("media/audio") is None
+    # The adapter reads its own file back to the same cut.
+    again = otio.adapters.read_from_file(str(moved / "dianti.xml"))
+    original = otio.adapters.read_from_file(str(moved / "dianti.otio"))
+    assert again.duration().to_frames() == frames
+    assert [len(list(t.find_clips())) for t in again.tracks] == [
+        len(list(t.find_clips())) for t in original.tracks]
     audio = root.findall("./project/children/sequence/media/audio/track")
     assert len(audio) == len(AUDIO_TRACKS)
     spoken = [int(item.findtext("start") or -1) for item in audio[0].iter("clipitem")]

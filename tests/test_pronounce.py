@@ -208,6 +208,14 @@ def test_say_shows_each_step_and_writes_nothing_with_show(tmp_path: Path) -> Non
     assert list(tmp_path.iterdir()) == [tmp_path / "pronounce.yaml"]
 
 
+def test_say_with_auto_reads_with_the_engine_a_render_would_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(speech, "best_auto_engine", lambda: "espeak")
+    reading = speech.say("银行", engine="auto", language="zh-CN", voice=None, rate="+0%")
+    assert (reading.engine, reading.pronounced, reading.duration_ms) == ("espeak", "银航", None)
+
+
 def test_say_writes_the_audio(tmp_path: Path) -> None:
     result = run("say", "银行卡", "--tts", "espeak", "-o", str(tmp_path / "a.wav"))
     assert result.returncode == 0, result.stderr

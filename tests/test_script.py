@@ -163,3 +163,11 @@ def test_a_template_may_print_a_scene_index_but_not_a_scene_line(tmp_path: Path)
     script = write_script(_brief(tmp_path), str(tmp_path / "mine.j2"))
     assert [(s.card, s.ref, s.narration) for s in script.scenes] == [
         ("point", 0, "@scene source")]
+
+
+def test_scene_lines_of_an_included_template_still_start_scenes(tmp_path: Path) -> None:
+    (tmp_path / "head.j2").write_text("@scene title\n{{ brief.title }}\n", encoding="utf-8")
+    (tmp_path / "mine.j2").write_text(
+        '{% include "head.j2" %}\n@scene source\n{{ brief.issuer }}\n', encoding="utf-8")
+    script = write_script(_brief(tmp_path), str(tmp_path / "mine.j2"))
+    assert [s.card for s in script.scenes] == ["title", "source"]

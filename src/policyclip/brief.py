@@ -291,6 +291,14 @@ def _hashtags(written: list[str], line_of: Callable[[YamlPath], int]
     return tuple(tags), warnings
 
 
+def line_of(path: Path, where: YamlPath) -> int:
+    """The line of a field in a brief that has loaded (read again: only errors need it)."""
+    try:
+        return read_yaml(path).line_of(where)
+    except (YamlProblem, OSError):
+        return 1
+
+
 def _as_written(value: Any, path: YamlPath, source: dict[YamlPath, str]) -> Any:
     """The data with every number and date outside `_TYPED` as text, exactly as written.
 

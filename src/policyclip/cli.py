@@ -149,6 +149,11 @@ PackageOpt = Annotated[bool, typer.Option(
     "--package", help="Also write <stem>.package/, the cut for an editor: OpenTimelineIO, "
     "FCP7 XML (Premiere, Resolve), a 剪映 draft (experimental), with its media. See "
     "docs/package.md.")]
+FitOpt = Annotated[float | None, typer.Option(
+    "--fit", min=1, metavar="SECONDS", show_default=False,
+    help="Make a brief estimated longer than SECONDS fit: a faster --rate up to +25% if that "
+    "alone does, else leave out the FAQ after the first (from the last), then the steps, "
+    "speaking faster if still needed; says what it did. Exit 3 when it cannot fit.")]
 MaxLengthOpt = Annotated[float | None, typer.Option(
     "--max-length", min=1, metavar="SECONDS", show_default=False,
     help="Refuse (exit 3, before any slow work) a brief whose estimated length is over "
@@ -190,6 +195,7 @@ def render(
     motion: MotionOpt = None,
     package: PackageOpt = False,
     max_length: MaxLengthOpt = None,
+    fit: FitOpt = None,
 ) -> None:
     """Render BRIEF into OUT/<stem>.mp4 with .srt, .vtt, .script.txt, .json, .timeline.json and
     .cover.jpg beside it (and <stem>.package/ with --package). Outputs appear only when
@@ -202,7 +208,8 @@ def render(
                                      theme=theme, preview=preview, platform=platform,
                                      music=music, allow_outside_paths=allow_outside_paths,
                                      cache_dir=resolve_cache_dir(cache_dir, no_cache),
-                                     motion=motion, package=package, max_length_s=max_length)
+                                     motion=motion, package=package, max_length_s=max_length,
+                                     fit_s=fit)
     sink = _sink(progress_mode, quiet, batch=False)
     try:
         result = _guard(lambda: batch.render_one(brief, out, options, sink.emit))
@@ -231,6 +238,7 @@ def check(
     platform: Annotated[str | None, typer.Option(
         "--platform", help="Platform whose favoured length is shown, as for render.")] = None,
     max_length: MaxLengthOpt = None,
+    fit: FitOpt = None,
 ) -> None:
     """Validate briefs (and run their template) without rendering; report every problem, and
     each brief's estimated length (nothing is synthesized). Exits 0 when all are valid, 3
@@ -243,9 +251,16 @@ def check(
 
     def check_one(path: Path) -> tuple[pipeline.Prepared, str]:
         prepared = pipeline.prepare(path, options)
-        predicted = pipeline.check_length(prepared, options, max_length)
-        return prepared, estimate.describe(predicted, prepared.platform.favoured_max_s,
-                                           prepared.platform.name)
+        fitted = pipeline.fit_length(prepared, options, fit) if fit is not None else None
+        predicted = pipeline.check_length(prepared, options, None)
+        if fitted is not None and max_length is not None:
+            pipeline.check_length(fitted.prepared, fitted.options, max_length)
+        elif max_length is not None:
+            pipeline.check_length(prepared, options, max_length)
+        line = estimate.describe(predicted, prepared.platform.favoured_max_s,
+                                 prepared.platform.name)
+        did = fitted.summary(fit) if fitted is not None and fit is not None else None
+        return prepared, f"{line}; {did}" if did else line
 
     failed = 0
     for path in briefs:
@@ -326,7 +341,8 @@ def lint(
     if config is not None:
         settings = _guard(lambda: linting.load_config(config, settings))
     settings = replace(settings, disabled=settings.disabled | frozenset(disable or []))
-    jobs = _guard(lambda: _lint_targets(paths))
+    jobs = [(path, shown) for path, shown in _guard(lambda: _lint_targets(paths))
+            if config is None or path.resolve() != config.resolve()]  # settings in the folder
     findings: list[linting.Finding] = []
     unreadable = 0
     for path, display in jobs:
@@ -764,6 +780,7 @@ def batch_command(
     no_cache: NoCacheOpt = False,
     motion: MotionOpt = None,
     max_length: MaxLengthOpt = None,
+    fit: FitOpt = None,
     lint: Annotated[bool, typer.Option(
         "--lint", help="Also lint every brief (as policyclip lint): findings go into the "
         "summary and the reports; an error-level finding makes the exit code 3.")] = False,
@@ -791,7 +808,8 @@ def batch_command(
                                      theme=theme, preview=preview, platform=platform,
                                      allow_outside_paths=allow_outside_paths,
                                      cache_dir=resolve_cache_dir(cache_dir, no_cache),
-                                     motion=motion, package=package, max_length_s=max_length)
+                                     motion=motion, package=package, max_length_s=max_length,
+                                     fit_s=fit)
     settings = batches.BatchSettings(out, options, force)
     findings = _batch_lint(selected, lint, lint_config, options)
     workers = jobs or os.cpu_count() or 1
@@ -808,7 +826,7 @@ def batch_command(
             "preview": preview, "platform": platform, "force": force, "fail_fast": fail_fast,
             "motion": motion,
             "package": package,
-            "max_length": max_length,
+            "max_length": max_length, "fit": fit,
             "cache_dir": None if options.cache_dir is None else str(options.cache_dir),
             "lint": lint}, lint=findings)
         _guard(lambda: reports.write_json_report(report, data))

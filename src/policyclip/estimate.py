@@ -58,9 +58,9 @@ def _inverse(rates: Sequence[int]) -> RateCurve:
     return RateCurve(tuple((r, 100 / (100 + r)) for r in rates))
 
 
-# Measured on Debian's espeak-ng 1.51 (voices cmn-latn-pinyin and en-us), least squares over
-# every sentence of the bundled examples and four more briefs (497 + 400 sentences at seven
-# rates); see docs/cli.md.
+# Measured on Debian's espeak-ng 1.51 (voices cmn-latn-pinyin and en-us): least squares at +0%
+# over the 149 sentences of the bundled examples and four more briefs (84 Mandarin, 65
+# English; the English figures rounded); `python bench/calibrate_speech.py` repeats it.
 _ESPEAK = {
     "zh": ReadingSpeed(per_syllable=250.6, per_comma=246.4, per_stop=291.3, per_part=43.3,
                        per_sentence=0.0),

@@ -31,7 +31,7 @@ from . import (
 )
 from . import brief as brief_stage
 from .cache import SpeechCache, SpeechStats
-from .errors import InputError, RenderError
+from .errors import InputError, RenderError, ThemeError
 from .linebreak import caption_rules, release_dictionary
 from .models import Brief, Narration, Script, Sentence, Timeline, Utterance
 from .speech import pronounce
@@ -83,6 +83,7 @@ class RenderOptions:
     cache_dir: Path | None = None  # the speech cache; None: synthesize everything
     motion: str | None = None  # --motion: a preset instead of the theme's
     max_length_s: float | None = None  # --max-length: refuse a brief predicted longer
+    fit_s: float | None = None  # --fit: drop low-priority scenes or speak faster to fit
     package: bool = False  # --package: also the editor package (<stem>.package/)
 
 
@@ -135,7 +136,7 @@ def prepare(path: Path, options: RenderOptions) -> Prepared:
     """Stages 1-3 plus the theme and its fonts: fails fast, before any slow work, on any bad
     input."""
     brief = load(path, options)
-    theme_path = theme.find_theme(options.theme or brief.render.theme, brief.path.parent)
+    theme_path = _theme_path(brief, options)
     look = theme.load_theme(theme_path)
     theme.check_fonts(theme_path, look)
     written, sentences = plan(brief, options, look)
@@ -145,6 +146,19 @@ def prepare(path: Path, options: RenderOptions) -> Prepared:
     fixes = pronounce.given_for(brief.path.parent, brief.pronounce)
     return Prepared(brief, look, theme_path, template_path, written, sentences, platform,
                     warnings, fixes)
+
+
+def _theme_path(brief: Brief, options: RenderOptions) -> Path:
+    """The theme file to use; a theme the brief names but that is not found is reported at the
+    brief's `render.theme` line, like any other problem of the brief."""
+    if options.theme or not brief.render.theme:
+        return theme.find_theme(options.theme, brief.path.parent)
+    try:
+        return theme.find_theme(brief.render.theme, brief.path.parent)
+    except ThemeError as exc:
+        line = brief_stage.line_of(brief.path, ("render", "theme"))
+        raise ThemeError(f"{brief.path.name}:{line}: render.theme: {exc.message}",
+                         exc.hint) from None
 
 
 def _template_path(brief: Brief, options: RenderOptions) -> Path:
@@ -163,7 +177,7 @@ def fingerprint(path: Path, options: RenderOptions) -> tuple[Brief, str]:
     """The validated brief and its `inputs_digest`, without running the template or speech:
     what a batch compares with `<stem>.json` to skip briefs whose outputs are up to date."""
     brief = load(path, options)
-    theme_path = theme.find_theme(options.theme or brief.render.theme, brief.path.parent)
+    theme_path = _theme_path(brief, options)
     return brief, _digest(brief, _template_path(brief, options), theme_path,
                           theme.load_theme(theme_path), options)
 
@@ -188,7 +202,8 @@ def _digest(brief: Brief, template_path: Path, theme_path: Path, look: theme.The
         "tts": options.tts, "voice": options.voice, "rate": options.rate,
         "preview": options.preview, "platform": options.platform, "fonts": fonts,
         **({"motion": options.motion} if options.motion else {}),
-        **({"package": True} if options.package else {})})
+        **({"package": True} if options.package else {}),
+        **({"fit": options.fit_s} if options.fit_s is not None else {})})
 
 
 def speak(
@@ -249,6 +264,61 @@ def check_length(prepared: Prepared, options: RenderOptions, max_length_s: float
             f"{estimate.spoken_by(predicted)} is over --max-length {max_length_s:g} s",
             hint=estimate.advice(predicted, round(max_length_s * 1000)))
     return predicted
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """What `--fit` decided: the brief as it will be rendered, the options (rate), and what it
+    did, in words."""
+
+    prepared: Prepared
+    options: RenderOptions
+    estimate: estimate.LengthEstimate
+    dropped: tuple[str, ...] = ()  # scenes left out, as the brief names them
+    rate: str | None = None  # the faster rate chosen, if any
+
+    def summary(self, limit_s: float) -> str | None:
+        """`--fit 60: dropped faq[2], faq[1]; spoke at +10%; estimated 0:58`, or None when
+        nothing had to change."""
+        done = ([f"dropped {', '.join(self.dropped)}"] if self.dropped else []) + (
+            [f"spoke at {self.rate}"] if self.rate else [])
+        if not done:
+            return None
+        return (f"--fit {limit_s:g}: {'; '.join(done)}; estimated "
+                f"{estimate.clock(self.estimate.total_ms)}")
+
+
+def fit_length(prepared: Prepared, options: RenderOptions, limit_s: float) -> Fitted:
+    """Make a brief fit `limit_s`: a faster rate within the cap if that alone does, else drop
+    the lowest-priority scenes (the FAQ after the first, from the last; then the steps) until
+    the rest fits as it is or at a rate within the cap. Refused (exit 3) when even that is too
+    long."""
+    limit_ms = round(limit_s * 1000)
+    brief = prepared.brief
+    cuts: list[tuple[Brief, tuple[str, ...]]] = [(brief, ())]
+    for kept in range(len(brief.faq) - 1, 0, -1):
+        gone = tuple(f"faq[{n}]" for n in range(len(brief.faq) - 1, kept - 1, -1))
+        cuts.append((replace(brief, faq=brief.faq[:kept]), gone))
+    if brief.steps:
+        cuts.append((replace(brief, faq=brief.faq[:1], steps=()), (*cuts[-1][1], "steps")))
+    first = estimate_length(prepared, options)
+    for shorter, dropped in cuts:
+        trial = prepared
+        if dropped:
+            written, sentences = plan(shorter, options, prepared.look)
+            trial = replace(prepared, brief=shorter, script=written, sentences=sentences)
+        guess = estimate_length(trial, options)
+        if guess.total_ms <= limit_ms:
+            return Fitted(trial, options, guess, dropped)
+        faster = estimate.rate_that_fits(guess, limit_ms)
+        if faster is not None:
+            sped = replace(options, rate=faster[0])
+            return Fitted(trial, sped, estimate_length(trial, sped), dropped, faster[0])
+    raise InputError(
+        f"{brief.path.name}: estimated length {estimate.clock(first.total_ms)} "
+        f"{estimate.spoken_by(first)} cannot be brought within --fit {limit_s:g} s by dropping "
+        f"the FAQ after the first and the steps or speaking faster",
+        hint=estimate.advice(first, limit_ms))
 
 
 def _rate(prepared: Prepared, options: RenderOptions) -> str:
@@ -386,6 +456,12 @@ def render_brief(
     report = reporter or QuietReporter()
     report.stage(f"reading {path}")
     prepared = prepare(path, options)
+    requested = (prepared, options)  # what the outputs' inputs digest describes
+    fit_note = None
+    if options.fit_s is not None:
+        fitted = fit_length(prepared, options, options.fit_s)
+        fit_note = fitted.summary(options.fit_s)
+        prepared, options = fitted.prepared, fitted.options
     if options.max_length_s is not None:
         check_length(prepared, options, options.max_length_s)
     music = _music(prepared.brief, options)
@@ -402,9 +478,12 @@ def render_brief(
 
     for message in prepared.warnings:
         warn(message)
+    if fit_note:
+        warn(fit_note)
     spoken = SpeechCache(options.cache_dir)
     with tempfile.TemporaryDirectory(prefix="policyclip-") as work_name:
-        made = _make(prepared, options, music, Path(work_name), report, warn, spoken)
+        made = _make(prepared, options, music, Path(work_name), report, warn, spoken,
+                     inputs_digest(*requested))
         report.stage(f"writing outputs to {out_dir}")
         outputs = _place(made, out_dir, [o for o in OUTPUTS if o.wanted(options)])
     return RenderResult(outputs=outputs, timeline=made.timeline, warnings=tuple(warnings),
@@ -412,7 +491,8 @@ def render_brief(
 
 
 def _make(prepared: Prepared, options: RenderOptions, music: Path | None, work: Path,
-          report: Reporter, warn: Callable[[str], None], spoken: SpeechCache) -> Made:
+          report: Reporter, warn: Callable[[str], None], spoken: SpeechCache, digest: str
+          ) -> Made:
     """Speech, then the sound (in a second thread) beside the pictures and their encode."""
     look = prepared.look
     report.stage(f"speaking {len(prepared.sentences)} sentences")
@@ -459,8 +539,8 @@ def _make(prepared: Prepared, options: RenderOptions, music: Path | None, work: 
         release_memory()
         report.progress(plan_.duration_ms, plan_.duration_ms)
         soundtrack = sound_job.result()
-    return Made(prepared, plan_, listing, soundtrack, mixing, music, cover,
-                inputs_digest(prepared, options), work, package)
+    return Made(prepared, plan_, listing, soundtrack, mixing, music, cover, digest, work,
+                package)
 
 
 def _place(made: Made, out_dir: Path, outputs: list[Output]) -> dict[str, Path]:

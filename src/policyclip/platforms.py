@@ -75,7 +75,7 @@ def duration_warning(platform: Platform, duration_ms: int,
         return None
     fix = advise(platform.favoured_max_s * 1000) if advise else "shorten the brief's texts"
     return (f"the video runs {duration_ms / 1000:.0f} s; {platform.label} favours videos of at "
-            f"most {platform.favoured_max_s} s ({fix})")
+            f"most {platform.favoured_max_s} s: {fix}")
 
 
 def cover_box(width: int, height: int, aspect: tuple[int, int], focus_y: int) -> tuple[int, int,

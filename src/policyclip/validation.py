@@ -75,7 +75,13 @@ def _explain(
         return line, f"{where}: needs {limit} item{'' if bound == 1 else 's'}, got {count}"
     if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
         wanted = "a list" if kind == "list_type" else "a mapping"
-        return line, f"{where}: expected {wanted}, got {got}"
+        value = error["input"]
+        hint = ""
+        if wanted == "a mapping" and isinstance(value, str) and "：" in value:
+            key, _, rest = value.partition("：")
+            hint = (f" (full-width colon '：' after '{key.strip()}'; YAML needs a half-width "
+                    f"colon and a space: {key.strip()}: {rest.strip()})")
+        return line, f"{where}: expected {wanted}, got {got}{hint}"
     return line, f"{where}: {_message(error)}"
 
 

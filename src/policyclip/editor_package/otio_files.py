@@ -143,4 +143,51 @@ def fcp7_xml_text(cut: Cut) -> str:
     import opentimelineio as otio
 
     text: str = otio.adapters.write_to_string(build_timeline(cut, whole_frames=True), "fcp_xml")
-    return text
+    return _with_formats(text, cut)
+
+
+def _with_formats(text: str, cut: Cut) -> str:
+    """The adapter's XML with what it leaves out: the sequence's frame size and sound format
+    (without them Premiere and Resolve make a landscape sequence of their default size), and
+    pictures marked as video only (the adapter gives every file an audio track)."""
+    import xml.etree.ElementTree as ET
+
+    def element(tag: str, *children: ET.Element, text: str | None = None) -> ET.Element:
+        made = ET.Element(tag)
+        made.extend(children)
+        made.text = text
+        return made
+
+    def rate() -> ET.Element:
+        return element("rate", element("timebase", text=str(cut.fps)),
+                       element("ntsc", text="FALSE"))
+
+    root = ET.fromstring(text)
+    for sequence in root.iter("sequence"):
+        video_format = sequence.find("media/video/format")
+        if video_format is not None:
+            video_format.clear()
+            video_format.append(element(
+                "samplecharacteristics", rate(), element("width", text=str(cut.width)),
+                element("height", text=str(cut.height)),
+                element("anamorphic", text="FALSE"),
+                element("pixelaspectratio", text="square"),
+                element("fielddominance", text="none")))
+        audio = sequence.find("media/audio")
+        if audio is not None and audio.find("format") is None:
+            audio.insert(0, element("format", element(
+                "samplecharacteristics", element("depth", text="16"),
+                element("samplerate", text="48000"))))
+    for file in root.iter("file"):
+        media, url = file.find("media"), file.findtext("pathurl") or ""
+        if media is not None and url.lower().endswith(".png"):
+            for sound in media.findall("audio"):
+                media.remove(sound)
+            video = media.find("video")
+            if video is not None:
+                video.append(element("samplecharacteristics",
+                                     element("width", text=str(cut.width)),
+                                     element("height", text=str(cut.height))))
+    ET.indent(root, space="    ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE xmeml>\n' + ET.tostring(
+        root, encoding="unicode") + "\n"

@@ -95,11 +95,11 @@ class Range:
 
 _RANGE_WORDS = (r"(?:有效期|执行期限?|实施期限?|执行时间|实施时间|活动时间|政策期限|试行期|"
                 r"期限|执行期间|实施期间|活动期间|时间)")
-_RANGE = re.compile(_RANGE_WORDS + r"[^。；;]{0,14}?" + r"(?P<a>" + ZH_DATE + r")\s*(?:起)?\s*"
+_RANGE = re.compile(_RANGE_WORDS + r"[^。；;\n]{0,14}?" + r"(?P<a>" + ZH_DATE + r")\s*(?:起)?\s*"
                     r"(?:至|到|—|－|-|~|～)\s*(?P<b>(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日)")
 _BARE_RANGE = re.compile(r"(?<!\d)(?P<a>" + ZH_DATE + r")\s*(?:起)?\s*(?:至|到|—|－|~|～)\s*"
                          r"(?P<b>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
-_FROM = re.compile(r"自\s*(?P<a>" + ZH_DATE + r")\s*起[^。；;]{0,30}?(?:施行|实施|执行|生效|试行|"
+_FROM = re.compile(r"自\s*(?P<a>" + ZH_DATE + r")\s*起[^。；;\n]{0,30}?(?:施行|实施|执行|生效|试行|"
                    r"开始|推开)")
 _TO = re.compile(r"有效期\s*(?:至|到)\s*(?P<b>" + ZH_DATE + r")")
 _FROM_ISSUE = re.compile(r"自(?:印发|发布|公布)之日起(?:施行|实施|执行|生效)")

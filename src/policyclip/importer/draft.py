@@ -69,6 +69,9 @@ _INLINE_STEPS = re.compile(r"(?:^|(?<=[：:；;。，,\s]))(?:\d{1,2}\s*[.．、
 _META_LINE = re.compile(r"^(来源|信息来源|发布单位|发文机关|发布机关|发布时间|发布日期|时间|日期|"
                         r"文号|发文字号|作者|编辑|责任编辑|审核|校对|终审|初审|文字|图片|"
                         r"Source|Published|Author|Editor)\s*[:：]\s*(.*)$", re.I)
+# `时间：2024-12-01 08:30` is a byline; `时间：3月8日至5月31日` is what the article says.
+_ONE_DATE = re.compile(r"^\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}日?"
+                       r"(\s+\d{1,2}:\d{2}(:\d{2})?)?(\s|$)")
 _ORG_END = re.compile(r"(部|局|委员会|委|政府|办公厅|办公室|厅|院|中心|署|银行|会|司|处|所|"
                       r"集团|公司|分局|管理局|协会|联合会|总局|Ministry|Department|Office|"
                       r"Bureau|Commission|Council|Administration|Agency|Government)$")
@@ -160,6 +163,7 @@ class _Drafter:
         sample = " ".join(b.text for b in self.blocks[:40])
         self.lang = "zh" if is_chinese(sample) else "en"
         self.used: set[int] = set()  # block indexes that became faq or steps
+        self.summary_index = -1  # the block the summary came from
 
     # ------------------------------------------------------------ preparation
 
@@ -168,7 +172,8 @@ class _Drafter:
         out = []
         for block in blocks:
             m = _META_LINE.match(block.text)
-            if m and len(block.text) <= 100:
+            if m and len(block.text) <= 100 and not (
+                    m.group(1) in ("时间", "日期") and not _ONE_DATE.match(m.group(2))):
                 self._meta_line(m.group(1), m.group(2))
                 continue
             out.append(block)
@@ -286,7 +291,7 @@ class _Drafter:
         tail = self.blocks[-6:]
         for i in range(len(tail) - 1, 0, -1):
             line = tail[i].text
-            if dates.parse_date(line) and len(line) <= 20:
+            if _date_line(line):
                 above = tail[i - 1].text.strip()
                 if len(above) <= 40 and _ORG_END.search(above) and not re.search(r"[。，,]", above):
                     return above
@@ -325,7 +330,7 @@ class _Drafter:
                 self._found("published", "published")
                 return
         for block in reversed(self.blocks[-4:]):
-            if len(block.text) <= 20 and (day := dates.parse_date(block.text)):
+            if (day := _date_line(block.text)):
                 self.fields["published"] = Value(day.isoformat(),
                                                  "the date at the end of the text")
                 self._found("published", "published")
@@ -546,7 +551,7 @@ class _Drafter:
     def _points_from_paragraphs(self) -> list[DraftPoint]:
         points = []
         for i, block in enumerate(self.blocks):
-            if i in self.used or i == getattr(self, "summary_index", -1) or not _is_prose(block):
+            if i in self.used or i == self.summary_index or not _is_prose(block):
                 continue
             text = _strip_numbering(block.text)
             if len(text) < 15 or re.search(r"[：:]$", text):
@@ -718,6 +723,7 @@ class _Drafter:
                 if number in numbers or clause in lines:
                     continue
                 numbers.add(number)
+                clause = _without_lead_in(clause)
                 if any(clause in line for line in lines):
                     continue
                 lines.append(clause)
@@ -727,8 +733,9 @@ class _Drafter:
             self.report.append("contact: none, no hotline or phone number found")
             return
         joiner = "；" if self.lang == "zh" else "; "
-        self.fields["contact"] = Value(joiner.join(lines[:2]),
-                                       "the sentence(s) in the text that give a phone number")
+        self.fields["contact"] = Value(
+            joiner.join(lines[:2]), "the number(s) and the words naming them, from the text; "
+            "lead-ins such as 咨询电话： or 可拨打 left out (templates say 咨询 themselves)")
         self._found("contact", "contact")
 
     def _hashtags(self) -> tuple[list[str], str]:
@@ -754,6 +761,27 @@ class _Drafter:
             note += f"; {len(seen) - len(kept)} more dropped (at most {MAX_HASHTAGS} kept)"
         self.report.append(note)
         return kept, f"the keywords in {found.origin}"
+
+
+# What a sentence says before and after a number that the templates already say (`有疑问可以咨询…`).
+_LEAD_IN = re.compile(r"^(?:.{0,12}?(?:可|请|欢迎|也可|或)?(?:拨打|致电)|(?:咨询|联系|服务|办事)?"
+                      r"(?:电话|热线)\s*[:：]|(?:Questions\?\s*)?(?:Call|Phone|Ring|Contact|"
+                      r"Tel\.?)\s*[:：]?)\s*", re.I)
+_TAIL = re.compile(r"(?:进行)?(?:咨询|了解|查询|反映)$")
+
+
+def _without_lead_in(clause: str) -> str:
+    """`咨询电话：0571-12345` -> `0571-12345`; `可拨打12333咨询` -> `12333`; names stay."""
+    trimmed = _TAIL.sub("", _LEAD_IN.sub("", clause, count=1)).strip(" ，,")
+    return trimmed if _PHONE.search(trimmed) else clause
+
+
+def _date_line(text: str) -> dt.date | None:
+    """The date of a line that holds only a date (`2024年1月11日`, `二〇二四年一月十一日`)."""
+    found = dates.find_dates(text)
+    if len(found) == 1 and found[0].start == 0 and not text[found[0].end:].strip():
+        return found[0].date
+    return None
 
 
 def _clause(text: str, start: int, end: int) -> str:

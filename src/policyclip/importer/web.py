@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import socket
 import ssl
 import time
@@ -23,7 +24,8 @@ _RETRY_HINT = "check the address in a browser; if it opens there, save the page 
 class FetchLimits:
     """How long, how large and how far a fetch may go."""
 
-    timeout_s: float = 10.0  # to connect, and for each read while data keeps coming
+    connect_s: float = 5.0  # to open the connection
+    timeout_s: float = 15.0  # for the server to answer, and for each read while data comes
     total_s: float = 30.0  # for the whole download
     max_bytes: int = 10_000_000
     max_redirects: int = 5
@@ -61,15 +63,53 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         return new
 
 
+class _Http(urllib.request.HTTPHandler):
+    """Plain http with a short connect timeout and a longer one for reading."""
+
+    def __init__(self, limits: FetchLimits) -> None:
+        super().__init__()
+        self.limits = limits
+
+    def http_open(self, req: urllib.request.Request) -> Any:
+        return self.do_open(_timed(http.client.HTTPConnection, self.limits), req)
+
+
+class _Https(urllib.request.HTTPSHandler):
+    """https with a short connect timeout and a longer one for reading."""
+
+    def __init__(self, limits: FetchLimits) -> None:
+        super().__init__()
+        self.limits = limits
+
+    def https_open(self, req: urllib.request.Request) -> Any:
+        return self.do_open(_timed(http.client.HTTPSConnection, self.limits), req)
+
+
+def _timed(base: type[http.client.HTTPConnection], limits: FetchLimits) -> Any:
+    """A connection class that connects within connect_s, then reads within timeout_s."""
+
+    class Connection(base):  # type: ignore[valid-type,misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["timeout"] = limits.connect_s
+            super().__init__(*args, **kwargs)
+
+        def connect(self) -> None:
+            super().connect()
+            self.sock.settimeout(limits.timeout_s)
+
+    return Connection
+
+
 def fetch(url: str, limits: FetchLimits) -> Fetched:
     """Download `url`, or raise SourceError saying why not and what to do."""
-    opener = urllib.request.build_opener(_Redirects(limits.max_redirects))
+    opener = urllib.request.build_opener(_Redirects(limits.max_redirects), _Http(limits),
+                                         _Https(limits))
     request = urllib.request.Request(url, headers={
         "User-Agent": f"Mozilla/5.0 (compatible; policyclip/{__version__})",
         "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5",
         "Accept-Encoding": "gzip, deflate"})
     try:
-        with opener.open(request, timeout=limits.timeout_s) as response:
+        with opener.open(request, timeout=limits.connect_s) as response:
             return _read(url, response, limits)
     except SourceError:
         raise
@@ -77,15 +117,20 @@ def fetch(url: str, limits: FetchLimits) -> Fetched:
         raise SourceError(f"{url}: the server answered {exc.code} {exc.reason}",
                           hint=_RETRY_HINT) from None
     except urllib.error.URLError as exc:
-        raise SourceError(f"{url}: {_why(exc.reason, limits)}", hint=_RETRY_HINT) from None
+        # urllib wraps what fails while connecting and sending the request.
+        raise SourceError(f"{url}: {_why(exc.reason, limits, connecting=True)}",
+                          hint=_RETRY_HINT) from None
     except TimeoutError as exc:
-        raise SourceError(f"{url}: {_why(exc, limits)}", hint=_RETRY_HINT) from None
+        raise SourceError(f"{url}: {_why(exc, limits, connecting=False)}",
+                          hint=_RETRY_HINT) from None
     except (OSError, ValueError) as exc:  # connection reset mid-way, a malformed address
         raise SourceError(f"{url}: cannot fetch it ({exc})", hint=_RETRY_HINT) from None
 
 
-def _why(reason: Any, limits: FetchLimits) -> str:
+def _why(reason: Any, limits: FetchLimits, *, connecting: bool) -> str:
     if isinstance(reason, (TimeoutError, socket.timeout)):
+        if connecting:
+            return f"could not connect within {limits.connect_s:g} s"
         return f"no answer within {limits.timeout_s:g} s"
     if isinstance(reason, socket.gaierror):
         return "the host name is not known (no network, or a typo in the address?)"

@@ -26,6 +26,8 @@ class Spoken:
     text: str
     scene: Scene
     field: YamlPath | None
+    share: float = 1.0  # how much of the sentence that field wrote (below 1: the template
+    # joined it with other fields or words of its own)
 
 
 @dataclass(frozen=True)
@@ -72,10 +74,11 @@ def text_fields(brief: Brief) -> tuple[tuple[YamlPath, str], ...]:
 
 
 def trace(sentence: str, scene: Scene, fields: tuple[tuple[YamlPath, str], ...]
-          ) -> YamlPath | None:
+          ) -> tuple[YamlPath | None, float]:
     """The field sharing the longest run of characters with `sentence`; a field that belongs to
-    the sentence's scene (point 2 for `@scene point 2`) wins a tie. None when no field shares at
-    least a third of the sentence (or 6 characters): the template wrote it."""
+    the sentence's scene (point 2 for `@scene point 2`) wins a tie, and the share of the
+    sentence it wrote. None when no field shares at least a third of the sentence (or 6
+    characters): the template wrote it."""
     best: tuple[int, int, YamlPath] | None = None
     for path, value in fields:
         text = " ".join(value.split())
@@ -86,8 +89,8 @@ def trace(sentence: str, scene: Scene, fields: tuple[tuple[YamlPath, str], ...]
         if match.size and (best is None or key[:2] > best[:2]):
             best = key
     if best is None or best[0] < min(6, max(1, len(sentence) // 3)):
-        return None
-    return best[2]
+        return None, 0.0
+    return best[2], best[0] / max(1, len(sentence.strip()))
 
 
 def _belongs(path: YamlPath, scene: Scene) -> int:
@@ -106,7 +109,7 @@ def build_context(path: Path, config: LintConfig, display: str | None = None) ->
     doc = read_yaml(path)  # the same file again, for the line of every field
     fields = text_fields(prepared.brief)
     scenes = prepared.script.scenes
-    spoken = tuple(Spoken(s.text, scenes[s.scene], trace(s.text, scenes[s.scene], fields))
+    spoken = tuple(Spoken(s.text, scenes[s.scene], *trace(s.text, scenes[s.scene], fields))
                    for s in prepared.sentences)
     return LintContext(
         brief=prepared.brief, file=display or str(path), doc=doc, fields=fields, spoken=spoken,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import estimate
 from ..linebreak import CHINESE_CAPTIONS, spoken_weight
-from ..yamlfile import YamlPath, YamlProblem, read_yaml
+from ..yamlfile import YamlPath, YamlProblem, format_path, read_yaml
 from . import words
 from .context import LintContext, Spoken
 from .findings import LintConfig
@@ -159,8 +159,20 @@ def long_sentence(ctx: LintContext, config: LintConfig) -> Iterator[Hit]:
         yield Hit(sentence.field,
                   f"this sentence is {length} {unit} when spoken: "
                   f"“{_excerpt(sentence.text, chinese)}”",
-                  f"split it (a viewer keeps about {keeps})",
+                  f"{_split_advice(sentence)} (a viewer keeps about {keeps})",
                   severity="error" if length > error else "warning")
+
+
+# Below this share of a sentence, the template joined the field with others (steps read as one
+# sentence by the qa template): the writer shortens the fields, or picks another template.
+_JOINED = 0.6
+
+
+def _split_advice(sentence: Spoken) -> str:
+    if sentence.share >= _JOINED or sentence.field is None:
+        return "split it"
+    return (f"shorten it: the template joins {format_path(sentence.field[:1])} with other "
+            "text into this one sentence")
 
 
 @rule("PL-CLAUSES", "warning", "a spoken sentence strings too many clauses together",

@@ -141,8 +141,9 @@ class Reading:
 def say(text: str, *, engine: str, language: str, voice: str | None, rate: str,
         pronounce_map: Mapping[str, str] | None = None, out: Path | None = None) -> Reading:
     """Read one phrase as a render would (pronunciation fixes, then number reading), and speak
-    it into `out` (WAV) when given."""
-    speaker = open_engine(engine, language, voice, rate)
+    it into `out` (WAV) when given; `auto` is the engine a render would start with now."""
+    speaker = open_engine(best_auto_engine() if engine == "auto" else engine, language, voice,
+                          rate)
     fixes = pronunciation(speaker.name, language, pronounce_map)
     pronounced = "".join(pronounce.apply([text], fixes, language))
     used = tuple((w, r) for w, r in fixes.items()
