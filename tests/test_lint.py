@@ -232,6 +232,7 @@ def test_a_point_with_nothing_concrete(tmp_path: Path) -> None:
     ("医保发[22]第022号", ["the year is in [], not in 〔〕", "the year has two digits",
                         "the number 022 starts with 0", "the number after the year has 第"],
      "医保发〔2022〕22号"),
+    ("医保发﹝2022﹞22号", ["the year is in ﹝﹞, not in 〔〕"], "医保发〔2022〕22号"),
     ("财政部 税务总局公告2023年第12号", [], "财政部 税务总局公告2023年第12号"),
     ("财政部公告2023年第05号", ["the number 05 starts with 0"], "财政部公告2023年第5号"),
 ])
@@ -262,6 +263,16 @@ def test_an_expired_policy_is_an_error(tmp_path: Path) -> None:
     assert [(f.line, f.severity) for f in findings] == [(7, "error")]
     assert "2026-05-31" in findings[0].message
     still = plain_with("  from: 2022-08-01\n", "  from: 2022-08-01\n  to: 2026-06-01\n")
+    assert by_rule(lint_text(tmp_path, still), "PL-EXPIRED") == []
+
+
+def test_an_end_date_in_the_text_before_today(tmp_path: Path) -> None:
+    text = plain_with("    text: 临时去外地看病的，报销比例一般低10个百分点以内。",
+                      "    text: 执行期限为2021年1月1日至2023年12月31日，截至2023年底已有500万人受益。")
+    findings = by_rule(lint_text(tmp_path, text), "PL-EXPIRED")
+    assert [(f.line, f.severity, f.message) for f in findings] == [
+        (13, "warning", "the text says it runs until 2023-12-31, before today (2026-06-01)")]
+    still = text.replace("至2023年12月31日", "至2027年12月31日")
     assert by_rule(lint_text(tmp_path, still), "PL-EXPIRED") == []
 
 
@@ -503,7 +514,8 @@ def test_a_phrase_that_asks_for_a_number_is_quiet_when_its_clause_gives_one(
     "高度重视", "亲自过问", "狠抓工作落实", "在区委的坚强领导下", "统筹推进", "进一步加强",
     "进一步加大补贴力度", "积极稳步推进", "获得感幸福感安全感", "原则上", "有关部门",
     "按相关规定", "符合条件的", "视情况", "酌情", "适当", "逐步", "最后一公里", "闭环",
-    "赋能", "抓手", "兜底", "落地见效", "提高站位", "予以", "免申即享", "多措并举"])
+    "赋能", "抓手", "兜底", "落地见效", "提高站位", "予以", "免申即享", "多措并举", "携手共建",
+    "不忘初心"])
 def test_the_design_notes_phrases_are_all_named(tmp_path: Path, phrase: str) -> None:
     text = plain_with("    text: 出发前，在国家医保服务平台App上备案，几分钟就能办好。",
                       f"    text: 出发前，{phrase}，在App上备案。")
@@ -544,3 +556,29 @@ def test_a_sentence_the_template_joins_from_several_fields(tmp_path: Path) -> No
     assert [(f.line, f.suggestion) for f in findings] == [
         (21, "shorten it: the template joins steps with other text into this one sentence "
              "(a viewer keeps about 30)")]
+
+
+BRIEFS = Path(__file__).resolve().parent / "lint_briefs"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in BRIEFS.glob("plain-*.yaml")))
+def test_plain_explainers_stay_nearly_quiet(name: str) -> None:
+    findings = lint_brief(BRIEFS / name, CONFIG)
+    severe = [f.text() for f in findings if f.severity != "info"]
+    assert len(severe) <= 2 and not any(f.severity == "error" for f in findings), severe
+    assert not {f.rule for f in findings} & {"PL-OFFICIALESE", "PL-HEDGE", "PL-JARGON"}
+
+
+def test_an_officialese_brief_with_block_text_and_faq() -> None:
+    found = {(f.line, f.rule) for f in lint_brief(BRIEFS / "officialese-mianshen.yaml", CONFIG)}
+    assert found == {
+        (1, "PL-LENGTH"), (1, "PL-NO-CONTACT"), (1, "PL-NO-SOURCE"),
+        (3, "PL-JARGON"), (3, "PL-OFFICIALESE"),  # 免申即享, 全面推进 in the title
+        (5, "PL-DOCNO"),  # 某区营商发（2021）第008号
+        (9, "PL-EXPIRED"),
+        (10, "PL-LONG"), (10, "PL-OFFICIALESE"), (10, "PL-TERM"),  # summary: > folded text
+        (15, "PL-JARGON"), (15, "PL-VAGUE"),  # text: | two lines
+        (19, "PL-HEDGE"), (19, "PL-LONG"),
+        (22, "PL-HEDGE"),  # the FAQ answer
+        (24, "PL-HEDGE"), (25, "PL-HEDGE"),  # steps
+    }

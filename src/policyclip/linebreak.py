@@ -15,6 +15,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 CLOSING = set("、，。．：；！？,.:;!?）)］]｝}〕〉》」』】〙〗”’%％‰…—～·")
@@ -143,17 +144,76 @@ def _words(run: str) -> list[str]:
     return list(_segmenter().cut(run, True))
 
 
+NAMES_FILE = Path(__file__).resolve().parent / "data" / "names.zh.txt"
+# A place and a department longer than this (新疆维吾尔自治区人力资源和社会保障厅) may break
+# between the two: whole, it would not fit a caption line.
+_LONGEST_WHOLE_NAME = 14
+
+
+@functools.cache
+def name_lists() -> dict[str, tuple[str, ...]]:
+    """The shipped names kept whole (data/names.zh.txt): `names`, `places`, `departments`."""
+    sections: dict[str, list[str]] = {"names": [], "places": [], "departments": []}
+    current = sections["names"]
+    for raw in NAMES_FILE.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line.startswith("[") and line.endswith("]"):
+            current = sections[line[1:-1]]
+        elif line:
+            current.append(line)
+    return {key: tuple(values) for key, values in sections.items()}
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+
+
+@functools.cache
+def _whole_pattern(glossary: tuple[str, ...]) -> re.Pattern[str]:
+    """The brief's glossary terms, then government bodies and services (a place and a local
+    department, or a listed name), longest first."""
+    lists = name_lists()
+    terms = [t for t in glossary if t.strip()]
+    return re.compile(
+        (rf"(?P<term>{_alternatives(terms)})|" if terms else "")
+        + rf"(?P<place>{_alternatives(lists['places'])})?(?P<dept>"
+        rf"{_alternatives(lists['departments'])})|{_alternatives(lists['names'])}")
+
+
+def _whole_names(text: str, glossary: tuple[str, ...]) -> Iterable[tuple[int, int, list[str]]]:
+    """Where names that must stay whole are (outside URLs), each as its atoms."""
+    urls = [m.span() for m in re.finditer(r"https?://[^\s，。；！？、）》」』”]+", text)]
+    for match in _whole_pattern(glossary).finditer(text):
+        if any(a < match.end() and match.start() < b for a, b in urls):
+            continue
+        whole = match.group()
+        if match["place"] and len(whole) > _LONGEST_WHOLE_NAME:
+            yield match.start(), match.end(), [match["place"], match["dept"]]
+        else:
+            yield match.start(), match.end(), [whole]
+
+
 def atoms(text: str, glossary: Iterable[str] = ()) -> list[str]:
     """Cut text into pieces that a line break may fall between but never inside."""
     terms = tuple(sorted(set(glossary)))
+    pieces: list[str] = []
+    pos = 0
+    for start, end, names in _whole_names(text, terms):
+        pieces += _unnamed_atoms(text[pos:start], terms)
+        pieces += names
+        pos = end
+    pieces += _unnamed_atoms(text[pos:], terms)
+    return _glue(pieces)
+
+
+def _unnamed_atoms(text: str, terms: tuple[str, ...]) -> list[str]:
     pieces: list[str] = []
     pos = 0
     for match in _PROTECTED.finditer(text):
         pieces += _split_plain(text[pos : match.start()], terms)
         pieces.append(match.group())
         pos = match.end()
-    pieces += _split_plain(text[pos:], terms)
-    return _glue(pieces)
+    return pieces + _split_plain(text[pos:], terms)
 
 
 def _split_plain(run: str, glossary: tuple[str, ...]) -> list[str]:
@@ -231,6 +291,18 @@ def _fill(items: list[str], rules: LineRules) -> list[list[str]]:
     return lines
 
 
+def _words_of_wide(items: list[str], rules: LineRules) -> list[str]:
+    """Items, with any atom wider than a line (a long name) given as its words."""
+    out: list[str] = []
+    for item in items:
+        if (line_width(item, rules) > rules.max_units
+                and re.fullmatch(r"[\u3400-\u9fff]+[、，。：；！？）》」』”]*", item.strip())):
+            out += _glue(_words(item.strip()))
+        else:
+            out.append(item)
+    return out
+
+
 def _even_fill(items: list[str], rules: LineRules) -> list[list[str]]:
     """Fill as few lines as greedy filling needs, but with their widths evened out."""
     lines = _fill(items, rules)
@@ -255,6 +327,31 @@ def _hard_cut(text: str, rules: LineRules) -> list[str]:
     return [*parts, current] if current else parts
 
 
+# jieba's parts of speech that make a noun phrase: a break between a word ending in one of the
+# first and a word starting with one of the second splits the phrase (国家基础 / 标准). A verbal
+# noun (vn) continues a phrase (政务服务) but may end a verb (咨询 / 政务服务便民热线).
+_NOUN_ENDS = frozenset({"n", "nr", "ns", "nt", "nz", "ng", "nrt", "j", "an"})
+_NOUN_STARTS = _NOUN_ENDS | {"vn"}
+# Breaking inside a noun phrase costs as much as this many line units of unevenness.
+_NOUN_PHRASE_PENALTY = 4.0
+
+
+@functools.lru_cache(maxsize=65536)
+def _tags(word: str) -> tuple[str, str]:
+    """jieba's part of speech of the first and the last word in `word`."""
+    tagged = _segmenter().tag(word, True)
+    return (tagged[0][1], tagged[-1][1]) if tagged else ("x", "x")
+
+
+def _inside_noun_phrase(left: str, right: str) -> bool:
+    """True when a line break between atoms `left` and `right` would split a noun phrase."""
+    left, right = left.strip(), right.strip()
+    cjk = re.compile(r"[\u3400-\u9fff]")
+    if not (left and right and cjk.fullmatch(left[-1]) and cjk.match(right[0])):
+        return False  # punctuation, spaces, numbers and Latin words are fine places to break
+    return _tags(left)[1] in _NOUN_ENDS and _tags(right)[0] in _NOUN_STARTS
+
+
 def _balanced(items: list[str], rules: LineRules) -> list[list[str]] | None:
     """Split items into two lines of similar width, both within the limit."""
     best: tuple[float, int] | None = None
@@ -262,8 +359,11 @@ def _balanced(items: list[str], rules: LineRules) -> list[list[str]] | None:
         left = line_width("".join(items[:k]), rules)
         right = line_width("".join(items[k:]), rules)
         if left <= rules.max_units and right <= rules.max_units:
-            # Prefer a clause boundary, then the most even split.
+            # Prefer a clause boundary, then a break outside a noun phrase, then the most even
+            # split.
             penalty = abs(left - right) - (3 if items[k - 1].rstrip()[-1:] in CLAUSE_END else 0)
+            if rules.chinese and _inside_noun_phrase(items[k - 1], items[k]):
+                penalty += _NOUN_PHRASE_PENALTY
             if best is None or penalty < best[0]:
                 best = (penalty, k)
     if best is None:
@@ -291,22 +391,24 @@ def break_lines(text: str, rules: LineRules, glossary: Iterable[str] = ()) -> li
     """Break text into lines that fit `rules` (for cards: any number of lines). A last line
     shorter than a third of the width shares the width of the line above it evenly, so that a
     word is never left alone on it (消费者 under a full line)."""
-    lines = _fill(atoms(text, glossary), rules)
+    lines = _fill(_words_of_wide(atoms(text, glossary), rules), rules)
     if len(lines) >= 2 and width("".join(lines[-1]).strip(), rules) < rules.max_units / 3:
         lines[-2:] = _even_fill(lines[-2] + lines[-1], rules)
     return [t for t in ("".join(line).strip() for line in lines) if t]
 
 
-def _shorten_urls(text: str, rules: LineRules) -> str:
-    """A URL too wide for one line is shown as its host plus …: it is never spoken, and the
-    full address is on the source card and in the upload description."""
-    def shorten(match: re.Match[str]) -> str:
-        url = match.group()
-        if width(url, rules) <= rules.max_units:
-            return url
-        host = re.sub(r"^https?://", "", url).split("/", 1)[0]
-        return host + "/…"
-    return re.sub(r"https?://[^\s，。；！？、）》」』”]+", shorten, text)
+def _caption_urls(text: str, rules: LineRules) -> str:
+    """Captions show only what is said, so no caption holds text there is no time to read: a
+    Chinese narration does not read web addresses, so its captions leave them out; an English
+    one reads the host (irs.gov), which is what its captions show. The full address is on the
+    source card and in the upload description."""
+    def host(match: re.Match[str]) -> str:
+        return re.sub(r"^www\.", "", match[1])
+
+    if rules.chinese:
+        return re.sub(r"\s*https?://[^\s，。；！？、）》」』”]+\s*", "", text)
+    return re.sub(r"https?://([^/\s，。；！？、）》」』”]+)[^\s，。；！？、）》」』”]*?"
+                  r"(?=[.,;:!?)]*(?:\s|$))", host, text)
 
 
 def caption_chunks(
@@ -319,7 +421,8 @@ def caption_chunks(
     """
     cues: list[list[list[str]]] = []
     current: list[str] = []
-    for clause in _clauses(atoms(_shorten_urls(sentence, rules), glossary)):
+    for clause in _clauses(_words_of_wide(atoms(_caption_urls(sentence, rules), glossary),
+                                          rules)):
         if line_width("".join(current + clause), rules) <= rules.max_units:
             current += clause
             continue
