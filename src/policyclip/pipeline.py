@@ -298,6 +298,12 @@ def fit_length(prepared: Prepared, options: RenderOptions, limit_s: float) -> Fi
     if brief.steps:
         cuts.append((replace(brief, faq=brief.faq[:1], steps=()), (*cuts[-1][1], "steps")))
     first = estimate_length(prepared, options)
+    if first.total_ms > limit_ms and first.engine not in (*estimate.MODELS, "none"):
+        # a narration with no reading model (a recorded take) has the length it has
+        raise InputError(
+            f"{brief.path.name}: the {first.engine} narration runs "
+            f"{estimate.clock(first.total_ms)}, over --fit {limit_s:g} s, and cannot be sped "
+            f"up or cut", hint=estimate.advice(first, limit_ms))
     for shorter, dropped in cuts:
         trial = prepared
         if dropped:
