@@ -214,6 +214,35 @@ def test_english_page_by_trafilatura(tmp_path: Path) -> None:
     assert "Privacy" not in result.yaml and "All rights reserved" not in result.yaml
 
 
+def test_english_questions_as_headings(tmp_path: Path) -> None:
+    page = """<html lang="en"><head><meta charset="utf-8">
+<title>Winter fuel payment: what changes this year - GOV.EXAMPLE</title></head><body>
+<div class="breadcrumbs"><a>Home</a> &gt; <a>Benefits</a></div><main id="content">
+<h1>Winter fuel payment: what changes this year</h1>
+<p>The winter fuel payment will only be paid to people who get Pension Credit or certain other benefits from this winter. Payments are made automatically in November and December.</p>
+<h2>What is the winter fuel payment?</h2>
+<p>It is a tax-free payment of between £100 and £300 to help older people pay for heating in winter.</p>
+<h2>Who will get it?</h2>
+<p>People born before 23 September 1958 who get Pension Credit, Universal Credit or Income Support. You do not need to apply if you already get one of these benefits.</p>
+<h2>How much will I get?</h2>
+<p>Households with someone aged under 80 get £200. Households with someone aged 80 or over get £300.</p>
+<h2>What should I do if I think I am eligible for Pension Credit?</h2>
+<p>Apply for Pension Credit by 21 December 2024. Call the Pension Credit claim line on 0800 99 1234.</p>
+</main><footer>© Crown copyright</footer></body></html>"""
+    result, brief = imported(tmp_path, "winter.html", page)
+    assert brief["audience"] == ("People born before 23 September 1958 who get Pension Credit, "
+                                 "Universal Credit or Income Support")
+    assert [p["heading"] for p in brief["points"]] == [
+        "What is the winter fuel payment?", "Who will get it?", "How much will I get?"]
+    assert brief["points"][0]["figure"] == {"value": "£100", "label": "a tax-free payment of between"}
+    assert brief["faq"] == [{"q": "What should I do if I think I am eligible for Pension Credit?",
+                             "a": "Apply for Pension Credit by 21 December 2024. Call the Pension "
+                                  "Credit claim line on 0800 99 1234."}]
+    assert brief["contact"] == "the Pension Credit claim line on 0800 99 1234."
+    assert "points: 3 from the first 问/答 pairs (no headings found); faq keeps the other 1" \
+        in result.report
+
+
 # ------------------------------------------------------------------ other kinds of file
 
 

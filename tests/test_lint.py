@@ -232,6 +232,7 @@ def test_a_point_with_nothing_concrete(tmp_path: Path) -> None:
     ("医保发[22]第022号", ["the year is in [], not in 〔〕", "the year has two digits",
                         "the number 022 starts with 0", "the number after the year has 第"],
      "医保发〔2022〕22号"),
+    ("医保发﹝2022﹞22号", ["the year is in ﹝﹞, not in 〔〕"], "医保发〔2022〕22号"),
     ("财政部 税务总局公告2023年第12号", [], "财政部 税务总局公告2023年第12号"),
     ("财政部公告2023年第05号", ["the number 05 starts with 0"], "财政部公告2023年第5号"),
 ])
@@ -262,6 +263,16 @@ def test_an_expired_policy_is_an_error(tmp_path: Path) -> None:
     assert [(f.line, f.severity) for f in findings] == [(7, "error")]
     assert "2026-05-31" in findings[0].message
     still = plain_with("  from: 2022-08-01\n", "  from: 2022-08-01\n  to: 2026-06-01\n")
+    assert by_rule(lint_text(tmp_path, still), "PL-EXPIRED") == []
+
+
+def test_an_end_date_in_the_text_before_today(tmp_path: Path) -> None:
+    text = plain_with("    text: 临时去外地看病的，报销比例一般低10个百分点以内。",
+                      "    text: 执行期限为2021年1月1日至2023年12月31日，截至2023年底已有500万人受益。")
+    findings = by_rule(lint_text(tmp_path, text), "PL-EXPIRED")
+    assert [(f.line, f.severity, f.message) for f in findings] == [
+        (13, "warning", "the text says it runs until 2023-12-31, before today (2026-06-01)")]
+    still = text.replace("至2023年12月31日", "至2027年12月31日")
     assert by_rule(lint_text(tmp_path, still), "PL-EXPIRED") == []
 
 

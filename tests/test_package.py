@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 import opentimelineio as otio
 import pytest
-from PIL import Image
+import yaml
+from PIL import Image, ImageDraw
 
 from helpers import SHORT_BRIEF, frame_at, make_sound, write_brief
 from policyclip.editor_package import jianying
@@ -26,6 +27,7 @@ from policyclip.editor_package.cut import Ducking, frame_of
 from policyclip.errors import RenderError
 from policyclip.media import ffmpeg_exe
 from policyclip.pipeline import RenderOptions, RenderResult, render_brief
+from policyclip.resources import builtin_dir
 
 BRIEF = """\
 title: 老旧小区加装电梯补贴
@@ -38,6 +40,7 @@ points:
 render:
   logo: logo.png
   music: bgm.wav
+  theme: look.yaml
 """
 VIDEO_TRACKS = ["cards", "pictures", "logo", "AI label", "captions"]
 AUDIO_TRACKS = ["narration", "music"]
@@ -50,7 +53,14 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[RenderResult, Pa
     picture = Image.new("RGB", (640, 400), (30, 60, 220))
     picture.paste((250, 210, 0), (0, 0, 320, 400))
     picture.save(folder / "who.png")
-    Image.new("RGBA", (240, 90), (200, 0, 0, 255)).save(folder / "logo.png")
+    logo = Image.new("RGBA", (240, 90), (0, 0, 0, 0))  # soft edges: a layer keeps them
+    ImageDraw.Draw(logo).rounded_rectangle((0, 0, 239, 89), radius=30, fill=(200, 0, 0, 160))
+    logo.save(folder / "logo.png")
+    # The logo where the AI label is: the video shows it once the label is gone.
+    look = yaml.safe_load((builtin_dir("templates") / "themes" / "default.yaml").read_text(
+        "utf-8"))
+    look["logo"]["position"] = "top-left"
+    (folder / "look.yaml").write_text(yaml.safe_dump(look, allow_unicode=True), "utf-8")
     make_sound(folder / "bgm.wav", "sine=f=330", 4)  # shorter than the video: it loops
     brief = write_brief(folder, BRIEF, "dianti.yaml")
     result = render_brief(brief, folder / "out", RenderOptions(tts="espeak", package=True))
@@ -134,6 +144,8 @@ def test_otio_tracks_kinds_and_clip_starts_follow_the_video(
     assert (start, end) == (frame_of(point.start_ms, 30), frame_of(point.end_ms, 30))
     (start, end, _), = _clips(tracks["AI label"])
     assert (start, end) == (0, frame_of(plan.ai_label_ms, 30))
+    (start, end, _), = _clips(tracks["logo"])  # it waits for the label, which covers its place
+    assert (start, end) == (frame_of(plan.ai_label_ms, 30), frame_of(plan.duration_ms, 30))
     # The narration starts on its exact millisecond, as in the video's sound.
     spoken = _clips(tracks["narration"])
     assert len(spoken) == len(plan.audio) > 0
@@ -141,6 +153,9 @@ def test_otio_tracks_kinds_and_clip_starts_follow_the_video(
                                      strict=True):
         assert start * 1000 / 30 == pytest.approx(clip.start_ms, abs=1e-6)
         assert (end - start) * 1000 / 30 == pytest.approx(clip.duration_ms, abs=2)
+    # Each sentence carries its words (as its captions show them), every caption once.
+    assert " ".join(clip.metadata["policyclip"]["text"] for _, _, clip in spoken) == \
+        " ".join(c.text for c in plan.cues)
     # The music loops end to end from the start to the end, with its level as metadata.
     music = _clips(tracks["music"])
     assert len(music) >= 2 and music[0][0] == 0

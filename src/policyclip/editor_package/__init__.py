@@ -76,18 +76,22 @@ def write_package(
 
 
 def _narration(timeline: Timeline, speech_dir: Path, root: Path) -> AudioTrack:
-    """Each sentence's WAV, copied as the engine wrote it, placed where the video speaks it."""
+    """Each sentence's WAV, copied as the engine wrote it, placed where the video speaks it,
+    named with the first words of its captions (an editor looking for a line finds it)."""
     folder = root / "media" / "narration"
-    folder.mkdir(parents=True, exist_ok=True)
     sounds: list[Sound] = []
     for number, clip in enumerate(sorted(timeline.audio, key=lambda c: c.start_ms), start=1):
         name = f"{number:03d}.wav"
+        folder.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(speech_dir / clip.path, folder / name)
         with wave.open(str(folder / name), "rb") as sound:
             file_ms = sound.getnframes() * 1000 // sound.getframerate()
         length = min(clip.duration_ms, file_ms, timeline.duration_ms - clip.start_ms)
-        sounds.append(Sound(f"media/narration/{name}", clip.start_ms, length, file_ms,
-                            f"narration {number}"))
+        words = " ".join(cue.text for cue in timeline.cues
+                         if clip.start_ms <= cue.start_ms < clip.start_ms + clip.duration_ms)
+        label = f"{number:03d} {words[:24]}{'…' if len(words) > 24 else ''}".rstrip()
+        sounds.append(Sound(f"media/narration/{name}", clip.start_ms, length, file_ms, label,
+                            text=words or None))
     return AudioTrack("narration", tuple(sounds))
 
 

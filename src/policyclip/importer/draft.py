@@ -26,6 +26,7 @@ TEXT_CHARS = {"zh": 70, "en": 180}
 ANSWER_CHARS = {"zh": 60, "en": 160}
 HEADING_CHARS = {"zh": 20, "en": 60}
 AUDIENCE_CHARS = {"zh": 40, "en": 120}
+QUESTION_CHARS = {"zh": 60, "en": 120}
 MAX_POINTS = 8  # the brief's limit
 MAX_FAQ = 6
 MAX_STEPS = 8
@@ -49,8 +50,8 @@ _ANY_NUMBERING = re.compile(
     rf"^(?:[{_CN_NUM}]+\s*[、．.]|[（(][{_CN_NUM}\d]+[）)]|\d{{1,2}}\s*[.．、)）](?!\d)|"
     rf"第[{_CN_NUM}\d]+步[，,：:]?|[①②③④⑤⑥⑦⑧⑨⑩]|Step\s*\d+\s*[:.]?)\s*", re.I)
 _AUDIENCE = re.compile(r"(?:适用|补贴|申请|支持|享受|服务|申报|发放|救助|资助|保障|奖励)"
-                       r"(?:对象|人群)|"
-                       r"适用范围|谁能(?:享受|申请|领取?|参加|办理)|Who can (?:apply|get|claim)|"
+                       r"(?:对象|人群)|适用范围|谁能(?:享受|申请|领取?|参加|办理)|"
+                       r"Who (?:can|will|is able to) (?:apply|get|claim|qualify)|Who qualifies|"
                        r"Who is eligible|Eligibility", re.I)
 _QUESTION = re.compile(r"^(?:问|提问|Q)\s*[\d一二三四五六七八九十]*\s*[:：.、]\s*", re.I)
 _ANSWER = re.compile(r"^(?:答|回答|A)\s*[\d一二三四五六七八九十]*\s*[:：.、]\s*", re.I)
@@ -68,7 +69,7 @@ _INLINE_STEPS = re.compile(r"(?:^|(?<=[：:；;。，,\s]))(?:\d{1,2}\s*[.．、
                            r"第[一二三四五六七八九十]步[，,：:]?|[①②③④⑤⑥⑦⑧⑨⑩])\s*")
 _META_LINE = re.compile(r"^(来源|信息来源|发布单位|发文机关|发布机关|发布时间|发布日期|时间|日期|"
                         r"文号|发文字号|作者|编辑|责任编辑|审核|校对|终审|初审|文字|图片|"
-                        r"Source|Published|Author|Editor)\s*[:：]\s*(.*)$", re.I)
+                        r"Source|Published|Author|Editor|From)\s*[:：]\s*(.*)$", re.I)
 # `时间：2024-12-01 08:30` is a byline; `时间：3月8日至5月31日` is what the article says.
 _ONE_DATE = re.compile(r"^\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}日?"
                        r"(\s+\d{1,2}:\d{2}(:\d{2})?)?(\s|$)")
@@ -83,6 +84,9 @@ _PHONE = re.compile(r"(?<![\d\-－])(?:0\d{2,3}\s*[-－]\s*(?:\d{7,8}|12\d{3}(?!
                     r"(?:\s*[-－转]\s*\d{1,5})?|"
                     r"0\d{9,11}|400\s*[-－]?\s*\d{3}\s*[-－]?\s*\d{4}|1[3-9]\d{9}|"
                     r"12\d{3}(?![\d.,万亿千元%％年月日天岁]))(?![\d])")
+# 0800 99 1234, +44 20 7946 0000, (555) 123-4567; or a short hotline (12345, 311) near "call".
+_PHONE_EN = re.compile(r"(?<![\w£$€¥.,])(?:\+\d{1,3}[\s-]?)?(?:\(?\d{2,5}\)?[\s-]?)?\d{2,4}[\s-]"
+                       r"\d{3,4}(?![\w%])|(?<![\w£$€¥.,])(?:12\d{3}|[1-9]11)(?![\w%])")
 _HOTLINE_WORDS = re.compile(r"热线|电话|拨打|咨询|服务|联系|hotline|call|phone|tel", re.I)
 _CLAUSE_END = "。；;！？!?\n"
 _FIGURE_ZH = re.compile(
@@ -183,16 +187,18 @@ class _Drafter:
         value = value.strip()
         # A byline carries several labels on one line: `发布时间：2024-12-01 来源：市人社局`.
         inner = re.search(r"\s[|｜]?\s*(来源|信息来源|发布单位|发布时间|发布日期|作者|编辑|Source|"
-                          r"Author|Published)\s*[:：]\s*(.*)$", value)
+                          r"Author|Published)\s*[:：]\s*(.*)$|\.\s+(Published|Last updated|"
+                          r"Updated)\s+(.*)$", value)
         if inner:
-            self._meta_line(inner.group(1), inner.group(2))
-            value = value[:inner.start()].strip(" |｜")
+            self._meta_line(inner.group(1) or inner.group(3), inner.group(2) or inner.group(4))
+            value = value[:inner.start()].strip(" |｜.")
         if not value:
             return
         key = {"来源": "issuer", "信息来源": "issuer", "发布单位": "issuer", "发文机关": "issuer",
-               "发布机关": "issuer", "source": "issuer", "发布时间": "published",
+               "发布机关": "issuer", "source": "issuer", "from": "issuer", "发布时间": "published",
                "发布日期": "published", "时间": "published", "日期": "published",
-               "published": "published", "文号": "doc_number",
+               "published": "published", "updated": "published",
+               "last updated": "published", "文号": "doc_number",
                "发文字号": "doc_number"}.get(label.lower())
         if key:
             self.meta.setdefault(key, Found(value, f"the '{label}' line of the {self.doc.kind}"))
@@ -424,7 +430,7 @@ class _Drafter:
         for i, block in enumerate(self.blocks):
             label = _AUDIENCE.search(block.text)
             heading_like = self._heading_kind(block) is not None or len(block.text) <= 20
-            if not label or not heading_like or i in self.used:
+            if not label or not heading_like:
                 continue
             _, rest, _ = self._heading(block.text)
             following = self.blocks[i + 1] if i + 1 < len(self.blocks) else None
@@ -484,8 +490,11 @@ class _Drafter:
                 return kept, f"from the {label}; each text is its section's first sentences", faq
         if len(faq) >= 2:
             take = min(len(faq) - 1, 4)
-            points = [DraftPoint(self._heading(q)[0], a, "from a 问/答 pair") for q, a, _ in
-                      faq[:take]]
+            points = []
+            for q, a, _ in faq[:take]:
+                heading = self._heading(q)[0]
+                figure, figure_origin = self._figure(a, a, heading)
+                points.append(DraftPoint(heading, a, "from a 问/答 pair", figure, figure_origin))
             self.report.append(f"points: {take} from the first 问/答 pairs (no headings found); "
                                f"faq keeps the other {len(faq) - take}")
             return points, "from the first 问/答 pairs, the text has no headings", faq[take:]
@@ -645,7 +654,7 @@ class _Drafter:
         taken: set[int] = set()
         for i, block in enumerate(self.blocks):
             text = _strip_numbering(block.text)
-            if not (_is_question(text) and len(text) <= 60 and (
+            if not (_is_question(text) and len(text) <= QUESTION_CHARS[self.lang] and (
                     self._heading_kind(block) or len(text) <= 40)):
                 continue
             answer = []
@@ -714,11 +723,11 @@ class _Drafter:
         numbers: set[str] = set()
         candidates = sorted(self.blocks, key=lambda b: not _HOTLINE_WORDS.search(b.text))
         for block in candidates:
-            for m in _PHONE.finditer(block.text):
-                clause = _clause(block.text, m.start(), m.end())
+            for m in (_PHONE if self.lang == "zh" else _PHONE_EN).finditer(block.text):
+                clause = _clause(block.text, m.start(), m.end()) if self.lang == "zh" else \
+                    _sentence_around(block.text, m.start())
                 number = m.group()
-                if number.startswith("12") and len(number) == 5 and \
-                        not _HOTLINE_WORDS.search(clause):
+                if len(re.sub(r"\D", "", number)) <= 5 and not _HOTLINE_WORDS.search(clause):
                     continue
                 if number in numbers or clause in lines:
                     continue
@@ -773,7 +782,17 @@ _TAIL = re.compile(r"(?:进行)?(?:咨询|了解|查询|反映)$")
 def _without_lead_in(clause: str) -> str:
     """`咨询电话：0571-12345` -> `0571-12345`; `可拨打12333咨询` -> `12333`; names stay."""
     trimmed = _TAIL.sub("", _LEAD_IN.sub("", clause, count=1)).strip(" ，,")
-    return trimmed if _PHONE.search(trimmed) else clause
+    return trimmed if _PHONE.search(trimmed) or _PHONE_EN.search(trimmed) else clause
+
+
+def _sentence_around(text: str, start: int) -> str:
+    """The sentence of `text` that holds the character at `start`."""
+    offset = 0
+    for sentence in split_sentences(text):
+        offset = text.find(sentence, offset) + len(sentence)
+        if offset > start:
+            return sentence
+    return text
 
 
 def _date_line(text: str) -> dt.date | None:

@@ -7,6 +7,7 @@ docs/lint.md describes every rule; tests/test_lint.py tests each one.
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -283,12 +284,14 @@ def vague_point(ctx: LintContext, config: LintConfig) -> Iterator[Hit]:
 
 # ---------------------------------------------------------------- document facts
 
-_DOC_BRACKETS = re.compile(r"[\[［(（【〖〈<]\s*(\d{2,4})\s*[\]］)）】〗〉>]")
-_DOC_YEAR = re.compile(
-    r"〔(\d{2,4})〕|[\[［(（【〖〈<]\s*(\d{2,4})\s*[\]］)）】〗〉>]|公告(\d{2,4})年")
-_DOC_LEADING_ZERO = re.compile(r"(?:[〕\]］)）】〗〉>]|第)(0\d*)号")
+# Brackets people put around the year instead of 〔〕 (六角括号): [] ［］ () （） 【】 〖〗 〈〉 <>
+# ﹝﹞ (small, often taken for 〔〕) {} ｛｝.
+_OPEN, _CLOSE = r"[\[［(（【〖〈<﹝{｛]", r"[\]］)）】〗〉>﹞}｝]"
+_DOC_BRACKETS = re.compile(rf"{_OPEN}\s*(\d{{2,4}})\s*{_CLOSE}")
+_DOC_YEAR = re.compile(rf"〔(\d{{2,4}})〕|{_OPEN}\s*(\d{{2,4}})\s*{_CLOSE}|公告(\d{{2,4}})年")
+_DOC_LEADING_ZERO = re.compile(rf"(?:〕|{_CLOSE}|第)(0\d*)号")
 # 〔2023〕第5号: a 发文字号 has no 第 (公告2023年第12号, an announcement's number, does).
-_DOC_ORDINAL = re.compile(r"[〕\]］)）】〗〉>]\s*第\s*(?=\d+号)")
+_DOC_ORDINAL = re.compile(rf"(?:〕|{_CLOSE})\s*第\s*(?=\d+号)")
 
 
 def corrected_doc_number(text: str) -> str:
@@ -327,6 +330,10 @@ def doc_number(ctx: LintContext, config: LintConfig) -> Iterator[Hit]:
         yield Hit(("doc_number",), "the number after the year has 第", fix)
 
 
+# The end of a period the text states: "……日至2023年12月31日", "有效期至2023年12月31日".
+_END_DATE = re.compile(
+    r"(?:[日号]\s*(?:至|到|—|－|-|~|～)|(?:有效期|执行期|期限)[^。；]{0,12}?(?:至|到))"
+    r"\s*(\d{4})年(\d{1,2})月(\d{1,2})[日号]")
 _CN_DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]")
 _ISO_IN_TEXT = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 
@@ -355,12 +362,23 @@ def impossible_date(ctx: LintContext, config: LintConfig) -> Iterator[Hit]:
 @rule("PL-EXPIRED", "error", "the policy has already ended",
       "the brief's effective.to against today's date")
 def expired(ctx: LintContext, config: LintConfig) -> Iterator[Hit]:
-    """`effective.to` before today."""
+    """`effective.to` before today; and an end date the text gives (2021年1月1日至2023年12月31日,
+    有效期至2023年12月31日) before today, as a warning."""
     effective = ctx.brief.effective
     if effective and effective.end and effective.end < ctx.today:
         yield Hit(("effective", "to"), f"the policy ended on {effective.end} "
                   f"(effective.to is before today, {ctx.today})",
                   "check for the policy that replaced it; do not publish an expired one")
+    for path, text in ctx.fields:
+        for match in _END_DATE.finditer(text):
+            year, month, day = (int(g) for g in match.groups())
+            if _impossible(year, month, day):
+                continue  # PL-DATE names it
+            end = dt.date(year, month, day)
+            if end < ctx.today:
+                yield Hit(path, f"the text says it runs until {end}, before today ({ctx.today})",
+                          "check for the policy that replaced it; do not publish an expired "
+                          "one", severity="warning")
 
 
 @rule("PL-NO-DATES", "info", "no effective dates", "policy-interpretation guidance: say when")
