@@ -263,6 +263,20 @@ def test_fit_speeds_up_first_then_leaves_out_the_last_faq_then_steps(tmp_path: P
         pipeline.fit_length(prepared, options, 20)
 
 
+def test_fit_leaves_a_narration_without_a_reading_model_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prepared = pipeline.prepare(write_brief(tmp_path, FAQS), pipeline.RenderOptions())
+    taken = _guess(90, 80, "voiceover")
+    monkeypatch.setattr(pipeline, "estimate_length", lambda prepared, options: taken)
+    with pytest.raises(InputError, match=r"^brief\.yaml: the voiceover narration runs 1:30, "
+                       r"over --fit 60 s, and cannot be sped up or cut$") as caught:
+        pipeline.fit_length(prepared, pipeline.RenderOptions(), 60)
+    assert caught.value.hint == ("cut about 30 s; the longest scenes: points[0] 20 s, "
+                                 "faq[1] 14 s, steps 9 s")
+    assert pipeline.fit_length(prepared, pipeline.RenderOptions(), 95).dropped == ()
+
+
 def test_render_with_fit_leaves_the_faq_out_and_says_so(tmp_path: Path) -> None:
     path = write_brief(tmp_path, FAQS)
     out = tmp_path / "out"

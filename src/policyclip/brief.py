@@ -174,6 +174,7 @@ class _Render(_Strict):
     rate: Annotated[Text, AfterValidator(_rate)] | None = None
     music: Text | None = None
     logo: Text | None = None
+    voiceover: Text | None = None
 
 
 class _Brief(_Strict):
@@ -211,7 +212,8 @@ _FIELDS: dict[str, list[str]] = {
 
 # Fields naming a file in the brief's folder, and what the file must be. `template` and `theme`
 # may also be a built-in name; they are files only when they look like a path.
-_FILE_KINDS = {"image": "picture", "logo": "picture", "music": "audio"}
+_FILE_KINDS = {"image": "picture", "logo": "picture", "music": "audio",
+               "voiceover": "take"}
 _NAME_OR_FILE = {"template": (".j2",), "theme": (".yaml", ".yml")}
 
 
@@ -355,6 +357,7 @@ def _to_brief(path: Path, m: _Brief, files: dict[YamlPath, Path]) -> Brief:
             rate=r.rate,
             music=files.get(("render", "music")),
             logo=files.get(("render", "logo")),
+            voiceover=files.get(("render", "voiceover")),
         ),
     )
 
@@ -369,7 +372,7 @@ def _file_fields(data: dict[str, Any]) -> list[tuple[YamlPath, str]]:
     render = data.get("render")
     if isinstance(render, dict):
         candidates += [(("render", key), render.get(key))
-                       for key in ("template", "theme", "music", "logo")]
+                       for key in ("template", "theme", "music", "logo", "voiceover")]
     found = []
     for where, value in candidates:
         if not isinstance(value, str) or not value.strip() or _CONTROL.search(value):
@@ -419,13 +422,15 @@ def _escape(base: Path, rel: str, target: Path) -> str | None:
 def _file_problem(target: Path, rel: str, kind: str | None) -> str | None:
     """Why the file `rel` (resolved to `target`) cannot be used as a `kind`, or None."""
     try:
+        if kind == "take" and target.is_dir():
+            return None  # a folder of one file per sentence, checked against the script
         if target.is_dir():
             return f"'{rel}' is a folder, not a file"
         if not target.is_file():
             return f"file not found: '{rel}'"
     except OSError as exc:
         return f"cannot use '{rel}': {exc.strerror or exc}"
-    if kind == "audio":
+    if kind in ("audio", "take"):
         reason = media.audio_problem(target)
     elif kind == "picture":
         reason = media.image_problem(target)

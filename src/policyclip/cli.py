@@ -153,6 +153,11 @@ MaxLengthOpt = Annotated[float | None, typer.Option(
     "--max-length", min=1, metavar="SECONDS", show_default=False,
     help="Refuse (exit 3, before any slow work) a brief whose estimated length is over "
     "SECONDS, naming the scenes that cost the most and what would make it fit.")]
+VoiceoverOpt = Annotated[Path | None, typer.Option(
+    "--voiceover", help="A recorded voice-over instead of synthesized speech: one audio file "
+    "(wav, mp3, m4a, flac, ogg) of the whole script read aloud, or a folder of one file per "
+    "sentence named by its number on the recording sheet (001.wav, ...). Default: the "
+    "brief's render.voiceover.", show_default=False, metavar="TAKE")]
 
 
 @app.command()
@@ -190,6 +195,7 @@ def render(
     package: PackageOpt = False,
     max_length: MaxLengthOpt = None,
     fit: FitOpt = None,
+    voiceover: VoiceoverOpt = None,
 ) -> None:
     """Render BRIEF into OUT/<stem>.mp4 with .srt, .vtt, .script.txt, .json, .timeline.json and
     .cover.jpg beside it (and <stem>.package/ with --package). Outputs appear only when
@@ -202,7 +208,8 @@ def render(
                                      theme=theme, preview=preview, platform=platform,
                                      music=music, allow_outside_paths=allow_outside_paths,
                                      cache_dir=resolve_cache_dir(cache_dir, no_cache),
-                                     package=package, max_length_s=max_length, fit_s=fit)
+                                     package=package, max_length_s=max_length, fit_s=fit,
+                                     voiceover=voiceover)
     sink = _sink(progress_mode, quiet, batch=False)
     try:
         result = _guard(lambda: batch.render_one(brief, out, options, sink.emit))
@@ -392,16 +399,38 @@ def script(
                                        "one per line, with ' / ' between a cue's two lines.")]
     = False,
     allow_outside_paths: AllowOutsideOpt = False,
+    sheet: Annotated[bool, typer.Option(
+        "--sheet", help="Print the recording sheet for a voice-over instead: the sentences to "
+        "read, numbered and grouped by scene, exactly as captioned, each with its estimated "
+        "time.")] = False,
+    sheet_format: Annotated[str, typer.Option(
+        "--sheet-format", help="text, markdown or html (a page to print).")] = "text",
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Write the script (or sheet) to this file instead of printing it.",
+        show_default=False)] = None,
 ) -> None:
-    """Print the narration script that a render would speak (no speech, no video)."""
+    """Print the narration script that a render would speak (no speech, no video), or with
+    --sheet the recording sheet an announcer reads a voice-over from."""
     from . import pipeline
+    from . import sheet as sheets
 
+    if sheet_format not in sheets.FORMATS:
+        _err(f"error: --sheet-format must be one of {', '.join(sheets.FORMATS)}, "
+             f"got '{sheet_format}'")
+        raise typer.Exit(EXIT_USAGE)
     options = pipeline.RenderOptions(template=template, theme=theme,
                                      allow_outside_paths=allow_outside_paths)
     prepared = _guard(lambda: pipeline.prepare(brief, options))
     for message in prepared.warnings:
         _err(f"warning: {message}")
     written, sentences = prepared.script, prepared.sentences
+    if sheet:
+        parts = sheets.sheet_parts(prepared.brief, written, sentences)
+        _emit(sheets.render_sheet(prepared.brief.title, parts, sheet_format), out)
+        return
+    if out is not None:
+        _emit(written.text(), out)
+        return
     if not cues:
         print(written.text(), end="")
         return
@@ -426,6 +455,7 @@ def captions(
     fmt: Annotated[str, typer.Option("--format", help="text (times, scene and lines), srt or "
                                      "vtt.")] = "text",
     allow_outside_paths: AllowOutsideOpt = False,
+    voiceover: VoiceoverOpt = None,
 ) -> None:
     """Print the caption cues with their times and line breaks, without rendering a video.
     The narration is synthesized to time them (fast with espeak or none), then discarded."""
@@ -437,7 +467,7 @@ def captions(
         raise typer.Exit(EXIT_USAGE)
     options = pipeline.RenderOptions(tts=tts, voice=voice, rate=rate, template=template,
                                      theme=theme, allow_outside_paths=allow_outside_paths,
-                                     cache_dir=resolve_cache_dir(None))
+                                     cache_dir=resolve_cache_dir(None), voiceover=voiceover)
     timeline = _guard(lambda: pipeline.caption_timeline(brief, options, _StderrReporter(True)))
     if fmt != "text":
         print(export.subtitles(timeline.cues, fmt), end="")
@@ -448,6 +478,24 @@ def captions(
         print(f"{_clock(cue.start_ms)} --> {_clock(cue.end_ms)}  [{card}]")
         for line in cue.lines:
             print(f"  {line}")
+
+
+def _emit(text: str, out: Path | None) -> None:
+    """Print `text`, or write it to `out` atomically and print the file's name."""
+    if out is None:
+        print(text, end="" if text.endswith("\n") else "\n")
+        return
+    from .errors import RenderError
+    from .files import write_atomic
+
+    def write() -> None:
+        try:
+            write_atomic(out, text.encode("utf-8"))
+        except OSError as exc:
+            raise RenderError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+    _guard(write)
+    print(out)
 
 
 def _clock(ms: int) -> str:
@@ -547,6 +595,7 @@ def _picture_command(
     brief: Path, out: Path, tts: str, template: str | None, theme: str | None,
     allow_outside_paths: bool,
     draw: Callable[[Path, pipeline.RenderOptions], Image.Image],
+    voiceover: Path | None = None,
 ) -> None:
     """What frame and storyboard share: check --tts, draw with the pipeline, save, print."""
     from . import pipeline
@@ -554,7 +603,7 @@ def _picture_command(
     _check_options(tts, None)
     options = pipeline.RenderOptions(tts=tts, template=template, theme=theme,
                                      allow_outside_paths=allow_outside_paths,
-                                     cache_dir=resolve_cache_dir(None))
+                                     cache_dir=resolve_cache_dir(None), voiceover=voiceover)
     image = _guard(lambda: draw(brief, options))
     _guard(lambda: _save_image(image, out))
     print(out)
@@ -574,13 +623,14 @@ def frame(
     template: TemplateOpt = None,
     theme: ThemeOpt = None,
     allow_outside_paths: AllowOutsideOpt = False,
+    voiceover: VoiceoverOpt = None,
 ) -> None:
     """Write the full-size frame a render would show at --at seconds, without encoding."""
     from . import pipeline
 
     _picture_command(brief, out, tts, template, theme, allow_outside_paths,
                      lambda path, options: pipeline.still_frame(
-                         path, options, round(at * 1000), _StderrReporter(True)))
+                         path, options, round(at * 1000), _StderrReporter(True)), voiceover)
 
 
 @app.command()
@@ -592,13 +642,14 @@ def storyboard(
     template: TemplateOpt = None,
     theme: ThemeOpt = None,
     allow_outside_paths: AllowOutsideOpt = False,
+    voiceover: VoiceoverOpt = None,
 ) -> None:
     """Write one picture with a thumbnail of every scene, its times and its captions."""
     from . import pipeline
 
     _picture_command(brief, out, tts, template, theme, allow_outside_paths,
                      lambda path, options: pipeline.storyboard(
-                         path, options, _StderrReporter(True)))
+                         path, options, _StderrReporter(True)), voiceover)
 
 
 @app.command("import")

@@ -227,6 +227,8 @@ def spoken_by(estimate: LengthEstimate) -> str:
     """`with espeak`, `with edge at +10%`, `without speech`."""
     if estimate.engine == "none":
         return "without speech"
+    if estimate.engine == "voiceover":
+        return "with the recorded voice-over"
     at = "" if int(estimate.rate.rstrip("%")) == 0 else f" at {estimate.rate}"
     return f"with {estimate.engine}{at}"
 

@@ -64,9 +64,11 @@ def metadata(
     brief: Brief, timeline: Timeline, *, inputs_sha256: str, files: dict[str, str],
     template: str, theme: str, aigc: dict[str, str] | None, ai_label_text: str | None,
     platform: Platform, sound: dict[str, Any] | None = None, publisher: str | None = None,
+    voice: str | None = None, take: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything a person or a script needs to publish the video; `sound` adds `loudness`
-    (as measured on the encoded video) and `music` (see `sound_report`)."""
+    (as measured on the encoded video) and `music` (see `sound_report`); `voice` says whose
+    voice speaks (recorded, synthesized or none) and `take` describes a recorded voice-over."""
     form = upload_form(platform, brief.title, brief.hook or "", brief.summary, brief.hashtags,
                        source=source_line(brief))
     return {
@@ -78,7 +80,9 @@ def metadata(
         "hashtags": form["tags"],
         "duration_ms": timeline.duration_ms,
         "language": brief.language,
-        "speech": {"engine": timeline.engine, "voice": timeline.voice},
+        "speech": {"engine": timeline.engine, "voice": timeline.voice,
+                   **({"take": take} if take else {})},
+        **({"voice": voice} if voice else {}),
         "aigc": None if aigc is None else {"visible_label": ai_label_text,
                                            "visible_ms": timeline.ai_label_ms,
                                            "metadata": aigc},

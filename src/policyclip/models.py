@@ -56,6 +56,7 @@ class RenderDefaults:
     rate: str | None = None
     music: Path | None = None
     logo: Path | None = None
+    voiceover: Path | None = None  # a recorded take (file or folder) instead of synthesis
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ class Narration:
     engine: str
     voice: str | None
     utterances: tuple[Utterance, ...]
+    synthetic: bool = True  # False for a recorded human voice (no AI-content label)
 
 
 # ---------------------------------------------------------------- timeline

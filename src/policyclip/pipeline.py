@@ -32,7 +32,7 @@ from .cache import SpeechCache, SpeechStats
 from .errors import InputError, RenderError, ThemeError
 from .linebreak import caption_rules, release_dictionary
 from .models import Brief, Narration, Script, Sentence, Timeline, Utterance
-from .speech import pronounce
+from .speech import pronounce, voiceover
 from .speech.silent import SilentEngine
 
 if TYPE_CHECKING:
@@ -82,6 +82,7 @@ class RenderOptions:
     max_length_s: float | None = None  # --max-length: refuse a brief predicted longer
     fit_s: float | None = None  # --fit: drop low-priority scenes or speak faster to fit
     package: bool = False  # --package: also the editor package (<stem>.package/)
+    voiceover: Path | None = None  # --voiceover: a recorded take instead of the brief's
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class Prepared:
     platform: platforms.Platform
     warnings: tuple[str, ...] = ()  # odd but not wrong in the brief or theme
     pronounce: Mapping[str, str] = field(default_factory=dict)  # pronounce.yaml + the brief's
+    take: voiceover.Take | None = None  # a recorded voice-over, checked against the script
 
     @property
     def publisher(self) -> str | None:
@@ -141,8 +143,10 @@ def prepare(path: Path, options: RenderOptions) -> Prepared:
     platform = platforms.get_platform(options.platform or brief.render.platform)
     warnings = (*brief.warnings, *theme.theme_warnings(theme_path, look))
     fixes = pronounce.given_for(brief.path.parent, brief.pronounce)
+    recorded = options.voiceover or brief.render.voiceover
+    take = voiceover.open_take(recorded, sentences) if recorded else None
     return Prepared(brief, look, theme_path, template_path, written, sentences, platform,
-                    warnings, fixes)
+                    warnings, fixes, take)
 
 
 def _theme_path(brief: Brief, options: RenderOptions) -> Path:
@@ -167,7 +171,7 @@ def _template_path(brief: Brief, options: RenderOptions) -> Path:
 def inputs_digest(prepared: Prepared, options: RenderOptions) -> str:
     """sha256 of everything that decides a render's outputs (kept in `<stem>.json`)."""
     return _digest(prepared.brief, prepared.template_path, prepared.theme_path, prepared.look,
-                   options)
+                   options, prepared.take)
 
 
 def fingerprint(path: Path, options: RenderOptions) -> tuple[Brief, str]:
@@ -175,12 +179,14 @@ def fingerprint(path: Path, options: RenderOptions) -> tuple[Brief, str]:
     what a batch compares with `<stem>.json` to skip briefs whose outputs are up to date."""
     brief = load(path, options)
     theme_path = _theme_path(brief, options)
+    recorded = options.voiceover or brief.render.voiceover
+    take = voiceover.list_take(recorded) if recorded else None
     return brief, _digest(brief, _template_path(brief, options), theme_path,
-                          theme.load_theme(theme_path), options)
+                          theme.load_theme(theme_path), options, take)
 
 
 def _digest(brief: Brief, template_path: Path, theme_path: Path, look: theme.Theme,
-            options: RenderOptions) -> str:
+            options: RenderOptions, take: voiceover.Take | None = None) -> str:
     """The inputs hash: besides the brief and its files, every template file the template
     includes, extends or imports, and the font files the theme resolves to (by path, size and
     modification time: reading 20 MB of fonts for every brief would slow `batch` down)."""
@@ -199,14 +205,21 @@ def _digest(brief: Brief, template_path: Path, theme_path: Path, look: theme.The
         "tts": options.tts, "voice": options.voice, "rate": options.rate,
         "preview": options.preview, "platform": options.platform, "fonts": fonts,
         **({"package": True} if options.package else {}),
-        **({"fit": options.fit_s} if options.fit_s is not None else {})})
+        **({"fit": options.fit_s} if options.fit_s is not None else {}),
+        **({"voiceover": take.sha256()} if take else {})})
 
 
 def speak(
     prepared: Prepared, options: RenderOptions, workdir: Path, warn: Callable[[str], None],
     cache: SpeechCache | None = None,
 ) -> Timeline:
-    """Stages 4-5: synthesize the narration into `workdir` and lay out the timeline."""
+    """Stages 4-5: synthesize the narration into `workdir` (or cut it from the recorded
+    take) and lay out the timeline."""
+    if prepared.take is not None:
+        if options.tts != "auto":
+            warn(f"--tts {options.tts} is not used: the recorded voice-over speaks")
+        return _lay_out(prepared, options, voiceover.narrate(
+            prepared.take, prepared.sentences, prepared.brief.language, workdir))
     cache = cache if cache is not None else SpeechCache(options.cache_dir)
     return _lay_out(prepared, options, _narrate(prepared, options, prepared.sentences,
                                                 options.tts, workdir, warn, cache))
@@ -234,10 +247,14 @@ def _lay_out(prepared: Prepared, options: RenderOptions, narration: Narration) -
 
 def estimate_length(prepared: Prepared, options: RenderOptions) -> estimate.LengthEstimate:
     """The video's predicted length with the engine and rate a render would use, without
-    speaking anything (`auto` is the engine it would start with now)."""
+    speaking anything (`auto` is the engine it would start with now); with a recorded
+    voice-over, the take's real length (cutting it takes a second or two)."""
     brief = prepared.brief
-    engine = speech.best_auto_engine() if options.tts == "auto" else options.tts
     rate = _rate(prepared, options)
+    if prepared.take is not None:
+        with tempfile.TemporaryDirectory(prefix="policyclip-") as work:
+            return estimate.measured(speak(prepared, options, Path(work), lambda _: None), rate)
+    engine = speech.best_auto_engine() if options.tts == "auto" else options.tts
     told = estimate.narration(
         prepared.sentences, engine=engine, language=brief.language, rate=rate,
         pronounce=speech.pronunciation(engine, brief.language, prepared.pronounce))
@@ -291,6 +308,9 @@ def fit_length(prepared: Prepared, options: RenderOptions, limit_s: float) -> Fi
     long."""
     limit_ms = round(limit_s * 1000)
     brief = prepared.brief
+    if prepared.take is not None:
+        raise InputError(f"{brief.path.name}: --fit cannot shorten a recorded voice-over",
+                         hint="cut the brief's text, print a new sheet and record it again")
     cuts: list[tuple[Brief, tuple[str, ...]]] = [(brief, ())]
     for kept in range(len(brief.faq) - 1, 0, -1):
         gone = tuple(f"faq[{n}]" for n in range(len(brief.faq) - 1, kept - 1, -1))
@@ -298,6 +318,12 @@ def fit_length(prepared: Prepared, options: RenderOptions, limit_s: float) -> Fi
     if brief.steps:
         cuts.append((replace(brief, faq=brief.faq[:1], steps=()), (*cuts[-1][1], "steps")))
     first = estimate_length(prepared, options)
+    if first.total_ms > limit_ms and first.engine not in (*estimate.MODELS, "none"):
+        # a narration with no reading model (a recorded take) has the length it has
+        raise InputError(
+            f"{brief.path.name}: the {first.engine} narration runs "
+            f"{estimate.clock(first.total_ms)}, over --fit {limit_s:g} s, and cannot be sped "
+            f"up or cut", hint=estimate.advice(first, limit_ms))
     for shorter, dropped in cuts:
         trial = prepared
         if dropped:
@@ -442,7 +468,8 @@ def render_brief(
                 "comment": f"policyclip {__version__}",
                 **({"AIGC": render.aigc_tag(aigc)} if aigc else {})})
             _write_sidecars(staging, names, brief, written, plan_, cover, digest, aigc,
-                            template_path, look, prepared.platform, sound=export.sound_report(
+                            template_path, look, prepared.platform, take=prepared.take,
+                            sound=export.sound_report(
                                 sound.loudness, render.LOUDNESS_TARGET_LUFS, music,
                                 sound.music_gain_db, mixing.music_level_lu, mixing.duck_db),
                             publisher=publisher)
@@ -531,6 +558,7 @@ def _write_sidecars(
     cover: Path, digest: str, aigc: dict[str, str] | None,
     template_path: Path, look: theme.Theme, platform: platforms.Platform,
     sound: dict[str, Any] | None = None, publisher: str | None = None,
+    take: voiceover.Take | None = None,
 ) -> None:
     def write(kind: str, text: str) -> None:
         (staging / names[kind]).write_text(text, encoding="utf-8")
@@ -545,6 +573,9 @@ def _write_sidecars(
         brief, plan_, inputs_sha256=digest, files=dict(names),
         template=template_path.name, theme=look.name,
         aigc=aigc, ai_label_text=label, platform=platform, sound=sound, publisher=publisher,
+        voice="recorded" if take else "synthesized" if aigc else "none",
+        take=None if take is None else {"file": take.path.name, "sha256": take.sha256(),
+                                         "files": len(take.files)},
     )))
 
 
@@ -583,7 +614,11 @@ def still_frame(path: Path, options: RenderOptions, at_ms: int,
     warn = (reporter or QuietReporter()).warn
     for message in prepared.warnings:
         warn(message)
-    plan_ = _timed_until(prepared, options, at_ms, warn)
+    if prepared.take is not None:  # cutting a take is quick: time the whole video
+        with tempfile.TemporaryDirectory(prefix="policyclip-") as work:
+            plan_ = speak(prepared, options, Path(work), warn)
+    else:
+        plan_ = _timed_until(prepared, options, at_ms, warn)
     if at_ms >= plan_.duration_ms and reporter is not None:
         reporter.warn(f"--at {at_ms / 1000:g} s is past the end of the video "
                       f"({plan_.duration_ms / 1000:.1f} s): showing its last frame")

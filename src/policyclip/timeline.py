@@ -72,7 +72,7 @@ def build_timeline(
         scenes.append(TimedScene(index, scene.card, scene.ref, start, end))
         cues += _hold(scene_cues, end)
         clock = end
-    label_ms = pacing.ai_label_ms if narration.engine != "none" else 0
+    label_ms = pacing.ai_label_ms if narration.engine != "none" and narration.synthetic else 0
     return Timeline(
         width=canvas.width, height=canvas.height, fps=canvas.fps, duration_ms=clock,
         scenes=tuple(scenes), cues=tuple(cues), audio=tuple(audio),
