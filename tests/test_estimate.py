@@ -82,8 +82,10 @@ steps:
 """
 
 
-@pytest.mark.parametrize(("text", "rate"), [(BIRTH, "+0%"), (PENSION, "+20%"),
-                                             (WINTER, "+0%"), (RATES, "-15%")])
+@pytest.mark.parametrize(("text", "rate"), [
+    (BIRTH, "+0%"), (PENSION, "+20%"), (WINTER, "+0%"), (RATES, "-15%"),
+    ("language: zh-HK\n" + BIRTH, "+0%"),  # read by the Cantonese voice
+])
 def test_the_estimate_is_within_a_fifth_of_a_real_espeak_render(
     tmp_path: Path, text: str, rate: str
 ) -> None:

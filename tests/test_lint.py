@@ -514,7 +514,8 @@ def test_a_phrase_that_asks_for_a_number_is_quiet_when_its_clause_gives_one(
     "高度重视", "亲自过问", "狠抓工作落实", "在区委的坚强领导下", "统筹推进", "进一步加强",
     "进一步加大补贴力度", "积极稳步推进", "获得感幸福感安全感", "原则上", "有关部门",
     "按相关规定", "符合条件的", "视情况", "酌情", "适当", "逐步", "最后一公里", "闭环",
-    "赋能", "抓手", "兜底", "落地见效", "提高站位", "予以", "免申即享", "多措并举"])
+    "赋能", "抓手", "兜底", "落地见效", "提高站位", "予以", "免申即享", "多措并举", "携手共建",
+    "不忘初心"])
 def test_the_design_notes_phrases_are_all_named(tmp_path: Path, phrase: str) -> None:
     text = plain_with("    text: 出发前，在国家医保服务平台App上备案，几分钟就能办好。",
                       f"    text: 出发前，{phrase}，在App上备案。")
@@ -555,3 +556,29 @@ def test_a_sentence_the_template_joins_from_several_fields(tmp_path: Path) -> No
     assert [(f.line, f.suggestion) for f in findings] == [
         (21, "shorten it: the template joins steps with other text into this one sentence "
              "(a viewer keeps about 30)")]
+
+
+BRIEFS = Path(__file__).resolve().parent / "lint_briefs"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in BRIEFS.glob("plain-*.yaml")))
+def test_plain_explainers_stay_nearly_quiet(name: str) -> None:
+    findings = lint_brief(BRIEFS / name, CONFIG)
+    severe = [f.text() for f in findings if f.severity != "info"]
+    assert len(severe) <= 2 and not any(f.severity == "error" for f in findings), severe
+    assert not {f.rule for f in findings} & {"PL-OFFICIALESE", "PL-HEDGE", "PL-JARGON"}
+
+
+def test_an_officialese_brief_with_block_text_and_faq() -> None:
+    found = {(f.line, f.rule) for f in lint_brief(BRIEFS / "officialese-mianshen.yaml", CONFIG)}
+    assert found == {
+        (1, "PL-LENGTH"), (1, "PL-NO-CONTACT"), (1, "PL-NO-SOURCE"),
+        (3, "PL-JARGON"), (3, "PL-OFFICIALESE"),  # 免申即享, 全面推进 in the title
+        (5, "PL-DOCNO"),  # 某区营商发（2021）第008号
+        (9, "PL-EXPIRED"),
+        (10, "PL-LONG"), (10, "PL-OFFICIALESE"), (10, "PL-TERM"),  # summary: > folded text
+        (15, "PL-JARGON"), (15, "PL-VAGUE"),  # text: | two lines
+        (19, "PL-HEDGE"), (19, "PL-LONG"),
+        (22, "PL-HEDGE"),  # the FAQ answer
+        (24, "PL-HEDGE"), (25, "PL-HEDGE"),  # steps
+    }

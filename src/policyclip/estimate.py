@@ -66,6 +66,10 @@ _ESPEAK = {
                        per_sentence=0.0),
     "en": ReadingSpeed(per_syllable=185.0, per_comma=380.0, per_stop=500.0, per_part=0.0,
                        per_sentence=0.0),
+    # zh-HK briefs are read by the Cantonese voice `yue`, a fifth quicker: fitted on 68
+    # sentences of four of the same briefs
+    "yue": ReadingSpeed(per_syllable=205.9, per_comma=210.3, per_stop=373.9, per_part=27.4,
+                        per_sentence=0.0),
 }
 # Length at each rate against +0%, the mean of Mandarin and English; espeak-ng's speed is
 # clamped to 80-450 words a minute, which policyclip's 175 * (1 + rate) reaches at -54%, +157%.
@@ -157,7 +161,7 @@ def sentence_ms(shown: Sequence[str], *, engine: str, language: str, rate: str =
     if engine not in MODELS:
         raise ValueError(f"no reading-speed model for engine '{engine}'")
     models, curve = MODELS[engine]
-    model = models["zh" if chinese else "en"]
+    model = models.get(_family(language)) or models["zh" if chinese else "en"]
     said = apply(shown, pronounce, language) if pronounce else list(shown)
     parts = [p for p in spoken_parts(said, language) if p.strip()]
     text = "".join(parts)
@@ -165,6 +169,14 @@ def sentence_ms(shown: Sequence[str], *, engine: str, language: str, rate: str =
         text)) + model.per_stop * len(STOPS.findall(text)) + model.per_part * len(parts)
         + model.per_sentence)
     return round(ms * curve.factor(rate))
+
+
+def _family(language: str) -> str:
+    """The model a language is read with: yue (Cantonese), zh (Mandarin) or en."""
+    lang = language.lower()
+    if lang.startswith(("zh-hk", "zh-mo", "yue")):
+        return "yue"
+    return "zh" if lang.startswith("zh") else "en"
 
 
 def rate_factor(engine: str, rate: str) -> float:
