@@ -175,7 +175,8 @@ def _without_site(title: str) -> str:
 
 def _table_cells(root: HtmlElement) -> Iterator[tuple[str, str]]:
     """(label, value) pairs from a metadata table: a label cell and the value cell after it."""
-    for el in root.xpath("//td|//th|//li|//span|//b|//strong|//label|//dt|//div|//p"):
+    # One pass in document order: an XPath union of these is quadratic on large pages.
+    for el in root.iter("td", "th", "li", "span", "b", "strong", "label", "dt", "div", "p"):
         raw = el.text_content()
         if len(raw) > 40:
             continue
@@ -187,7 +188,7 @@ def _table_cells(root: HtmlElement) -> Iterator[tuple[str, str]]:
             continue
         same = re.fullmatch(r"\s*([^:：]{2,8}?)\s*[:：]\s*(.+)", clean(raw))
         if same and re.sub(r"\s", "", same.group(1)) in _TABLE_LABELS \
-                and el.tag in ("td", "li", "span", "p", "div") and not len(el.xpath(".//td")):
+                and el.tag in ("td", "li", "span", "p", "div") and el.find(".//td") is None:
             yield re.sub(r"\s", "", same.group(1)), same.group(2).strip()
 
 
