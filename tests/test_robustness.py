@@ -351,3 +351,20 @@ def test_the_inputs_hash_follows_the_fonts_used(tmp_path: Path,
         assert pipeline.fingerprint(brief, options)[1] != before
     finally:
         find_font.cache_clear()
+
+
+def test_a_program_that_hangs_anywhere_is_a_clean_error_not_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from policyclip import pipeline
+    from policyclip.cli import app
+
+    def hangs(*args: object, **kwargs: object) -> None:
+        raise subprocess.TimeoutExpired(["/usr/bin/espeak-ng", "--voices"], 30)
+
+    monkeypatch.setattr(pipeline, "prepare", hangs)
+    result = CliRunner().invoke(app, ["script", str(write_brief(tmp_path, SHORT_BRIEF))])
+    assert result.exit_code == 5
+    assert "error: espeak-ng did not finish within 30 s" in result.output
+    assert "Traceback" not in result.output

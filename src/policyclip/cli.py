@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import subprocess
 import sys
 import traceback
 from collections.abc import Callable
@@ -56,6 +57,10 @@ def _guard(action: Callable[[], T]) -> T:
     except KeyboardInterrupt:
         _err("error: interrupted; no output was left half-written")
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    except subprocess.TimeoutExpired as exc:  # a program run without policyclip's own timeout
+        name = Path(str(exc.cmd[0] if isinstance(exc.cmd, list | tuple) else exc.cmd)).name
+        _err(f"error: {name} did not finish within {exc.timeout:g} s")
+        raise typer.Exit(EXIT_RENDER) from None
     except typer.Exit:
         raise
     except Exception as exc:
