@@ -90,7 +90,9 @@ def test_the_package_is_an_output_named_after_the_brief(
     assert (moved / "dianti.srt").read_text(encoding="utf-8") == \
         result.outputs["srt"].read_text(encoding="utf-8")
     readme = (moved / "README.txt").read_text(encoding="utf-8-sig")
-    for words in ("剪映", "Premiere", "Resolve", "Motion is flattened", "Ducking becomes gain"):
+    for words in ("剪映", "Premiere", "Resolve", "Motion is flattened", "Ducking becomes gain",
+                  "pictures/", "music/", "logo.png", "Keep the AI label",
+                  f"({frame_of(result.timeline.duration_ms, 30)} frames)"):
         assert words in readme
     assert not list(result.outputs["video"].parent.glob(".*"))  # no staging left behind
 

@@ -142,6 +142,66 @@ class PacingStyle(_Strict):
     tail_ms: int = Field(default=1200, ge=0, le=10000)
 
 
+Easing = Literal["linear", "ease-out", "ease-in", "ease-in-out"]
+
+
+class CardMotion(_Strict):
+    """How a scene's card enters."""
+
+    effect: Literal["slide-up", "fade", "none"] | None = None
+    ms: int | None = Field(default=None, ge=0, le=2000)
+    easing: Easing | None = None
+
+
+class SceneMotion(_Strict):
+    """How the previous scene's card leaves."""
+
+    effect: Literal["cut", "crossfade", "slide"] | None = None
+    ms: int | None = Field(default=None, ge=0, le=2000)
+    easing: Easing | None = None
+
+
+class CaptionMotion(_Strict):
+    """How a new caption appears."""
+
+    effect: Literal["pop", "fade", "none"] | None = None
+    ms: int | None = Field(default=None, ge=0, le=1000)
+    easing: Easing | None = None
+
+
+class FigureMotion(_Strict):
+    """How a point's key figure appears."""
+
+    effect: Literal["count-up", "none"] | None = None
+    ms: int | None = Field(default=None, ge=0, le=3000)
+    easing: Easing | None = None
+
+
+class MotionStyle(_Strict):
+    """The `motion:` block: a preset and, optionally, effects that differ from it."""
+
+    preset: Literal["none", "subtle", "lively"] = "subtle"
+    card: CardMotion | None = None
+    scene: SceneMotion | None = None
+    caption: CaptionMotion | None = None
+    figure: FigureMotion | None = None
+    steps: Literal["highlight", "none"] | None = None
+    faq: Literal["reveal", "none"] | None = None
+    progress: Literal["bar", "none"] | None = None
+
+    def overrides(self) -> dict[str, dict[str, object] | str]:
+        """The keys the theme sets itself, on top of its preset."""
+        found: dict[str, dict[str, object] | str] = {}
+        for name in ("card", "scene", "caption", "figure"):
+            block = getattr(self, name)
+            if block is not None:
+                found[name] = block.model_dump(exclude_none=True)
+        for name in ("steps", "faq", "progress"):
+            if getattr(self, name) is not None:
+                found[name] = getattr(self, name)
+        return found
+
+
 class Theme(_Strict):
     """A validated theme."""
 
@@ -158,6 +218,7 @@ class Theme(_Strict):
     sound: SoundStyle = SoundStyle()
     captions: CaptionStyle = CaptionStyle()
     pacing: PacingStyle = PacingStyle()
+    motion: MotionStyle = MotionStyle()
     # The publishing account, for a team whose theme is its house style; a brief's own wins.
     publisher: Annotated[str, AfterValidator(_publisher)] | None = None
 
@@ -170,7 +231,9 @@ class Theme(_Strict):
 _MODELS: dict[str, type[BaseModel]] = {
     "": Theme, "background": Background, "colors": Colours, "sizes": Sizes, "fonts": Fonts,
     "bold": FontChoice, "regular": FontChoice, "picture": PictureStyle, "logo": LogoStyle,
-    "sound": SoundStyle, "captions": CaptionStyle, "pacing": PacingStyle}
+    "sound": SoundStyle, "captions": CaptionStyle, "pacing": PacingStyle,
+    "motion": MotionStyle, "card": CardMotion, "scene": SceneMotion, "caption": CaptionMotion,
+    "figure": FigureMotion}
 _FIELDS = {name: list(model.model_fields) for name, model in _MODELS.items()}
 
 

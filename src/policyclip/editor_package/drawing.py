@@ -43,7 +43,7 @@ def draw_video_tracks(painter: FramePainter, timeline: Timeline, root: Path
         _save(base, media / CARDS / name)
         cards.append(Still(f"media/{CARDS}/{name}", scene.start_ms, scene.end_ms,
                            f"{number:02d} {kind}"))
-        area = painter.pictures.get(scene.index)
+        area = painter.picture_area(scene.index)
         if area is not None:
             layer = Image.new("RGBA", size, (0, 0, 0, 0))
             layer.paste(painter.picture_tile(area).convert("RGBA"), area.box[:2])
@@ -55,23 +55,23 @@ def draw_video_tracks(painter: FramePainter, timeline: Timeline, root: Path
     captions: list[Still] = []
     for number, cue in enumerate(timeline.cues, start=1):
         name = f"{number:03d}.png"
-        _save(matte(lambda image, c=cue: painter._draw_caption(image, c)),  # type: ignore[misc]
+        _save(matte(lambda image, c=cue: painter.draw_caption(image, c)),  # type: ignore[misc]
               media / CAPTIONS / name)
         captions.append(Still(f"media/{CAPTIONS}/{name}", cue.start_ms, cue.end_ms,
                               f"caption {number}", text="\n".join(cue.lines)))
 
     label: list[Still] = []
     if timeline.ai_label_ms > 0:
-        _save(matte(painter._draw_label), media / "label.png")
+        _save(matte(painter.draw_label), media / "label.png")
         label.append(Still("media/label.png", 0, timeline.ai_label_ms, "AI label"))
 
     logo: list[Still] = []
-    box = painter._logo_box()
+    box = painter.logo_box()
     if box is not None:
-        _save(matte(painter._draw_logo), media / "logo.png")
+        _save(matte(painter.draw_logo), media / "logo.png")
         # Where the AI label covers the logo's place, the video shows the logo after it.
         start = timeline.ai_label_ms if timeline.ai_label_ms > 0 and _overlap(
-            box, painter._label_box()) else 0
+            box, painter.label_box()) else 0
         if start < timeline.duration_ms:
             logo.append(Still("media/logo.png", start, timeline.duration_ms, "logo"))
 
