@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
@@ -217,8 +217,10 @@ _FILE_KINDS = {"image": "picture", "logo": "picture", "music": "audio",
 _NAME_OR_FILE = {"template": (".j2",), "theme": (".yaml", ".yml")}
 
 
-def load_brief(path: Path, *, allow_outside: bool = False) -> Brief:
-    """Read, validate and check a brief; raise BriefError listing every problem."""
+def load_brief(path: Path, *, allow_outside: bool = False,
+               without: Collection[YamlPath] = ()) -> Brief:
+    """Read, validate and check a brief; raise BriefError listing every problem. Values at the
+    paths `without` are left out first (lint reports impossible dates itself and goes on)."""
     name = path.name
     if not path.exists():
         raise BriefError([f"{path}: no such file"])
@@ -248,6 +250,12 @@ def load_brief(path: Path, *, allow_outside: bool = False) -> Brief:
         raise BriefError(format_problems(name, problems))
 
     data = _as_written(doc.data, (), doc.source)
+    for where in without:
+        parent = data
+        for key in where[:-1]:
+            parent = parent.get(key) if isinstance(parent, dict) else None
+        if isinstance(parent, dict):
+            parent.pop(where[-1], None)
     model: _Brief | None = None
     try:
         model = _Brief.model_validate(data)

@@ -6,7 +6,7 @@ import contextvars
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,6 +39,8 @@ from .speech.silent import SilentEngine
 
 if TYPE_CHECKING:
     from PIL import Image
+
+    from .yamlfile import YamlPath
 
 
 class Reporter(Protocol):
@@ -98,9 +100,10 @@ class RenderResult:
     speech: SpeechStats = field(default_factory=SpeechStats)
 
 
-def load(path: Path, options: RenderOptions) -> Brief:
-    """Stage 1 alone: the validated brief."""
-    return brief_stage.load_brief(path, allow_outside=options.allow_outside_paths)
+def load(path: Path, options: RenderOptions, without: Collection[YamlPath] = ()) -> Brief:
+    """Stage 1 alone: the validated brief (`without`: values to leave out, see load_brief)."""
+    return brief_stage.load_brief(path, allow_outside=options.allow_outside_paths,
+                                  without=without)
 
 
 def plan(brief: Brief, options: RenderOptions, look: theme.Theme | None = None
@@ -134,10 +137,11 @@ class Prepared:
         return self.brief.publisher or self.look.publisher
 
 
-def prepare(path: Path, options: RenderOptions) -> Prepared:
+def prepare(path: Path, options: RenderOptions, without: Collection[YamlPath] = ()
+            ) -> Prepared:
     """Stages 1-3 plus the theme and its fonts: fails fast, before any slow work, on any bad
-    input."""
-    brief = load(path, options)
+    input (`without`: brief values to leave out, see load_brief)."""
+    brief = load(path, options, without)
     theme_path = _theme_path(brief, options)
     look = theme.load_theme(theme_path)
     theme.check_fonts(theme_path, look)
