@@ -42,7 +42,15 @@ def _err(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def _guard(action: Callable[[], T]) -> T:
+def _as_given(line: str, brief: Path | None) -> str:
+    """A message about `brief` naming it as the user typed it (`examples/a.yaml:3: ...`), not
+    by its bare file name, so that it matches the `ok:` lines and one of two briefs.yaml."""
+    if brief is not None and line.startswith(f"{brief.name}:") and str(brief) != brief.name:
+        return f"{brief}{line[len(brief.name):]}"
+    return line
+
+
+def _guard(action: Callable[[], T], brief: Path | None = None) -> T:
     """Run a command body; map errors to `error:`/`hint:` lines and exit codes."""
     try:
         return action()
@@ -50,7 +58,7 @@ def _guard(action: Callable[[], T]) -> T:
         if _state["debug"]:
             traceback.print_exc()
         for line in exc.lines():
-            _err(f"error: {line}")
+            _err(f"error: {_as_given(line, brief)}")
         if exc.hint:
             _err(f"hint: {exc.hint}")
         raise typer.Exit(exc.exit_code) from None
@@ -276,9 +284,9 @@ def check(
     failed = 0
     for path in briefs:
         try:
-            prepared, length = _guard(lambda p=path: check_one(p))  # type: ignore[misc]
+            prepared, length = _guard(lambda p=path: check_one(p), path)  # type: ignore[misc]
             for message in prepared.warnings:
-                _err(f"warning: {message}")
+                _err(f"warning: {_as_given(message, path)}")
             print(f"ok: {path}: {length}")
         except typer.Exit as exc:
             failed += 1

@@ -16,7 +16,15 @@ from .validation import explain_errors, format_problems
 from .yamlfile import YamlProblem, read_yaml
 
 DEFAULT_THEME = "default"
-MIN_CAPTION_CONTRAST = 4.5
+MIN_CAPTION_CONTRAST = 4.5  # WCAG AA for text; every text the painter draws must reach it
+# Every (text colour, colour it is drawn on, who needs it) pair the frames are painted with.
+CONTRAST_PAIRS: tuple[tuple[str, str, str], ...] = (
+    ("caption_text", "caption_box", "captions need"),
+    ("text", "card", "the title, headings, questions and steps on the cards need"),
+    ("muted", "card", "point text, answers and the source details on the cards need"),
+    ("accent", "card", "point numbers, figures and the call to action on the cards need"),
+    ("on_accent", "accent", "the issuer tag and the numbered badges need"),
+)
 
 
 def _labels(value: dict[str, str]) -> dict[str, str]:
@@ -316,16 +324,23 @@ def load_theme(path: Path) -> Theme:
         problems += explain_errors(exc, doc, _FIELDS, {p for p, _, _ in doc.problems})
     if problems or theme is None:
         raise ThemeError("\n".join(format_problems(path.name, problems)))
-    text, box = theme.colors.caption_text, theme.colors.caption_box
-    ratio = contrast_ratio(text, box)
-    if ratio < MIN_CAPTION_CONTRAST:
-        fixed = passing_colour(text, box)
-        raise ThemeError(
-            f"{path.name}:{doc.line_of(('colors', 'caption_text'))}: colors.caption_text on "
-            f"colors.caption_box has contrast {ratio:.2f}:1; captions need at least "
-            f"{MIN_CAPTION_CONTRAST}:1",
-            hint=f'the nearest colour that passes is caption_text: "{fixed}" '
-            f"({contrast_ratio(fixed, box):.2f}:1 on {box})")
+    low = []
+    for text_key, back_key, needs in CONTRAST_PAIRS:
+        text, back = getattr(theme.colors, text_key), getattr(theme.colors, back_key)
+        ratio = contrast_ratio(text, back)
+        if ratio < MIN_CAPTION_CONTRAST:
+            fixed = passing_colour(text, back)
+            low.append((doc.line_of(("colors", text_key)),
+                        f"colors.{text_key} on colors.{back_key} has contrast {ratio:.2f}:1; "
+                        f"{needs} at least {MIN_CAPTION_CONTRAST}:1",
+                        f'{text_key}: "{fixed}" ({contrast_ratio(fixed, back):.2f}:1 on {back})'))
+    if low:
+        low.sort(key=lambda item: item[0])
+        fixes = [fix for _, _, fix in low]
+        hint = (f"the nearest colour that passes is {fixes[0]}" if len(fixes) == 1 else
+                f"the nearest colours that pass are {'; '.join(fixes)}")
+        raise ThemeError("\n".join(f"{path.name}:{line}: {message}" for line, message, _ in low),
+                         hint=hint)
     return theme
 
 
