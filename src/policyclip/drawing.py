@@ -330,33 +330,42 @@ def draw_steps(c: CardCanvas) -> None:
     x0, y0, x1, y1 = c.content
     head = font(c.layout.bold, px(sizes.heading))
     c.draw.text((x0, y0), c.layout.words["steps"], font=head, fill=rgb(colours.text))
-    y = y0 + round(head.size * 1.6)
+    top = y0 + round(head.size * 1.6)
     steps = c.brief.steps
-    slot = (y1 - y) // max(1, len(steps))
     badge = px(64)
     card = rgb(colours.card)
     lit = c.variant.step
-    for number, step in enumerate(steps, start=1):
+    text_x = x0 + badge + px(28)
+    gap = px(36)
+    # One size for every step, the largest at which all of them, each as tall as its lines,
+    # fit the card: a long step takes more room instead of shrinking alone.
+    size = px(sizes.body * 1.25)
+    while True:
+        wrapped = [c.layout.wrap(step, c.layout.regular, size, x1 - text_x) for step in steps]
+        heights = [max(badge, round(len(lines) * size * 1.3)) for lines in wrapped]
+        if sum(heights) + gap * (len(steps) - 1) <= y1 - top or size <= 16:
+            break
+        size = int(size * 0.94)
+    face = font(c.layout.regular, size)
+    spare = (y1 - top - sum(heights) - gap * (len(steps) - 1)) // max(1, len(steps))
+    y = top
+    for number, (lines, height) in enumerate(zip(wrapped, heights, strict=True), start=1):
         dimmed = lit is not None and number - 1 != lit
         badge_colour = pictures.shade(rgb(colours.accent), card, 0.6) if dimmed \
             else rgb(colours.accent)
         text_colour = pictures.shade(rgb(colours.muted), card, 0.45) if dimmed \
             else rgb(colours.text)
-        text_box = (x0 + badge + px(28), y, x1, y + slot - px(16))
-        lines, face = c.layout.fit(step, c.layout.regular, sizes.body, text_box, spacing=1.3,
-                                   grow=1.25)
         if lit is not None and not dimmed:
             # A soft band of the accent behind the step being read.
             band = pictures.shade(card, rgb(colours.accent), 0.1)
-            height = max(badge, round(len(lines) * face.size * 1.3))
             c.draw.rounded_rectangle((x0 - px(20), y - px(14), x1 - 1, y + height + px(10)),
                                      radius=px(20), fill=band)
         c.draw.ellipse((x0, y, x0 + badge, y + badge), fill=badge_colour)
         num_font = font(c.layout.bold, px(38))
         c.lines([str(number)], num_font, x0, y + (badge - int(num_font.size)) // 2 - px(5),
                 colours.on_accent, width=badge)
-        c.lines(lines, face, text_box[0], y, text_colour, spacing=1.3)
-        y += slot
+        c.lines(lines, face, text_x, y, text_colour, spacing=1.3)
+        y += height + gap + min(spare, px(60))
 
 
 def draw_source(c: CardCanvas) -> None:
@@ -381,13 +390,22 @@ def draw_source(c: CardCanvas) -> None:
                        if brief.is_chinese else f"Contact: {brief.contact}")
     cta_height = px(150) if brief.cta else 0
     y += px(24)
-    for detail in [*details, *([brief.source_url] if brief.source_url else [])]:
-        if detail == brief.source_url:
-            lines, face = c.layout.address_lines(detail, sizes.body - 4, x1 - x0)
-        else:
-            lines, face = c.layout.fit(detail, c.layout.regular, sizes.body - 4,
-                                       (x0, y, x1, y1 - cta_height), max_lines=3, spacing=1.35)
-        y = c.lines(lines, face, x0, y, c.theme.colors.muted, spacing=1.35) + px(10)
+    # The details and the web address (up to 3 lines, broken after its slashes) at one size,
+    # the largest at which all of them fit above the call to action.
+    size = sizes.body - 4
+    while True:
+        blocks = [c.layout.wrap(detail, c.layout.regular, px(size), x1 - x0)
+                  for detail in details]
+        address = c.layout.address_lines(brief.source_url, size, x1 - x0)[0] \
+            if brief.source_url else []
+        step = round(px(size) * 1.35)
+        height = sum(len(b) * step + px(10) for b in [*blocks, *([address] if address else [])])
+        if (y + height <= y1 - cta_height and len(address) <= 3) or size <= 24:
+            break
+        size -= 2
+    face = font(c.layout.regular, px(size))
+    for block in [*blocks, *([address] if address else [])]:
+        y = c.lines(block, face, x0, y, c.theme.colors.muted, spacing=1.35) + px(10)
     if brief.cta:
         left, width = c.centred
         lines, face = c.layout.fit(brief.cta, c.layout.bold, sizes.body + 4,
