@@ -767,6 +767,50 @@ def test_joined_hashtags_reach_the_upload_form_and_check_warns(tmp_path: Path) -
                              "which end a tag on the platforms; used as #CostOfLiving\n")
 
 
+def test_chinese_keyboard_hashtag_slips_are_undone_with_a_warning_at_their_line(
+    tmp_path: Path
+) -> None:
+    brief = load(tmp_path, MINIMAL + "hashtags: [“#育儿补贴”, “民生”]\n")
+    assert brief.hashtags == ("育儿补贴", "民生")
+    quotes = ('has Chinese quotes “”, which YAML does not read as quotes (quote with '
+              'half-width "...", or leave quotes out)')
+    assert brief.warnings == (
+        f"brief.yaml:7: hashtags[0]: '“#育儿补贴”' {quotes}; used as #育儿补贴",
+        f"brief.yaml:7: hashtags[1]: '“民生”' {quotes}; used as #民生")
+    brief = load(tmp_path, MINIMAL + "hashtags:\n  - 育儿补贴，民生\n  - ＃育儿补贴\n"
+                 "  - 社保、医保\n")
+    assert brief.hashtags == ("育儿补贴", "民生", "社保", "医保")
+    assert brief.warnings == (
+        "brief.yaml:8: hashtags[0]: '育儿补贴，民生' has a full-width comma '，', which does "
+        "not separate list items in YAML (separate tags with a half-width ', '); used as "
+        "#育儿补贴 #民生",
+        "brief.yaml:9: hashtags[1]: '＃育儿补贴' has a full-width '＃' (type a half-width '#'); "
+        "used as #育儿补贴",
+        "brief.yaml:10: hashtags[2]: '社保、医保' has an enumeration comma '、', which does not "
+        "separate list items in YAML (separate tags with a half-width ', '); used as #社保 #医保")
+
+
+@pytest.mark.parametrize("written", ["“”", "＃", "，、"])
+def test_a_hashtag_that_is_only_keyboard_slips_is_refused(tmp_path: Path, written: str) -> None:
+    with pytest.raises(BriefError) as caught:
+        load(tmp_path, MINIMAL + f"hashtags: ['{written}']\n")
+    assert caught.value.problems == [
+        f"brief.yaml:7: hashtags[0]: '{written}' is not a hashtag (it has no words)"]
+
+
+def test_chinese_keyboard_hashtags_reach_the_upload_form_undone(tmp_path: Path) -> None:
+    path = write_brief(tmp_path, MINIMAL + "hashtags: [“#育儿补贴”, 民生，减税, ＃政策]\n")
+    result = subprocess.run([sys.executable, "-m", "policyclip", "check", str(path)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert [line.startswith(f"warning: {path}:7: hashtags[") for line in
+            result.stderr.splitlines()] == [True] * 3
+    from policyclip.platforms import get_platform, upload_form
+    form = upload_form(get_platform("douyin"), "T", "", "S", load_brief(path).hashtags)
+    assert form["tags"] == ["育儿补贴", "民生", "减税", "政策"]
+    assert str(form["description"]).endswith("#育儿补贴 #民生 #减税 #政策")
+
+
 # Slips from a Chinese keyboard: each named at its own line, with the fix.
 @pytest.mark.parametrize(
     ("added", "expected"),
