@@ -49,7 +49,8 @@ _BYLINE = re.compile(r"(发布时间|发布日期|发布单位|信息来源|来�
 # Page furniture that sits inside article bodies on many sites: a line made only of such
 # controls, bracketed (`【纠错】【打印】【关闭】`) or not. Any other `【…】` line is a section
 # heading (`【补贴标准】`, `【怎么领】`) and stays.
-_CONTROL = (r"字[体号]\s*[:：]?\s*[大中小默认超\s]*|打印(?:本页|此页|文章|正文)?|关闭(?:窗口|本页)?|"
+_CONTROL = (r"字[体号]\s*[:：]?\s*[大中小默认超\s]*|打印(?:本页|此页|文章|正文)?|"
+            r"关闭(?:窗口|本页)?|"
             r"(?:我要)?纠错|(?:加入)?收藏(?:本页)?|返回顶部|保存(?:本页)?|视力保护色?|"
             r"分享到?\s*[:：]?[^【】\[\]]*|扫一扫[^【】\[\]]*|责任编辑\s*[:：][^【】\[\]]*|"
             r"(?:当前)?位置\s*[:：][^【】\[\]]*|首页\s*>[^【】\[\]]*|上一篇|下一篇")
