@@ -47,8 +47,10 @@ def main() -> None:
             .with_position(("center", 1300))
         )
     video = CompositeVideoClip(layers, size=(1080, 1920)).with_audio(AudioFileClip(str(narrated)))
+    # MoviePy's temporary sound goes beside the output, not into the working directory.
     video.write_videofile(str(out), fps=30, codec="libx264", preset="veryfast",
-                          audio_codec="aac", logger=None)
+                          audio_codec="aac", logger=None,
+                          temp_audiofile=str(Path(out).with_name("moviepy-temp-audio.m4a")))
 
 
 if __name__ == "__main__":

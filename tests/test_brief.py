@@ -678,11 +678,15 @@ def test_files_are_checked_even_when_other_fields_are_wrong(tmp_path: Path) -> N
 
 
 def run_check(*paths: Path) -> subprocess.CompletedProcess[str]:
-    """`policyclip check PATHS...` in a fresh interpreter."""
+    """`policyclip check PATHS...` in a fresh interpreter, run in the folder that holds them all
+    and given the paths relative to it (`a/brief.yaml`), as a user would type them."""
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    base = Path(os.path.commonpath([p.parent for p in paths]))
     return subprocess.run(
-        [sys.executable, "-m", "policyclip.cli", "check", *map(str, paths)],
+        [sys.executable, "-m", "policyclip.cli", "check",
+         *(str(p.relative_to(base)) for p in paths)],
         capture_output=True, text=True, encoding="utf-8", timeout=60, env=env, check=False,
+        cwd=base,
     )
 
 
@@ -700,12 +704,12 @@ def test_cli_check_reports_every_problem_and_exits_3(tmp_path: Path) -> None:
     result = run_check(first, second)
     assert result.returncode == 3
     assert error_lines(result) == [
-        "error: brief.yaml:1: title: expected text, got no (YAML reads it as false; "
+        "error: a/brief.yaml:1: title: expected text, got no (YAML reads it as false; "
         "put it in quotes if it is text)",
-        "error: brief.yaml:1: summary: field required",
-        "error: brief.yaml:3: title: duplicate key (first defined on line 1)",
-        "error: brief.yaml:4: points: needs at least 1 item, got 0",
-        "error: brief.yaml:7: points[0].image: '../x.png' is outside the brief's folder",
+        "error: a/brief.yaml:1: summary: field required",
+        "error: a/brief.yaml:3: title: duplicate key (first defined on line 1)",
+        "error: a/brief.yaml:4: points: needs at least 1 item, got 0",
+        "error: b/brief.yaml:7: points[0].image: '../x.png' is outside the brief's folder",
     ]
     assert result.stderr.splitlines().count(f"hint: {OUTSIDE_HINT}") == 1
     assert result.stdout == ""
@@ -714,16 +718,16 @@ def test_cli_check_reports_every_problem_and_exits_3(tmp_path: Path) -> None:
 def test_cli_check_refuses_unreadable_yaml_without_a_traceback(tmp_path: Path) -> None:
     cases = [
         (b"title: T\nissuer: *nowhere\n",
-         "error: brief.yaml:2: YAML syntax error: found undefined alias 'nowhere'"),
+         "error: 0/brief.yaml:2: YAML syntax error: found undefined alias 'nowhere'"),
         ("title: 小微企业\n".encode("gbk"),
-         "error: brief.yaml:1: not UTF-8 text (byte 0xc6); save the file as UTF-8"),
+         "error: 1/brief.yaml:1: not UTF-8 text (byte 0xc6); save the file as UTF-8"),
         (b"!!python/object/apply:os.system ['echo PWNED']\n",
-         "error: brief.yaml:1: document: YAML tag '!!python/object/apply:os.system' "
+         "error: 2/brief.yaml:1: document: YAML tag '!!python/object/apply:os.system' "
          "is not allowed"),
         (b"a: &a [1, *a]\n",
-         "error: brief.yaml:1: a[1]: an alias refers to a value that contains it"),
+         "error: 3/brief.yaml:1: a[1]: an alias refers to a value that contains it"),
         (b"a: 1\n---\nb: 2\n",
-         "error: brief.yaml:2: only one YAML document is allowed (found a second '---')"),
+         "error: 4/brief.yaml:2: only one YAML document is allowed (found a second '---')"),
     ]
     paths = []
     for index, (content, _) in enumerate(cases):
@@ -759,8 +763,52 @@ def test_joined_hashtags_reach_the_upload_form_and_check_warns(tmp_path: Path) -
     result = subprocess.run([sys.executable, "-m", "policyclip", "check", str(path)],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0
-    assert result.stderr == ("warning: brief.yaml:7: hashtags[0]: 'cost of living' has spaces, "
+    assert result.stderr == (f"warning: {path}:7: hashtags[0]: 'cost of living' has spaces, "
                              "which end a tag on the platforms; used as #CostOfLiving\n")
+
+
+def test_chinese_keyboard_hashtag_slips_are_undone_with_a_warning_at_their_line(
+    tmp_path: Path
+) -> None:
+    brief = load(tmp_path, MINIMAL + "hashtags: [“#育儿补贴”, “民生”]\n")
+    assert brief.hashtags == ("育儿补贴", "民生")
+    quotes = ('has Chinese quotes “”, which YAML does not read as quotes (quote with '
+              'half-width "...", or leave quotes out)')
+    assert brief.warnings == (
+        f"brief.yaml:7: hashtags[0]: '“#育儿补贴”' {quotes}; used as #育儿补贴",
+        f"brief.yaml:7: hashtags[1]: '“民生”' {quotes}; used as #民生")
+    brief = load(tmp_path, MINIMAL + "hashtags:\n  - 育儿补贴，民生\n  - ＃育儿补贴\n"
+                 "  - 社保、医保\n")
+    assert brief.hashtags == ("育儿补贴", "民生", "社保", "医保")
+    assert brief.warnings == (
+        "brief.yaml:8: hashtags[0]: '育儿补贴，民生' has a full-width comma '，', which does "
+        "not separate list items in YAML (separate tags with a half-width ', '); used as "
+        "#育儿补贴 #民生",
+        "brief.yaml:9: hashtags[1]: '＃育儿补贴' has a full-width '＃' (type a half-width '#'); "
+        "used as #育儿补贴",
+        "brief.yaml:10: hashtags[2]: '社保、医保' has an enumeration comma '、', which does not "
+        "separate list items in YAML (separate tags with a half-width ', '); used as #社保 #医保")
+
+
+@pytest.mark.parametrize("written", ["“”", "＃", "，、"])
+def test_a_hashtag_that_is_only_keyboard_slips_is_refused(tmp_path: Path, written: str) -> None:
+    with pytest.raises(BriefError) as caught:
+        load(tmp_path, MINIMAL + f"hashtags: ['{written}']\n")
+    assert caught.value.problems == [
+        f"brief.yaml:7: hashtags[0]: '{written}' is not a hashtag (it has no words)"]
+
+
+def test_chinese_keyboard_hashtags_reach_the_upload_form_undone(tmp_path: Path) -> None:
+    path = write_brief(tmp_path, MINIMAL + "hashtags: [“#育儿补贴”, 民生，减税, ＃政策]\n")
+    result = subprocess.run([sys.executable, "-m", "policyclip", "check", str(path)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert [line.startswith(f"warning: {path}:7: hashtags[") for line in
+            result.stderr.splitlines()] == [True] * 3
+    from policyclip.platforms import get_platform, upload_form
+    form = upload_form(get_platform("douyin"), "T", "", "S", load_brief(path).hashtags)
+    assert form["tags"] == ["育儿补贴", "民生", "减税", "政策"]
+    assert str(form["description"]).endswith("#育儿补贴 #民生 #减税 #政策")
 
 
 # Slips from a Chinese keyboard: each named at its own line, with the fix.

@@ -115,3 +115,12 @@ def _ms(stamp: str) -> int:
     h, m, rest = stamp.split(":")
     s, ms = rest.split(",")
     return ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000 + int(ms)
+
+
+@pytest.mark.parametrize(("text", "together"), [
+    ("各地要加快推进老旧小区改造和城市更新行动计划确保年底前完成既定目标任务", "年底前"),
+    ("消费券：消费券在指定的手机平台分批发放", "指定的"),
+])
+def test_a_line_never_starts_with_a_word_that_leans_on_the_one_before(
+        text: str, together: str) -> None:
+    assert any(together in line for line in _lines(text)), caption_cues(text, CHINESE_CAPTIONS)

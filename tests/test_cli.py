@@ -76,7 +76,7 @@ def test_check_reports_every_bad_brief_and_exits_3(tmp_path: Path) -> None:
     assert result.returncode == 3
     assert result.stdout == f"ok: {good}: estimated length 0:21 without speech (douyin favours " \
         "at most 1:00)\n"
-    assert "error: bad.yaml:3: sumary: unknown field (did you mean 'summary'?)" in result.stderr
+    assert f"error: {bad}:3: sumary: unknown field (did you mean 'summary'?)" in result.stderr
     assert f"error: {tmp_path / 'missing.yaml'}: no such file" in result.stderr
     assert result.stderr.endswith("2 of 3 brief(s) have problems\n")
     assert "Traceback" not in result.stderr
@@ -221,7 +221,7 @@ def test_check_validates_the_theme_a_brief_names(tmp_path: Path) -> None:
     assert result.returncode == 3
     line = len(SHORT_BRIEF.splitlines()) + 2
     assert result.stderr.splitlines()[:2] == [
-        f"error: brief.yaml:{line}: render.theme: no theme named 'gov-blue'",
+        f"error: {brief}:{line}: render.theme: no theme named 'gov-blue'",
         "hint: built-in themes: default, gov-red"]
 
 
@@ -246,3 +246,20 @@ def test_music_too_short_to_loop_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 3
     assert "error: the music blip.wav is too short to loop (20 ms)" in result.stderr
     assert not (tmp_path / "out" / "brief.mp4").exists()
+
+
+def test_check_names_a_brief_by_the_path_typed_in_errors_and_ok_lines_alike(
+    tmp_path: Path
+) -> None:
+    folder = tmp_path / "examples"
+    folder.mkdir()
+    write_brief(folder, SHORT_BRIEF, "short.yaml")
+    write_brief(folder, "title: x\nissuer: y\nsumary: z\npoints: []\n", "bad.yaml")
+    result = run("check", "examples/short.yaml", "examples/bad.yaml", "--tts", "none",
+                 "--max-length", "5", cwd=tmp_path)
+    assert result.returncode == 3
+    assert result.stderr.splitlines()[0] == (
+        "error: examples/short.yaml: estimated length 0:21 without speech is over "
+        "--max-length 5 s")
+    assert "error: examples/bad.yaml:3: sumary: unknown field (did you mean 'summary'?)" \
+        in result.stderr.splitlines()

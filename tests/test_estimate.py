@@ -192,7 +192,7 @@ def test_check_with_max_length_below_the_estimate_refuses_it(tmp_path: Path) -> 
     assert result.returncode == 3
     assert result.stdout == ""
     assert result.stderr == (
-        "error: brief.yaml: estimated length 1:09 with espeak is over --max-length 45 s\n"
+        f"error: {path}: estimated length 1:09 with espeak is over --max-length 45 s\n"
         "hint: cut about 24 s (even at --rate +25% it would run 0:55); the longest scenes: "
         "title 15 s, source 14 s, points[0] 11 s\n"
         "1 of 1 brief(s) have problems\n")

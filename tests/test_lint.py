@@ -582,3 +582,23 @@ def test_an_officialese_brief_with_block_text_and_faq() -> None:
         (22, "PL-HEDGE"),  # the FAQ answer
         (24, "PL-HEDGE"), (25, "PL-HEDGE"),  # steps
     }
+
+
+def test_a_brief_refused_only_for_its_dates_is_still_linted(tmp_path: Path) -> None:
+    text = (plain_with("published: 2022-07-26", "published: 2022-02-30")
+            .replace("  from: 2022-08-01\n", "  from: 2022-08-01\n  to: 2021-12-31\n")
+            .replace("contact: 医保服务热线 12393\n", ""))
+    found = [(f.line, f.rule, f.severity, f.message) for f in lint_text(tmp_path, text)]
+    assert found == [
+        (1, "PL-NO-CONTACT", "warning", "the brief gives no contact or hotline"),
+        (4, "PL-DATE", "error", "published: 2022-02-30 is not a real date"),
+        (6, "PL-DATE", "error", "effective.from (2022-08-01) is after effective.to (2021-12-31)"),
+        (7, "PL-DATE", "error", "effective.from (2022-08-01) is after effective.to (2021-12-31)"),
+    ]
+    # Any other problem: the brief is reported as check reports it.
+    broken = text.replace("title:", "titel:")
+    with pytest.raises(BriefError) as caught:
+        lint_text(tmp_path, broken)
+    lines = caught.value.lines()
+    assert any("2022-02-30 is not a real date" in line for line in lines), lines
+    assert any("titel: unknown field" in line for line in lines), lines

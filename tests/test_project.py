@@ -11,9 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # The name a distribution is imported by, where it differs from its name on the index.
 IMPORT_NAMES = {"imageio-ffmpeg": "imageio_ffmpeg", "edge-tts": "edge_tts", "pillow": "PIL",
                 "pyyaml": "yaml", "python-docx": "docx"}
-# Declared for a reason other than an import in src/ (settled in another issue).
-NOT_IMPORTED = {"moviepy",
-                # trafilatura's justext needs lxml.html.clean, which lxml now ships apart.
+# Declared for a reason other than an import in src/.
+NOT_IMPORTED = {# trafilatura's justext needs lxml.html.clean, which lxml now ships apart.
                 "lxml-html-clean",
                 # a plugin OpenTimelineIO loads by name ("fcp_xml") for the editor package.
                 "otio-fcp-adapter"}

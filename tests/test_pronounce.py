@@ -187,9 +187,10 @@ def test_a_bad_pronunciation_file_is_bad_input_naming_its_lines(tmp_path: Path) 
 
 
 def test_a_brief_pronounce_map_is_checked_like_every_field(tmp_path: Path) -> None:
-    result = run("check", str(write_brief(tmp_path, BRIEF.replace("征信: 征芯", "征信: ''"))))
+    path = write_brief(tmp_path, BRIEF.replace("征信: 征芯", "征信: ''"))
+    result = run("check", str(path))
     assert result.returncode == 3
-    assert result.stderr.splitlines()[0].startswith("error: brief.yaml:8: pronounce.征信:")
+    assert result.stderr.splitlines()[0].startswith(f"error: {path}:8: pronounce.征信:")
 
 
 def test_say_shows_each_step_and_writes_nothing_with_show(tmp_path: Path) -> None:

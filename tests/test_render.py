@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -21,20 +23,57 @@ from helpers import (
     write_brief,
 )
 from policyclip import media
+from policyclip.drawing import Variant
 from policyclip.frames import CAPTION_BOX, CARD_BOX, LABEL_TOP, screen_states
-from policyclip.pipeline import RenderOptions, RenderResult, render_brief
+from policyclip.motion import count_up_text
+from policyclip.pipeline import RenderOptions, RenderResult, painter_for, prepare, render_brief
 from policyclip.timeline import timeline_from_json
 from test_subtitles import srt_cues, vtt_cues
 
 CARD_WHITE = (255, 255, 255)
-CAPTION_BOX_COLOUR = (0x14, 0x21, 0x3D)  # default theme colors.caption_box
+# The default theme's colors.caption_box (#14213D) at caption_box_opacity 0.88 over the
+# background's lower part.
+CAPTION_BOX_COLOUR = (45, 58, 83)
 
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> RenderResult:
+    """The default: espeak, full size, the theme's motion (subtle)."""
     folder = tmp_path_factory.mktemp("render")
     brief = write_brief(folder, SHORT_BRIEF, "tax.yaml")
     return render_brief(brief, folder / "out", RenderOptions(tts="espeak"))
+
+
+@pytest.fixture(scope="module")
+def still(tmp_path_factory: pytest.TempPathFactory) -> RenderResult:
+    """--motion none, timed by reading speed."""
+    folder = tmp_path_factory.mktemp("still")
+    brief = write_brief(folder, SHORT_BRIEF, "tax.yaml")
+    return render_brief(brief, folder / "out", RenderOptions(tts="none", motion="none"))
+
+
+def decode_errors(path: Path) -> str:
+    """What ffmpeg says when it decodes every frame and sample (nothing, for a clean file)."""
+    result = subprocess.run([media.ffmpeg_exe(), "-hide_banner", "-v", "error", "-i", str(path),
+                             "-f", "null", "-"], capture_output=True, check=False)
+    return result.stderr.decode(errors="replace") + ("" if result.returncode == 0 else "failed")
+
+
+def test_every_render_decodes_cleanly_at_a_constant_30_fps(rendered: RenderResult,
+                                                           still: RenderResult) -> None:
+    for result in (rendered, still):
+        video = result.outputs["video"]
+        assert decode_errors(video) == ""
+        # The coded frames as the muxer stored them (framecrc: one line a packet).
+        listing = subprocess.run(
+            [media.ffmpeg_exe(), "-hide_banner", "-v", "error", "-i", str(video), "-map", "0:v",
+             "-c", "copy", "-f", "framecrc", "-"], capture_output=True, text=True, check=True)
+        base = next(line for line in listing.stdout.splitlines() if line.startswith("#tb 0"))
+        tick = 1 / int(base.split("/")[1])
+        times = [int(line.split(",")[2]) * tick for line in listing.stdout.splitlines()
+                 if line and not line.startswith("#")]
+        assert len(times) == round(result.timeline.duration_ms * 30 / 1000)
+        assert np.allclose(np.diff(times), 1 / 30, atol=1e-4)  # every frame, evenly spaced
 
 
 def test_every_output_is_written_and_nothing_else(rendered: RenderResult) -> None:
@@ -64,23 +103,77 @@ def test_stills_are_coded_without_b_frames(rendered: RenderResult) -> None:
     assert kinds == {"I", "P"}
 
 
-def test_each_screen_change_lands_on_the_frame_nearest_its_time(rendered: RenderResult) -> None:
-    starts = [round(s.start_ms * 30 / 1000) for s in screen_states(rendered.timeline)[1:]]
-    assert visible_changes(rendered.outputs["video"]) == starts
+def test_without_motion_the_picture_changes_only_when_its_state_does(still: RenderResult
+                                                                      ) -> None:
+    starts = [round(s.start_ms * 30 / 1000) for s in screen_states(still.timeline)[1:]]
+    assert visible_changes(still.outputs["video"]) == starts
+
+
+def test_with_motion_scene_changes_animate_and_most_frames_hold(rendered: RenderResult) -> None:
+    changed = set(visible_changes(rendered.outputs["video"]))
+    total = round(rendered.timeline.duration_ms * 30 / 1000)
+    for scene in rendered.timeline.scenes[1:]:
+        first = round(scene.start_ms * 30 / 1000)
+        assert len(changed & set(range(first, first + 12))) >= 4, scene  # several frames
+    assert len(changed) < total / 4  # accents, not constant movement
+
+
+def test_a_card_slides_up_as_it_enters(rendered: RenderResult) -> None:
+    # The issuer's red tag at the top of the title card rises as the card enters.
+    video = rendered.outputs["video"]
+
+    def tag_top(seconds: float) -> int:
+        pixels = np.asarray(frame_at(video, seconds)).astype(int)[:, :, :]
+        red = (pixels[:, :, 0] - pixels[:, :, 1] > 60) & (pixels[:, :, 0] > 150)
+        rows = np.nonzero(red[CARD_BOX[1]:CARD_BOX[1] + 300].any(axis=1))[0]
+        return CARD_BOX[1] + int(rows[0])
+
+    tops = [tag_top((number + 0.5) / 30) for number in range(1, 12)]
+    assert tops[0] > tops[4] > tops[-1]  # moving up
+    assert tops[-1] == tag_top(1.0)  # and settled after about 350 ms
+
+
+def test_the_key_figure_counts_up_to_its_value(rendered: RenderResult) -> None:
+    brief = rendered.outputs["video"].parent.parent / "tax.yaml"
+    options = RenderOptions(tts="espeak")
+    painter = painter_for(prepare(brief, options), options, rendered.timeline)
+    scene = next(s for s in rendered.timeline.scenes if s.card == "point")
+    x0, y0, x1, y1 = CARD_BOX
+
+    def card_at(seconds: float) -> np.typing.NDArray[np.int_]:
+        return np.asarray(frame_at(rendered.outputs["video"], seconds)).astype(int)[y0:y1, x0:x1]
+
+    def layer(figure: str | None) -> np.typing.NDArray[np.int_]:
+        return np.asarray(painter.card_layer(scene.index, Variant(), figure)).astype(int)
+
+    # ffmpeg's seek gives the first frame that starts at or after the time asked for.
+    seconds = scene.start_ms / 1000 + 0.2
+    since = math.ceil(seconds * 30 - 1e-6) - painter.frame_of(scene.start_ms)
+    early = card_at(seconds)
+    counted = count_up_text("50%", painter.motion.figure.progress(since, 30))
+    assert counted != "50%" and int(counted.rstrip("%")) < 50
+    # 200 ms in, the card reads the smaller number, not the value...
+    assert np.abs(early - layer(counted)).mean() < np.abs(early - layer(None)).mean() / 2
+    # ...and after the count-up, the value.
+    late = card_at(scene.start_ms / 1000 + 1.0)
+    assert np.abs(late - layer(None)).mean() < 2
 
 
 def test_preview_codes_each_screen_state_once(tmp_path: Path) -> None:
     brief = write_brief(tmp_path, SHORT_BRIEF, "tax.yaml")
-    preview = render_brief(brief, tmp_path / "out", RenderOptions(tts="none", preview=True))
+    preview = render_brief(brief, tmp_path / "out",
+                           RenderOptions(tts="none", preview=True, motion="none"))
     video, plan = preview.outputs["video"], preview.timeline
     assert "540x960" in probe(video).video
+    assert decode_errors(video) == ""
     # one frame per state, held until the next, plus the last state's final frame
     starts = [time for time, _, _ in coded_frames(video)]
-    assert starts[:-1] == pytest.approx([s.start_ms / 1000 for s in screen_states(plan)],
-                                        abs=0.0015)
-    assert starts[-1] == pytest.approx(plan.duration_ms / 1000 - 0.001, abs=0.0015)
+    assert starts[:-1] == pytest.approx(
+        [round(s.start_ms * 15 / 1000) / 15 for s in screen_states(plan)], abs=0.0015)
+    frames = round(plan.duration_ms * 15 / 1000)
+    assert starts[-1] == pytest.approx((frames - 1) / 15, abs=0.0015)
     durations = stream_durations(video)
-    assert durations["video"] == pytest.approx(plan.duration_ms / 1000, abs=0.011)
+    assert durations["video"] == pytest.approx(plan.duration_ms / 1000, abs=1 / 30)
     assert durations["audio"] == pytest.approx(plan.duration_ms / 1000, abs=0.03)
 
 
@@ -207,8 +300,11 @@ def test_frame_command_shows_what_the_video_shows(rendered: RenderResult) -> Non
     from policyclip.pipeline import still_frame
 
     brief = rendered.outputs["video"].parent.parent / "tax.yaml"
-    for cue in rendered.timeline.cues[:3]:
-        at = (cue.start_ms + cue.end_ms) // 2
+    middles = [(cue.start_ms + cue.end_ms) // 2 for cue in rendered.timeline.cues[:3]]
+    # and mid-animation: a card entering, a scene changing (times on a whole frame, which
+    # both the painter and ffmpeg's seek take as that frame)
+    entering = [-(-(scene.start_ms + 100) // 100) * 100 for scene in rendered.timeline.scenes[:3]]
+    for at in middles + entering:
         drawn = np.asarray(still_frame(brief, RenderOptions(tts="espeak"), at)).astype(int)
         decoded = np.asarray(frame_at(rendered.outputs["video"], at / 1000)).astype(int)
         assert drawn.shape == decoded.shape == (1920, 1080, 3)
@@ -218,8 +314,7 @@ def test_frame_command_shows_what_the_video_shows(rendered: RenderResult) -> Non
 def test_frame_speaks_only_up_to_its_time_and_draws_what_the_full_timing_draws(
     tmp_path: Path
 ) -> None:
-    from policyclip.frames import FramePainter, state_at
-    from policyclip.pipeline import prepare, speak, still_frame
+    from policyclip.pipeline import speak, still_frame
 
     brief = write_brief(tmp_path, SHORT_BRIEF, "tax.yaml")
     options = RenderOptions(tts="espeak", cache_dir=tmp_path / "cache")
@@ -228,11 +323,10 @@ def test_frame_speaks_only_up_to_its_time_and_draws_what_the_full_timing_draws(
     prepared = prepare(brief, options)
     assert 0 < len(entries) < len(prepared.sentences)  # the later sentences were not spoken
     plan = speak(prepared, options, tmp_path, print)
-    painter = FramePainter(prepared.brief, prepared.look, plan)
-    states = screen_states(plan)
-    middle = [(s.start_ms + s.end_ms) // 2 for s in states]
+    painter = painter_for(prepared, options, plan)
+    middle = [(s.start_ms + s.end_ms) // 2 for s in painter.states]
     for at in [500, *middle[1::3], plan.duration_ms - 1]:
-        full = np.asarray(painter.draw(state_at(states, at)))
+        full = np.asarray(painter.frame(painter.frame_at(at)))
         lazy = first if at == 500 else still_frame(brief, options, at)
         assert np.array_equal(np.asarray(lazy), full), f"frame at {at} ms differs"
 

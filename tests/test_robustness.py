@@ -45,6 +45,14 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _cmdline(pid: int) -> bytes:
+    """A process's command line (empty once it has ended)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -75,7 +83,7 @@ def test_a_signal_stops_a_render_and_all_its_ffmpeg_at_once(tmp_path: Path,
         while time.monotonic() < deadline and proc.poll() is None:
             if "drawing frames" in log.read_text():
                 children = [pid for pid in _children(proc.pid)
-                            if b"ebur128" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+                            if b"ebur128" in _cmdline(pid)]
                 if children:
                     break
             time.sleep(0.01)
@@ -102,7 +110,7 @@ def test_a_signal_stops_a_render_and_all_its_ffmpeg_at_once(tmp_path: Path,
 
 def test_an_error_while_encoding_stops_the_sound_job_at_once(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from policyclip import pipeline, render
+    from policyclip import pipeline, video
     from policyclip.errors import RenderError
 
     brief = write_brief(tmp_path, LONG_BRIEF)
@@ -117,12 +125,12 @@ def test_an_error_while_encoding_stops_the_sound_job_at_once(
         deadline = time.monotonic() + 60
         while not seen and time.monotonic() < deadline:
             seen.extend(pid for pid in _children(os.getpid())
-                        if b"ebur128" in Path(f"/proc/{pid}/cmdline").read_bytes())
+                        if b"ebur128" in _cmdline(pid))
             time.sleep(0.01)
         failed.append(time.monotonic())
         raise RenderError("the encoder broke")
 
-    monkeypatch.setattr(render, "encode_video", failing_encoder)
+    monkeypatch.setattr(video, "encode", failing_encoder)
     options = pipeline.RenderOptions(tts="espeak", music=music)
     with pytest.raises(RenderError, match="the encoder broke"):
         pipeline.render_brief(brief, tmp_path / "out", options)
@@ -200,7 +208,7 @@ def test_a_program_past_its_timeout_is_killed_and_a_clean_error(tmp_path: Path) 
 
 def test_an_ffmpeg_timeout_while_joining_is_a_render_error(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from policyclip import media, render
+    from policyclip import media, video
     from policyclip.errors import RenderError
 
     real = media.run_ffmpeg
@@ -208,17 +216,15 @@ def test_an_ffmpeg_timeout_while_joining_is_a_render_error(
         tmp_path / "ffmpeg", "sleep 30")))
     monkeypatch.setattr(media, "run_ffmpeg",
                         lambda args, timeout=None: real(args, timeout=0.2))
-    sound = render.Soundtrack(tmp_path / "a.m4a", media.Loudness(None, None, None))
-    timeline = type("T", (), {"duration_ms": 1000})()
     with pytest.raises(RenderError, match=r"ffmpeg failed to join video and sound: .*took longer"):
-        render.mux(tmp_path / "v.mp4", sound, tmp_path / "out.mp4", timeline)  # type: ignore[arg-type]
+        video.mux(tmp_path / "v.ffconcat", tmp_path / "a.m4a", tmp_path / "out.mp4", 1000)
 
 
 def test_ffmpeg_writing_much_to_stderr_never_blocks_reading_its_samples(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
-    from policyclip import media, render
+    from policyclip import media, sound
 
     # 1 MB of warnings before any sample: a pipe holds 64 kB, so a reader of stdout alone
     # would wait for samples while ffmpeg waits for room to write its warnings.
@@ -228,7 +234,7 @@ def test_ffmpeg_writing_much_to_stderr_never_blocks_reading_its_samples(
     monkeypatch.setattr(media, "ffmpeg_exe", lambda: str(fake))
     got: list[int] = []
     reader = threading.Thread(
-        target=lambda: got.extend(len(c) for c in render._decode_stereo(tmp_path / "m.wav",
+        target=lambda: got.extend(len(c) for c in sound._decode_stereo(tmp_path / "m.wav",
                                                                         48_000)), daemon=True)
     reader.start()
     reader.join(20)
@@ -345,3 +351,20 @@ def test_the_inputs_hash_follows_the_fonts_used(tmp_path: Path,
         assert pipeline.fingerprint(brief, options)[1] != before
     finally:
         find_font.cache_clear()
+
+
+def test_a_program_that_hangs_anywhere_is_a_clean_error_not_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from policyclip import pipeline
+    from policyclip.cli import app
+
+    def hangs(*args: object, **kwargs: object) -> None:
+        raise subprocess.TimeoutExpired(["/usr/bin/espeak-ng", "--voices"], 30)
+
+    monkeypatch.setattr(pipeline, "prepare", hangs)
+    result = CliRunner().invoke(app, ["script", str(write_brief(tmp_path, SHORT_BRIEF))])
+    assert result.exit_code == 5
+    assert "error: espeak-ng did not finish within 30 s" in result.output
+    assert "Traceback" not in result.output

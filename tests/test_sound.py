@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 from helpers import SHORT_BRIEF, ebur128, make_sound, stream_durations, write_brief
-from policyclip import media, render
+from policyclip import media
+from policyclip import sound as mixing
 from policyclip.errors import BriefError, InputError
 from policyclip.models import AudioClip, Timeline
 from policyclip.pipeline import RenderOptions, RenderResult, load, render_brief
@@ -114,8 +115,8 @@ def test_metadata_names_the_music_and_how_it_was_set(loud: RenderResult,
 
 def test_music_drops_under_speech_and_comes_back_in_pauses(faint: RenderResult) -> None:
     samples = decode(faint.outputs["video"])
-    sound = render.Sound()
-    spans = render.speech_spans(faint.timeline, sound)
+    sound = mixing.Sound()
+    spans = mixing.speech_spans(faint.timeline, sound)
     pauses = [(end + sound.release_ms + 20, start - sound.attack_ms - 20)
               for (_, end), (start, _) in itertools.pairwise(spans)]
     pauses = [(a, b) for a, b in pauses if b - a >= 120]
@@ -132,7 +133,7 @@ def test_looped_music_keeps_playing_to_the_end_and_fades_out(faint: RenderResult
     duration = faint.timeline.duration_ms
     assert len(samples) / 48 == pytest.approx(duration, abs=80)
     # The 3.3 s tone is looped: still there 4 and 7 s in, faded away at the very end.
-    spans = render.speech_spans(faint.timeline, render.Sound())
+    spans = mixing.speech_spans(faint.timeline, mixing.Sound())
     assert tone_level(samples, spans[0][0] + 300, spans[0][1] - 300) > -80
     assert tone_level(samples, duration - 120, duration - 20) < \
         tone_level(samples, spans[-1][0] + 100, spans[-1][1] - 100) - 10
@@ -199,8 +200,8 @@ def test_broken_music_in_the_brief_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize("suffix", [".wav", ".mp3", ".m4a", ".ogg"])
 def test_common_audio_formats_are_accepted(tmp_path: Path, suffix: str) -> None:
     path = make_sound(tmp_path / f"bgm{suffix}", "sine=f=440", 0.5)
-    assert render.music_problem(path) is None
-    first = next(render.looped_music(path))
+    assert mixing.music_problem(path) is None
+    first = next(mixing.looped_music(path))
     assert first.shape[1] == 2 and float(np.abs(first).max()) > 0.05
 
 
@@ -215,17 +216,17 @@ def _timeline(clips: list[tuple[int, int]], duration_ms: int) -> Timeline:
 
 
 def test_short_pauses_keep_the_music_down_and_long_ones_let_it_back() -> None:
-    sound = render.Sound()
+    sound = mixing.Sound()
     timeline = _timeline([(400, 2000), (2650, 1000), (4250, 1500)], 8000)
     # 250 ms between sentences: joined; 600 ms between scenes: the music comes back.
-    assert render.speech_spans(timeline, sound) == [(400, 3650), (4250, 5750)]
+    assert mixing.speech_spans(timeline, sound) == [(400, 3650), (4250, 5750)]
 
 
 def test_envelope_fades_ducks_and_releases() -> None:
-    sound = render.Sound(duck_db=12.0, fade_in_ms=1000, fade_out_ms=1000)
+    sound = mixing.Sound(duck_db=12.0, fade_in_ms=1000, fade_out_ms=1000)
     timeline = _timeline([(2000, 2000)], 10_000)
-    spans = render.speech_spans(timeline, sound)
-    gain = render.music_envelope(timeline, sound, spans, 0, 480_000)
+    spans = mixing.speech_spans(timeline, sound)
+    gain = mixing.music_envelope(timeline, sound, spans, 0, 480_000)
 
     def at(ms: int) -> float:
         return float(20 * np.log10(gain[ms * 48] + 1e-12))
@@ -241,7 +242,7 @@ def test_envelope_fades_ducks_and_releases() -> None:
 def test_looping_a_short_file_does_not_click(tmp_path: Path) -> None:
     # 0.3 s of 441 Hz ends mid-cycle: a plain join would jump.
     path = make_sound(tmp_path / "loop.wav", "sine=f=441:sample_rate=48000", 0.3)
-    stream = render.looped_music(path)
+    stream = mixing.looped_music(path)
     samples = np.concatenate([next(stream) for _ in range(6)])[:, 0]
     stream.close()
     assert len(samples) > 48_000  # more than three passes

@@ -211,3 +211,49 @@ def test_the_metadata_names_the_ai_label_that_is_drawn(tmp_path: Path) -> None:
         tts="espeak", theme=str(theme), preview=True))
     meta = json.loads(result.outputs["metadata"].read_text(encoding="utf-8"))
     assert meta["aigc"]["visible_label"] == "本视频含AI合成语音"
+
+
+def _colour_line(text: str, key: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith(f"  {key}:"))
+
+
+def test_low_contrast_card_text_is_refused_by_check_at_its_line(tmp_path: Path) -> None:
+    text = DEFAULT.replace('  text: "#14213D"', '  text: "#EEEEEE"')
+    theme = _theme(tmp_path, text)
+    brief = write_brief(tmp_path, SHORT_BRIEF)
+    result = subprocess.run([sys.executable, "-m", "policyclip", "check", str(brief), "--theme",
+                             str(theme)], capture_output=True, text=True, check=False)
+    assert result.returncode == 3
+    assert result.stderr.splitlines()[:2] == [
+        f"error: mine.yaml:{_colour_line(text, 'text')}: colors.text on colors.card has "
+        "contrast 1.16:1; the title, headings, questions and steps on the cards need at least "
+        "4.5:1",
+        'hint: the nearest colour that passes is text: "#767676" (4.54:1 on #FFFFFF)']
+
+
+def test_every_low_contrast_pair_the_painter_draws_is_named_with_its_fix(
+    tmp_path: Path
+) -> None:
+    text = (DEFAULT.replace('  muted: "#51607A"', '  muted: "#BBBBBB"')
+            .replace('  accent: "#C8102E"', '  accent: "#FF9999"')
+            .replace('  on_accent: "#FFFFFF"', '  on_accent: "#FFEEEE"'))
+    with pytest.raises(ThemeError) as caught:
+        load_theme(_theme(tmp_path, text))
+    assert caught.value.message.splitlines() == [
+        f"mine.yaml:{_colour_line(text, 'muted')}: colors.muted on colors.card has contrast "
+        "1.92:1; point text, answers and the source details on the cards need at least 4.5:1",
+        f"mine.yaml:{_colour_line(text, 'accent')}: colors.accent on colors.card has contrast "
+        "2.05:1; point numbers, figures and the call to action on the cards need at least 4.5:1",
+        f"mine.yaml:{_colour_line(text, 'on_accent')}: colors.on_accent on colors.accent has "
+        "contrast 1.82:1; the issuer tag and the numbered badges need at least 4.5:1"]
+    assert caught.value.hint == (
+        'the nearest colours that pass are muted: "#767676" (4.54:1 on #FFFFFF); '
+        'accent: "#A76464" (4.52:1 on #FFFFFF); on_accent: "#4C4646" (4.52:1 on #FF9999)')
+
+
+def test_builtin_themes_pass_every_contrast_pair() -> None:
+    from policyclip.theme import CONTRAST_PAIRS
+    for name in builtin_themes():
+        theme = load_theme(find_theme(name, None))
+        for text, back, _ in CONTRAST_PAIRS:
+            assert contrast_ratio(getattr(theme.colors, text), getattr(theme.colors, back)) >= 4.5

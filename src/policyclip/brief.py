@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
@@ -102,9 +102,33 @@ def _rate(value: str) -> str:
 
 
 def _hashtag(value: str) -> str:
-    if not value.replace("#", "").strip():
+    if not re.sub(r"[#，、\s]", "", keyboard_slips(value)[0]):
         raise ValueError(f"'{value}' is not a hashtag (it has no words)")
     return value.strip()
+
+
+# Chinese (and full-width) quotes: typed on a Chinese keyboard, they are text to YAML.
+_CHINESE_QUOTES = "“”‘’「」『』＂＇"
+_LIST_MARKS = {"，": "a full-width comma '，'", "、": "an enumeration comma '、'"}
+
+
+def keyboard_slips(written: str) -> tuple[str, list[str]]:
+    """A hashtag with the slips of a Chinese keyboard undone (Chinese quotes left out, `＃` read
+    as `#`; `，` and `、` are kept, to split at), and what was wrong, each with its fix."""
+    text, slips = written, []
+    quotes = "".join(dict.fromkeys(c for c in written if c in _CHINESE_QUOTES))
+    if quotes:
+        text = "".join(c for c in text if c not in _CHINESE_QUOTES)
+        slips.append(f"has Chinese quotes {quotes}, which YAML does not read as quotes (quote "
+                     'with half-width "...", or leave quotes out)')
+    if "＃" in text:
+        text = text.replace("＃", "#")
+        slips.append("has a full-width '＃' (type a half-width '#')")
+    for mark, name in _LIST_MARKS.items():
+        if mark in text:
+            slips.append(f"has {name}, which does not separate list items in YAML "
+                         "(separate tags with a half-width ', ')")
+    return text, slips
 
 
 def join_hashtag(written: str) -> tuple[str, ...]:
@@ -217,8 +241,10 @@ _FILE_KINDS = {"image": "picture", "logo": "picture", "music": "audio",
 _NAME_OR_FILE = {"template": (".j2",), "theme": (".yaml", ".yml")}
 
 
-def load_brief(path: Path, *, allow_outside: bool = False) -> Brief:
-    """Read, validate and check a brief; raise BriefError listing every problem."""
+def load_brief(path: Path, *, allow_outside: bool = False,
+               without: Collection[YamlPath] = ()) -> Brief:
+    """Read, validate and check a brief; raise BriefError listing every problem. Values at the
+    paths `without` are left out first (lint reports impossible dates itself and goes on)."""
     name = path.name
     if not path.exists():
         raise BriefError([f"{path}: no such file"])
@@ -248,6 +274,12 @@ def load_brief(path: Path, *, allow_outside: bool = False) -> Brief:
         raise BriefError(format_problems(name, problems))
 
     data = _as_written(doc.data, (), doc.source)
+    for where in without:
+        parent = data
+        for key in where[:-1]:
+            parent = parent.get(key) if isinstance(parent, dict) else None
+        if isinstance(parent, dict):
+            parent.pop(where[-1], None)
     model: _Brief | None = None
     try:
         model = _Brief.model_validate(data)
@@ -281,15 +313,19 @@ def _hashtags(written: list[str], line_of: Callable[[YamlPath], int]
     tags: list[str] = []
     warnings = []
     for index, value in enumerate(written):
-        joined = join_hashtag(value)
+        cleaned, why = keyboard_slips(value)
+        parts = [join_hashtag(part) for part in re.split("[，、]", cleaned)]
+        joined = tuple(dict.fromkeys(tag for part in parts for tag in part))
         tags += [t for t in joined if t not in tags]
-        if joined != (value.lstrip("#").strip(),):
-            where = f"hashtags[{index}]"
+        if any(len(part) > 1 for part in parts):
+            why.append("holds several tags")
+        elif joined != tuple(p.lstrip("#").strip() for p in re.split("[，、]", cleaned)
+                             if p.strip()):
+            why.append("has spaces, which end a tag on the platforms")
+        if why:
             used = " ".join(f"#{t}" for t in joined)
-            why = ("holds several tags" if len(joined) > 1 else
-                   "has spaces, which end a tag on the platforms")
             warnings.append((line_of(("hashtags", index)),
-                             f"{where}: '{value}' {why}; used as {used}"))
+                             f"hashtags[{index}]: '{value}' {'; '.join(why)}; used as {used}"))
     return tuple(tags), warnings
 
 

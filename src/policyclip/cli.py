@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import subprocess
 import sys
 import traceback
 from collections.abc import Callable
@@ -41,7 +42,15 @@ def _err(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def _guard(action: Callable[[], T]) -> T:
+def _as_given(line: str, brief: Path | None) -> str:
+    """A message about `brief` naming it as the user typed it (`examples/a.yaml:3: ...`), not
+    by its bare file name, so that it matches the `ok:` lines and one of two briefs.yaml."""
+    if brief is not None and line.startswith(f"{brief.name}:") and str(brief) != brief.name:
+        return f"{brief}{line[len(brief.name):]}"
+    return line
+
+
+def _guard(action: Callable[[], T], brief: Path | None = None) -> T:
     """Run a command body; map errors to `error:`/`hint:` lines and exit codes."""
     try:
         return action()
@@ -49,13 +58,17 @@ def _guard(action: Callable[[], T]) -> T:
         if _state["debug"]:
             traceback.print_exc()
         for line in exc.lines():
-            _err(f"error: {line}")
+            _err(f"error: {_as_given(line, brief)}")
         if exc.hint:
             _err(f"hint: {exc.hint}")
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         _err("error: interrupted; no output was left half-written")
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    except subprocess.TimeoutExpired as exc:  # a program run without policyclip's own timeout
+        name = Path(str(exc.cmd[0] if isinstance(exc.cmd, list | tuple) else exc.cmd)).name
+        _err(f"error: {name} did not finish within {exc.timeout:g} s")
+        raise typer.Exit(EXIT_RENDER) from None
     except typer.Exit:
         raise
     except Exception as exc:
@@ -81,10 +94,16 @@ def _sink(mode: str, quiet: bool, batch: bool) -> progress.Sink:
                               batch=batch)
 
 
-def _check_options(tts: str, rate: str | None, platform: str | None = None) -> None:
-    """Refuse an unknown --tts or --platform or a malformed --rate as a usage error (exit 2)."""
+def _check_options(tts: str, rate: str | None, platform: str | None = None,
+                   motion: str | None = None) -> None:
+    """Refuse an unknown --tts, --platform or --motion or a malformed --rate as a usage error
+    (exit 2)."""
     from . import platforms, speech
+    from .motion import MOTION_PRESETS
 
+    if motion is not None and motion not in MOTION_PRESETS:
+        _err(f"error: --motion must be one of {', '.join(MOTION_PRESETS)}, got '{motion}'")
+        raise typer.Exit(EXIT_USAGE)
     if platform is not None and platform not in platforms.PLATFORMS:
         _err(f"error: --platform must be one of {', '.join(platforms.PLATFORMS)}, "
              f"got '{platform}'")
@@ -133,6 +152,10 @@ ProgressOpt = Annotated[str, typer.Option(
 CacheDirOpt = Annotated[Path | None, typer.Option(
     "--cache-dir", help="Speech cache folder. Default: $POLICYCLIP_CACHE_DIR, else the user's "
     "cache folder (~/.cache/policyclip on Linux).", show_default=False)]
+MotionOpt = Annotated[str | None, typer.Option(
+    "--motion", help="none, subtle or lively: how much moves (cards entering, captions "
+    "appearing, key figures counting up). Default: the theme's motion.preset, else subtle.",
+    show_default=False)]
 NoCacheOpt = Annotated[bool, typer.Option(
     "--no-cache", help="Synthesize all speech again; neither read nor write the speech cache.")]
 PackageOpt = Annotated[bool, typer.Option(
@@ -187,6 +210,7 @@ def render(
     progress_mode: ProgressOpt = "auto",
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
+    motion: MotionOpt = None,
     package: PackageOpt = False,
     max_length: MaxLengthOpt = None,
     fit: FitOpt = None,
@@ -198,13 +222,13 @@ def render(
     from . import batch, pipeline
     from .cache import resolve_cache_dir
 
-    _check_options(tts, rate, platform)
+    _check_options(tts, rate, platform, motion)
     options = pipeline.RenderOptions(tts=tts, voice=voice, rate=rate, template=template,
                                      theme=theme, preview=preview, platform=platform,
                                      music=music, allow_outside_paths=allow_outside_paths,
                                      cache_dir=resolve_cache_dir(cache_dir, no_cache),
-                                     package=package, max_length_s=max_length, fit_s=fit,
-                                     voiceover=voiceover)
+                                     motion=motion, package=package, max_length_s=max_length,
+                                     fit_s=fit, voiceover=voiceover)
     sink = _sink(progress_mode, quiet, batch=False)
     try:
         result = _guard(lambda: batch.render_one(brief, out, options, sink.emit))
@@ -260,9 +284,9 @@ def check(
     failed = 0
     for path in briefs:
         try:
-            prepared, length = _guard(lambda p=path: check_one(p))  # type: ignore[misc]
+            prepared, length = _guard(lambda p=path: check_one(p), path)  # type: ignore[misc]
             for message in prepared.warnings:
-                _err(f"warning: {message}")
+                _err(f"warning: {_as_given(message, path)}")
             print(f"ok: {path}: {length}")
         except typer.Exit as exc:
             failed += 1
@@ -590,15 +614,17 @@ def _picture_command(
     brief: Path, out: Path, tts: str, template: str | None, theme: str | None,
     allow_outside_paths: bool,
     draw: Callable[[Path, pipeline.RenderOptions], Image.Image],
+    motion: str | None = None,
     voiceover: Path | None = None,
 ) -> None:
     """What frame and storyboard share: check --tts, draw with the pipeline, save, print."""
     from . import pipeline
 
-    _check_options(tts, None)
+    _check_options(tts, None, motion=motion)
     options = pipeline.RenderOptions(tts=tts, template=template, theme=theme,
                                      allow_outside_paths=allow_outside_paths,
-                                     cache_dir=resolve_cache_dir(None), voiceover=voiceover)
+                                     cache_dir=resolve_cache_dir(None), motion=motion,
+                                     voiceover=voiceover)
     image = _guard(lambda: draw(brief, options))
     _guard(lambda: _save_image(image, out))
     print(out)
@@ -618,14 +644,17 @@ def frame(
     template: TemplateOpt = None,
     theme: ThemeOpt = None,
     allow_outside_paths: AllowOutsideOpt = False,
+    motion: MotionOpt = None,
     voiceover: VoiceoverOpt = None,
 ) -> None:
-    """Write the full-size frame a render would show at --at seconds, without encoding."""
+    """Write the full-size frame a render would show at --at seconds (mid-animation
+    included), without encoding."""
     from . import pipeline
 
     _picture_command(brief, out, tts, template, theme, allow_outside_paths,
                      lambda path, options: pipeline.still_frame(
-                         path, options, round(at * 1000), _StderrReporter(True)), voiceover)
+                         path, options, round(at * 1000), _StderrReporter(True)),
+                     motion=motion, voiceover=voiceover)
 
 
 @app.command()
@@ -639,12 +668,13 @@ def storyboard(
     allow_outside_paths: AllowOutsideOpt = False,
     voiceover: VoiceoverOpt = None,
 ) -> None:
-    """Write one picture with a thumbnail of every scene, its times and its captions."""
+    """Write one picture with a thumbnail of every scene (as it looks once its effects have
+    finished), its times and its captions."""
     from . import pipeline
 
     _picture_command(brief, out, tts, template, theme, allow_outside_paths,
                      lambda path, options: pipeline.storyboard(
-                         path, options, _StderrReporter(True)), voiceover)
+                         path, options, _StderrReporter(True)), voiceover=voiceover)
 
 
 @app.command("import")
@@ -813,6 +843,7 @@ def batch_command(
     progress_mode: ProgressOpt = "auto",
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
+    motion: MotionOpt = None,
     max_length: MaxLengthOpt = None,
     fit: FitOpt = None,
     lint: Annotated[bool, typer.Option(
@@ -831,7 +862,7 @@ def batch_command(
     from . import pipeline, reports
     from .cache import resolve_cache_dir
 
-    _check_options(tts, rate, platform)
+    _check_options(tts, rate, platform, motion)
     if jobs < 0:
         _err(f"error: --jobs must be 0 or more, got {jobs}")
         raise typer.Exit(EXIT_USAGE)
@@ -842,7 +873,8 @@ def batch_command(
                                      theme=theme, preview=preview, platform=platform,
                                      allow_outside_paths=allow_outside_paths,
                                      cache_dir=resolve_cache_dir(cache_dir, no_cache),
-                                     package=package, max_length_s=max_length, fit_s=fit)
+                                     motion=motion, package=package, max_length_s=max_length,
+                                     fit_s=fit)
     settings = batches.BatchSettings(out, options, force)
     findings = _batch_lint(selected, lint, lint_config, options)
     workers = jobs or os.cpu_count() or 1
@@ -857,6 +889,7 @@ def batch_command(
         data = reports.report_data(outcome, out=out, options={
             "tts": tts, "voice": voice, "rate": rate, "template": template, "theme": theme,
             "preview": preview, "platform": platform, "force": force, "fail_fast": fail_fast,
+            "motion": motion,
             "package": package,
             "max_length": max_length, "fit": fit,
             "cache_dir": None if options.cache_dir is None else str(options.cache_dir),

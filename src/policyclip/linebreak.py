@@ -327,11 +327,11 @@ def _hard_cut(text: str, rules: LineRules) -> list[str]:
     return [*parts, current] if current else parts
 
 
-# jieba's parts of speech that make a noun phrase: a break between a word ending in one of the
-# first and a word starting with one of the second splits the phrase (国家基础 / 标准). A verbal
-# noun (vn) continues a phrase (政务服务) but may end a verb (咨询 / 政务服务便民热线).
+# jieba's parts of speech that make a noun phrase: a break between two of them splits the
+# phrase (国家基础 / 标准). Verbal nouns (vn: 合作, 改造) are left out: as often as not they act
+# as the verb after a noun (与天猫 / 合作), where a break is fine.
 _NOUN_ENDS = frozenset({"n", "nr", "ns", "nt", "nz", "ng", "nrt", "j", "an"})
-_NOUN_STARTS = _NOUN_ENDS | {"vn"}
+_NOUN_STARTS = _NOUN_ENDS
 # Breaking inside a noun phrase costs as much as this many line units of unevenness.
 _NOUN_PHRASE_PENALTY = 4.0
 
@@ -352,6 +352,43 @@ def _inside_noun_phrase(left: str, right: str) -> bool:
     return _tags(left)[1] in _NOUN_ENDS and _tags(right)[0] in _NOUN_STARTS
 
 
+# Words that lean on the word before them: locatives (年底 / 前) and particles (发生 / 的).
+_LEANS_BACK = frozenset({"f", "u", "uj", "ul", "uz", "ug", "ud", "uv"})
+
+
+def _sticky(left: str, right: str) -> bool:
+    """True when a line should not break between atoms `left` and `right`."""
+    if _inside_noun_phrase(left, right):
+        return True
+    right = right.strip()
+    return bool(re.match(r"[\u3400-\u9fff]", right) and left.strip()
+                and re.search(r"[\u3400-\u9fff]$", left.strip())
+                and _tags(right)[0] in _LEANS_BACK)
+
+
+def _unstick(lines: list[list[str]], rules: LineRules) -> list[list[str]]:
+    """Move a line break that falls inside a noun phrase or before a word that leans back
+    (年底 / 前) by one word, when both lines still fit and neither is left under half full."""
+    lines = [list(line) for line in lines]
+    for i in range(len(lines) - 1):
+        above, below = lines[i], lines[i + 1]
+        if len(above) < 2 or not below or not _sticky(above[-1], below[0]):
+            continue
+        for new_above, new_below in ((above[:-1], [above[-1], *below]),
+                                     ([*above, below[0]], below[1:])):
+            if (new_above and new_below
+                    and line_width("".join(new_above), rules) <= rules.max_units
+                    and line_width("".join(new_below), rules) <= rules.max_units
+                    and min(line_width("".join(new_above), rules),
+                            line_width("".join(new_below), rules)) >= rules.max_units / 2
+                    and not _sticky(new_above[-1], new_below[0])
+                    # nor a line that ends with a preposition or conjunction (沈阳市与 /)
+                    and _tags(new_above[-1].strip())[1] not in ("p", "c")):
+                lines[i], lines[i + 1] = new_above, new_below
+                break
+    return lines
+
+
 def _balanced(items: list[str], rules: LineRules) -> list[list[str]] | None:
     """Split items into two lines of similar width, both within the limit."""
     best: tuple[float, int] | None = None
@@ -362,7 +399,7 @@ def _balanced(items: list[str], rules: LineRules) -> list[list[str]] | None:
             # Prefer a clause boundary, then a break outside a noun phrase, then the most even
             # split.
             penalty = abs(left - right) - (3 if items[k - 1].rstrip()[-1:] in CLAUSE_END else 0)
-            if rules.chinese and _inside_noun_phrase(items[k - 1], items[k]):
+            if rules.chinese and _sticky(items[k - 1], items[k]):
                 penalty += _NOUN_PHRASE_PENALTY
             if best is None or penalty < best[0]:
                 best = (penalty, k)
@@ -436,6 +473,8 @@ def caption_chunks(
             current = clause
             continue
         lines = _even_fill(clause, rules)
+        if rules.chinese:
+            lines = _unstick(lines, rules)
         i = 0
         while i < len(lines):
             pair = lines[i : i + 2]

@@ -106,9 +106,6 @@ class Brief:
 
 # ---------------------------------------------------------------- script
 
-CARD_KINDS = ("title", "point", "faq", "steps", "source")
-
-
 @dataclass(frozen=True)
 class Scene:
     """One scene of the script: which card is on screen and what is said over it."""

@@ -6,11 +6,11 @@ import contextvars
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from . import (
     __version__,
@@ -20,12 +20,14 @@ from . import (
     export,
     frames,
     media,
+    motion,
     platforms,
-    render,
     script,
+    sound,
     speech,
     theme,
     timeline,
+    video,
 )
 from . import brief as brief_stage
 from .cache import SpeechCache, SpeechStats
@@ -37,6 +39,8 @@ from .speech.silent import SilentEngine
 
 if TYPE_CHECKING:
     from PIL import Image
+
+    from .yamlfile import YamlPath
 
 
 class Reporter(Protocol):
@@ -79,6 +83,7 @@ class RenderOptions:
     music: Path | None = None  # --music: instead of the brief's render.music
     allow_outside_paths: bool = False
     cache_dir: Path | None = None  # the speech cache; None: synthesize everything
+    motion: str | None = None  # --motion: a preset instead of the theme's
     max_length_s: float | None = None  # --max-length: refuse a brief predicted longer
     fit_s: float | None = None  # --fit: drop low-priority scenes or speak faster to fit
     package: bool = False  # --package: also the editor package (<stem>.package/)
@@ -95,9 +100,10 @@ class RenderResult:
     speech: SpeechStats = field(default_factory=SpeechStats)
 
 
-def load(path: Path, options: RenderOptions) -> Brief:
-    """Stage 1 alone: the validated brief."""
-    return brief_stage.load_brief(path, allow_outside=options.allow_outside_paths)
+def load(path: Path, options: RenderOptions, without: Collection[YamlPath] = ()) -> Brief:
+    """Stage 1 alone: the validated brief (`without`: values to leave out, see load_brief)."""
+    return brief_stage.load_brief(path, allow_outside=options.allow_outside_paths,
+                                  without=without)
 
 
 def plan(brief: Brief, options: RenderOptions, look: theme.Theme | None = None
@@ -131,10 +137,11 @@ class Prepared:
         return self.brief.publisher or self.look.publisher
 
 
-def prepare(path: Path, options: RenderOptions) -> Prepared:
+def prepare(path: Path, options: RenderOptions, without: Collection[YamlPath] = ()
+            ) -> Prepared:
     """Stages 1-3 plus the theme and its fonts: fails fast, before any slow work, on any bad
-    input."""
-    brief = load(path, options)
+    input (`without`: brief values to leave out, see load_brief)."""
+    brief = load(path, options, without)
     theme_path = _theme_path(brief, options)
     look = theme.load_theme(theme_path)
     theme.check_fonts(theme_path, look)
@@ -204,6 +211,7 @@ def _digest(brief: Brief, template_path: Path, theme_path: Path, look: theme.The
     return export.inputs_hash(brief, [template_path, *used, theme_path, *music, *fixes], {
         "tts": options.tts, "voice": options.voice, "rate": options.rate,
         "preview": options.preview, "platform": options.platform, "fonts": fonts,
+        **({"motion": options.motion} if options.motion else {}),
         **({"package": True} if options.package else {}),
         **({"fit": options.fit_s} if options.fit_s is not None else {}),
         **({"voiceover": take.sha256()} if take else {})})
@@ -364,6 +372,116 @@ def caption_timeline(path: Path, options: RenderOptions, reporter: Reporter | No
     return _timed(path, options, reporter)[1]
 
 
+def motion_of(prepared: Prepared, options: RenderOptions) -> motion.Motion:
+    """The motion a render uses: --motion's preset, else the theme's, with the theme's own
+    effect choices on top (none drops them all)."""
+    style = prepared.look.motion
+    return motion.resolve(options.motion or style.preset, style.overrides())
+
+
+def painter_for(prepared: Prepared, options: RenderOptions, plan_: Timeline
+                ) -> frames.FramePainter:
+    """The frames painter of a render."""
+    return frames.FramePainter(prepared.brief, prepared.look, plan_,
+                               motion_of(prepared, options))
+
+
+@dataclass(frozen=True)
+class Made:
+    """What the slow stages produced in the work folder, before anything is placed."""
+
+    prepared: Prepared
+    timeline: Timeline
+    video: Path  # the concat list of the coded video (video.mux copies it)
+    soundtrack: sound.Soundtrack
+    mixing: sound.Sound
+    music: Path | None
+    cover: Path
+    digest: str
+    work: Path  # the work folder: the speech clips, the package's pictures
+    package: tuple[editor_package.VideoTrack, ...] | None = None  # drawn when asked for
+
+    @property
+    def aigc(self) -> dict[str, str] | None:
+        """The implicit AI-content label, when the narration is synthesized."""
+        return video.aigc_label(self.digest[:32], self.prepared.publisher) \
+            if speech.is_synthetic(self.timeline.engine) else None
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file (or folder) a render delivers: its kind, its name's ending, how it is written
+    and whether this render delivers it."""
+
+    kind: str
+    suffix: str
+    write: Callable[[Made, Path], None]
+    wanted: Callable[[RenderOptions], bool] = lambda options: True
+
+
+def _text(make: Callable[[Made], str]) -> Callable[[Made, Path], None]:
+    """A writer of a UTF-8 text output."""
+    def write(made: Made, out: Path) -> None:
+        out.write_text(make(made), encoding="utf-8")
+    return write
+
+
+def _copy_cover(made: Made, out: Path) -> None:
+    shutil.copyfile(made.cover, out)
+
+
+def _write_video(made: Made, out: Path) -> None:
+    brief, aigc, publisher = made.prepared.brief, made.aigc, made.prepared.publisher
+    # `artist` names who publishes the video; the issuer made the policy, not the video.
+    video.mux(made.video, made.soundtrack.path, out, made.timeline.duration_ms, metadata={
+        "title": brief.title, **({"artist": publisher} if publisher else {}),
+        "comment": f"policyclip {__version__}",
+        **({"AIGC": video.aigc_tag(aigc)} if aigc else {})})
+
+
+def _write_metadata(made: Made, out: Path) -> None:
+    prepared, aigc, take = made.prepared, made.aigc, made.prepared.take
+    label = prepared.look.label_text(prepared.brief.is_chinese) if aigc else None
+    names = {o.kind: f"{prepared.brief.stem}{o.suffix}" for o in OUTPUTS
+             if o.kind != "package" or made.package is not None}
+    report = export.sound_report(made.soundtrack.loudness, sound.LOUDNESS_TARGET_LUFS, made.music,
+                                 made.soundtrack.music_gain_db, made.mixing.music_level_lu,
+                                 made.mixing.duck_db)
+    out.write_text(export.to_json(export.metadata(
+        prepared.brief, made.timeline, inputs_sha256=made.digest, files=names,
+        template=prepared.template_path.name, theme=prepared.look.name, aigc=aigc,
+        ai_label_text=label, platform=prepared.platform, sound=report,
+        publisher=prepared.publisher,
+        voice="recorded" if take else "synthesized" if aigc else "none",
+        take=None if take is None else {"file": take.path.name, "sha256": take.sha256(),
+                                         "files": len(take.files)})), encoding="utf-8")
+
+
+def _write_package(made: Made, out: Path) -> None:
+    brief, plan_ = made.prepared.brief, made.timeline
+    assert made.package is not None
+    editor_package.write_package(
+        out, made.work / "package", made.package, plan_, title=brief.title, stem=brief.stem,
+        speech_dir=made.work, srt=export.subtitles(plan_.cues, "srt"),
+        music=_package_music(made.music, plan_, made.mixing, made.soundtrack.music_gain_db))
+
+
+# What a render delivers, in the order the files are put in place: the video, then the
+# metadata go last, so the metadata (with the inputs hash that batch trusts) only ever
+# describes a video that is complete and in place.
+OUTPUTS: tuple[Output, ...] = (
+    Output("srt", ".srt", _text(lambda made: export.subtitles(made.timeline.cues, "srt"))),
+    Output("vtt", ".vtt", _text(lambda made: export.subtitles(made.timeline.cues, "vtt"))),
+    Output("script", ".script.txt", _text(lambda made: made.prepared.script.text())),
+    Output("timeline", ".timeline.json",
+           _text(lambda made: timeline.timeline_to_json(made.timeline))),
+    Output("cover", ".cover.jpg", _copy_cover),
+    Output("package", ".package", _write_package, lambda options: options.package),
+    Output("video", ".mp4", _write_video),
+    Output("metadata", ".json", _write_metadata),
+)
+
+
 def render_brief(
     path: Path, out_dir: Path, options: RenderOptions, reporter: Reporter | None = None
 ) -> RenderResult:
@@ -379,121 +497,101 @@ def render_brief(
         prepared, options = fitted.prepared, fitted.options
     if options.max_length_s is not None:
         check_length(prepared, options, options.max_length_s)
-    brief, look, written = prepared.brief, prepared.look, prepared.script
-    template_path = prepared.template_path
-    music = _music(brief, options)
+    music = _music(prepared.brief, options)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RenderError(f"cannot create output folder {out_dir}: {exc.strerror or exc}") \
             from None
-    stem = brief.stem
-    settings = (render.EncodeSettings(preset="ultrafast", crf=28, audio_bitrate="64k",
-                                      still_frames=True, loudness_search=False)
-                if options.preview else render.EncodeSettings())
+    warnings: list[str] = []
 
+    def warn(message: str) -> None:
+        warnings.append(message)
+        report.warn(message)
+
+    for message in prepared.warnings:
+        warn(message)
+    if fit_note:
+        warn(fit_note)
+    spoken = SpeechCache(options.cache_dir)
     with tempfile.TemporaryDirectory(prefix="policyclip-") as work_name:
-        work = Path(work_name)
-        report.stage(f"speaking {len(prepared.sentences)} sentences")
-        warnings: list[str] = []
+        made = _make(prepared, options, music, Path(work_name), report, warn, spoken,
+                     inputs_digest(*requested))
+        report.stage(f"writing outputs to {out_dir}")
+        outputs = _place(made, out_dir, [o for o in OUTPUTS if o.wanted(options)])
+    return RenderResult(outputs=outputs, timeline=made.timeline, warnings=tuple(warnings),
+                        speech=spoken.stats())
 
-        def warn(message: str) -> None:
-            warnings.append(message)
-            report.warn(message)
 
-        for message in prepared.warnings:
-            warn(message)
-        if fit_note:
-            warn(fit_note)
+def _make(prepared: Prepared, options: RenderOptions, music: Path | None, work: Path,
+          report: Reporter, warn: Callable[[str], None], spoken: SpeechCache, digest: str
+          ) -> Made:
+    """Speech, then the sound (in a second thread) beside the pictures and their encode."""
+    look = prepared.look
+    report.stage(f"speaking {len(prepared.sentences)} sentences")
+    plan_ = speak(prepared, options, work, warn, spoken)
+    real = estimate.measured(plan_, _rate(prepared, options))
+    too_long = platforms.duration_warning(prepared.platform, plan_.duration_ms,
+                                          lambda limit_ms: estimate.advice(real, limit_ms))
+    if too_long:
+        warn(too_long)
+    mixing = sound.Sound(music_level_lu=look.sound.music_level, duck_db=look.sound.duck,
+                         fade_in_ms=look.sound.fade_in_ms, fade_out_ms=look.sound.fade_out_ms)
+    if options.preview:
+        sound_settings = sound.SoundSettings(loudness_search=False, audio_bitrate="64k")
+        video_settings = video.VideoSettings(preset="ultrafast", crf=28, constant_rate=False)
+    else:
+        sound_settings, video_settings = sound.SoundSettings(), video.VideoSettings()
 
-        spoken = SpeechCache(options.cache_dir)
-        plan_ = speak(prepared, options, work, warn, spoken)
+    def make_sound() -> sound.Soundtrack:
+        narration_wav = work / "narration.wav"
+        sound.mix_narration(plan_, work, narration_wav)
+        return sound.soundtrack(plan_, narration_wav, work, music=music, sound=mixing,
+                                settings=sound_settings)
 
-        real = estimate.measured(plan_, _rate(prepared, options))
-        too_long = platforms.duration_warning(prepared.platform, plan_.duration_ms,
-                                              lambda limit_ms: estimate.advice(real, limit_ms))
-        if too_long:
-            warn(too_long)
-        mixing = render.Sound(music_level_lu=look.sound.music_level, duck_db=look.sound.duck,
-                              fade_in_ms=look.sound.fade_in_ms,
-                              fade_out_ms=look.sound.fade_out_ms)
+    # The sound (mostly ffmpeg measuring and encoding AAC) is made while the frames are drawn
+    # and the video encoded; the two are joined at the end without re-encoding.
+    # An error, Ctrl-C or SIGTERM meanwhile kills every ffmpeg of both at once (the pool
+    # then waits only for a sound job whose ffmpeg is gone), so stopping takes no time.
+    with ThreadPoolExecutor(max_workers=1) as pool, media.stop_children_on_error():
+        sound_job = pool.submit(contextvars.copy_context().run, make_sound)
+        report.stage("drawing frames")
+        painter = painter_for(prepared, options, plan_)
+        cover = _save_cover(painter, prepared.platform, work / "cover.jpg")
+        package = editor_package.draw(painter, plan_, work / "package") if options.package \
+            else None
+        stretches = painter.stretches()
+        # Each frame is drawn as x264 asks for it: drawing and coding run side by side.
+        report.stage("encoding video")
+        listing = video.encode(
+            stretches, painter.chunks(stretches), work,
+            size=(plan_.width, plan_.height), fps=plan_.fps, settings=video_settings,
+            on_progress=lambda done: report.progress(done, plan_.duration_ms))
+        del painter
+        frames.release_caches()
+        release_memory()
+        report.progress(plan_.duration_ms, plan_.duration_ms)
+        soundtrack = sound_job.result()
+    return Made(prepared, plan_, listing, soundtrack, mixing, music, cover, digest, work,
+                package)
 
-        def make_sound() -> render.Soundtrack:
-            narration_wav = work / "narration.wav"
-            render.mix_narration(plan_, work, narration_wav)
-            return render.soundtrack(plan_, narration_wav, work, music=music, sound=mixing,
-                                     settings=settings)
 
-        # The sound (mostly ffmpeg measuring and encoding AAC) is made while the frames are
-        # drawn and the video encoded; the two are joined at the end without re-encoding.
-        # An error, Ctrl-C or SIGTERM meanwhile kills every ffmpeg of both at once (the pool
-        # then waits only for a sound job whose ffmpeg is gone), so stopping takes no time.
-        with ThreadPoolExecutor(max_workers=1) as pool, media.stop_children_on_error():
-            sound_job = pool.submit(contextvars.copy_context().run, make_sound)
-            report.stage("drawing frames")
-            painter = frames.FramePainter(brief, look, plan_)
-            states = frames.screen_states(plan_)
-            stills = ((painter.draw(s), s.end_ms - s.start_ms) for s in states)
-            listing = render.write_states(stills, work)
-            zooms = _zooms(painter, plan_, look.picture.zoom, work)
-            cover = _save_cover(painter, prepared.platform, work / "cover.jpg")
-            drawn = work / "package"
-            package_video = editor_package.draw(painter, plan_, drawn) if options.package \
-                else None
-            # Everything drawn is on disk: give the drawing memory back before x264 needs its own.
-            del painter
-            frames.release_caches()
-            release_memory()
-            report.stage("encoding video")
-            video_only = work / "video.mp4"
-            render.encode_video(plan_, listing, video_only, settings=settings, zooms=zooms,
-                                on_progress=lambda done: report.progress(done, plan_.duration_ms))
-            sound = sound_job.result()
-
-        names: dict[str, str] = {}
-        staging: Path | None = None
-        try:
-            staging = Path(tempfile.mkdtemp(prefix=f".{stem}.partial-", dir=out_dir))
-            names = {kind: f"{stem}{suffix}" for kind, suffix in (
-                ("video", ".mp4"), ("srt", ".srt"), ("vtt", ".vtt"), ("script", ".script.txt"),
-                ("metadata", ".json"), ("timeline", ".timeline.json"), ("cover", ".cover.jpg"),
-                *([("package", ".package")] if options.package else []))}
-            digest = inputs_digest(*requested)
-            publisher = prepared.publisher
-            aigc = (render.aigc_label(digest[:32], publisher)
-                    if speech.is_synthetic(plan_.engine) else None)
-            # `artist` names who publishes the video; the issuer made the policy, not the video.
-            render.mux(video_only, sound, staging / names["video"], plan_, metadata={
-                "title": brief.title, **({"artist": publisher} if publisher else {}),
-                "comment": f"policyclip {__version__}",
-                **({"AIGC": render.aigc_tag(aigc)} if aigc else {})})
-            _write_sidecars(staging, names, brief, written, plan_, cover, digest, aigc,
-                            template_path, look, prepared.platform, take=prepared.take,
-                            sound=export.sound_report(
-                                sound.loudness, render.LOUDNESS_TARGET_LUFS, music,
-                                sound.music_gain_db, mixing.music_level_lu, mixing.duck_db),
-                            publisher=publisher)
-            if package_video is not None:
-                report.stage("writing the editor package")
-                editor_package.write_package(
-                    staging / names["package"], drawn, package_video, plan_, title=brief.title,
-                    stem=stem, speech_dir=work, srt=export.subtitles(plan_.cues, "srt"),
-                    music=_package_music(music, plan_, mixing, sound.music_gain_db))
-            report.stage(f"writing outputs to {out_dir}")
-            # The video, then the metadata go last: the metadata (with the inputs hash that
-            # batch trusts) only ever describes a video that is complete and in place.
-            order = [k for k in names if k not in ("video", "metadata")] + ["video", "metadata"]
-            export.place([staging / names[k] for k in order], out_dir)
-        except OSError as exc:
-            raise RenderError(f"cannot write outputs to {out_dir}: {exc.strerror or exc}") \
-                from None
-        finally:
-            if staging is not None:
-                shutil.rmtree(staging, ignore_errors=True)
-    return RenderResult(
-        outputs={kind: out_dir / name for kind, name in names.items()},
-        timeline=plan_, warnings=tuple(warnings), speech=spoken.stats(),
-    )
+def _place(made: Made, out_dir: Path, outputs: list[Output]) -> dict[str, Path]:
+    """Write every output under a temporary name, then move them into `out_dir` in order."""
+    stem = made.prepared.brief.stem
+    staging: Path | None = None
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{stem}.partial-", dir=out_dir))
+        for output in outputs:
+            output.write(made, staging / f"{stem}{output.suffix}")
+        export.place([staging / f"{stem}{o.suffix}" for o in outputs], out_dir)
+    except OSError as exc:
+        raise RenderError(f"cannot write outputs to {out_dir}: {exc.strerror or exc}") \
+            from None
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+    return {o.kind: out_dir / f"{stem}{o.suffix}" for o in outputs}
 
 
 def _music(brief: Brief, options: RenderOptions) -> Path | None:
@@ -501,13 +599,13 @@ def _music(brief: Brief, options: RenderOptions) -> Path | None:
     be played is refused (exit 3) before any slow work."""
     if options.music is None:
         return brief.render.music
-    problem = render.music_problem(options.music)
+    problem = sound.music_problem(options.music)
     if problem:
         raise InputError(f"--music {options.music}: {problem}")
     return options.music.resolve()
 
 
-def _package_music(music: Path | None, plan_: Timeline, mixing: render.Sound,
+def _package_music(music: Path | None, plan_: Timeline, mixing: sound.Sound,
                    gain_db: float | None) -> editor_package.Music | None:
     """The music as the editor package describes it: the file, its loop and its level."""
     if music is None:
@@ -515,12 +613,13 @@ def _package_music(music: Path | None, plan_: Timeline, mixing: render.Sound,
     return editor_package.Music(music, editor_package.Ducking(
         gain_db=gain_db or 0.0, depth_db=mixing.duck_db, attack_ms=mixing.attack_ms,
         release_ms=mixing.release_ms, fade_in_ms=mixing.fade_in_ms,
-        fade_out_ms=mixing.fade_out_ms, spans_ms=tuple(render.speech_spans(plan_, mixing))),
-        render.LOOP_CROSSFADE_MS)
+        fade_out_ms=mixing.fade_out_ms, spans_ms=tuple(sound.speech_spans(plan_, mixing))),
+        sound.LOOP_CROSSFADE_MS)
 
 
 def _save_cover(painter: frames.FramePainter, platform: platforms.Platform, out: Path) -> Path:
-    """The title card cropped to the platform's cover shape, as JPEG."""
+    """The title card (with the key figure, when the brief has one) cropped to the platform's
+    cover shape, as JPEG."""
     cover = painter.cover()
     focus_y = painter.px((frames.CARD_BOX[1] + frames.CARD_BOX[3]) / 2)
     cover.crop(platforms.cover_box(cover.width, cover.height, platform.cover_aspect, focus_y)) \
@@ -539,44 +638,6 @@ def release_memory() -> None:
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
-def _zooms(painter: frames.FramePainter, plan_: Timeline, amount: float,
-           work: Path) -> list[render.Zoom]:
-    """The theme's slow zoom for every scene that shows a picture (none when it is 0)."""
-    zooms = []
-    for index, area in sorted(painter.pictures.items()) if amount > 0 else ():
-        scene = plan_.scenes[index]
-        still = work / f"zoom-{index:03d}.bmp"
-        painter.picture_tile(area, scale=2).save(still)
-        zooms.append(render.Zoom(still, area.box, scene.start_ms, scene.end_ms, amount))
-    return zooms
-
-
-def _write_sidecars(
-    staging: Path, names: dict[str, str], brief: Brief, written: Script, plan_: Timeline,
-    cover: Path, digest: str, aigc: dict[str, str] | None,
-    template_path: Path, look: theme.Theme, platform: platforms.Platform,
-    sound: dict[str, Any] | None = None, publisher: str | None = None,
-    take: voiceover.Take | None = None,
-) -> None:
-    def write(kind: str, text: str) -> None:
-        (staging / names[kind]).write_text(text, encoding="utf-8")
-
-    write("srt", export.subtitles(plan_.cues, "srt"))
-    write("vtt", export.subtitles(plan_.cues, "vtt"))
-    write("script", written.text())
-    write("timeline", timeline.timeline_to_json(plan_))
-    shutil.copyfile(cover, staging / names["cover"])
-    label = look.label_text(brief.is_chinese) if aigc else None  # the text drawn on screen
-    write("metadata", export.to_json(export.metadata(
-        brief, plan_, inputs_sha256=digest, files=dict(names),
-        template=template_path.name, theme=look.name,
-        aigc=aigc, ai_label_text=label, platform=platform, sound=sound, publisher=publisher,
-        voice="recorded" if take else "synthesized" if aigc else "none",
-        take=None if take is None else {"file": take.path.name, "sha256": take.sha256(),
-                                         "files": len(take.files)},
-    )))
 
 
 def _timed_until(prepared: Prepared, options: RenderOptions, at_ms: int,
@@ -622,12 +683,12 @@ def still_frame(path: Path, options: RenderOptions, at_ms: int,
     if at_ms >= plan_.duration_ms and reporter is not None:
         reporter.warn(f"--at {at_ms / 1000:g} s is past the end of the video "
                       f"({plan_.duration_ms / 1000:.1f} s): showing its last frame")
-    painter = frames.FramePainter(prepared.brief, prepared.look, plan_)
-    return painter.draw(frames.state_at(frames.screen_states(plan_), at_ms))
+    painter = painter_for(prepared, options, plan_)
+    return painter.frame(painter.frame_at(at_ms))
 
 
 def storyboard(path: Path, options: RenderOptions, reporter: Reporter | None = None
                ) -> Image.Image:
     """A contact sheet of every scene with its captions: what an editor checks before a render."""
     prepared, plan_ = _timed(path, options, reporter)
-    return frames.storyboard(frames.FramePainter(prepared.brief, prepared.look, plan_))
+    return frames.storyboard(painter_for(prepared, options, plan_))

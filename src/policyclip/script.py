@@ -21,8 +21,9 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .cards import CARDS
 from .errors import TemplateError
-from .models import CARD_KINDS, Brief, Scene, Script
+from .models import Brief, Scene, Script
 from .resources import builtin_dir
 
 DEFAULT_TEMPLATE = "explainer"
@@ -266,20 +267,23 @@ def _scenes(text: str, brief: Brief, template_name: str) -> list[Scene]:
 
 
 def _parse_marker(words: Sequence[str], brief: Brief, template_name: str) -> tuple[str, int | None]:
-    if not words or words[0] not in CARD_KINDS:
+    kind = CARDS.get(words[0]) if words else None
+    if kind is None:
         raise TemplateError(
             f"{template_name}: '@scene {' '.join(words)}': card must be one of "
-            f"{', '.join(CARD_KINDS)}"
+            f"{', '.join(CARDS)}"
         )
-    card = words[0]
-    if card not in ("point", "faq"):
-        return card, None
-    count = len(brief.points) if card == "point" else len(brief.faq)
+    missing = kind.needs(brief)
+    if missing:
+        raise TemplateError(f"{template_name}: '@scene {' '.join(words)}': {missing}")
+    if kind.ref is None:
+        return kind.name, None
+    count = len(getattr(brief, kind.ref))
     if len(words) != 2 or not words[1].isdigit() or int(words[1]) >= count:
         raise TemplateError(
             f"{template_name}: '@scene {' '.join(words)}': needs an index from 0 to {count - 1}"
         )
-    return card, int(words[1])
+    return kind.name, int(words[1])
 
 
 # ---------------------------------------------------------------- filters for template authors

@@ -16,7 +16,15 @@ from .validation import explain_errors, format_problems
 from .yamlfile import YamlProblem, read_yaml
 
 DEFAULT_THEME = "default"
-MIN_CAPTION_CONTRAST = 4.5
+MIN_CAPTION_CONTRAST = 4.5  # WCAG AA for text; every text the painter draws must reach it
+# Every (text colour, colour it is drawn on, who needs it) pair the frames are painted with.
+CONTRAST_PAIRS: tuple[tuple[str, str, str], ...] = (
+    ("caption_text", "caption_box", "captions need"),
+    ("text", "card", "the title, headings, questions and steps on the cards need"),
+    ("muted", "card", "point text, answers and the source details on the cards need"),
+    ("accent", "card", "point numbers, figures and the call to action on the cards need"),
+    ("on_accent", "accent", "the issuer tag and the numbered badges need"),
+)
 
 
 def _labels(value: dict[str, str]) -> dict[str, str]:
@@ -134,6 +142,66 @@ class PacingStyle(_Strict):
     tail_ms: int = Field(default=1200, ge=0, le=10000)
 
 
+Easing = Literal["linear", "ease-out", "ease-in", "ease-in-out"]
+
+
+class CardMotion(_Strict):
+    """How a scene's card enters."""
+
+    effect: Literal["slide-up", "fade", "none"] | None = None
+    ms: int | None = Field(default=None, ge=0, le=2000)
+    easing: Easing | None = None
+
+
+class SceneMotion(_Strict):
+    """How the previous scene's card leaves."""
+
+    effect: Literal["cut", "crossfade", "slide"] | None = None
+    ms: int | None = Field(default=None, ge=0, le=2000)
+    easing: Easing | None = None
+
+
+class CaptionMotion(_Strict):
+    """How a new caption appears."""
+
+    effect: Literal["pop", "fade", "none"] | None = None
+    ms: int | None = Field(default=None, ge=0, le=1000)
+    easing: Easing | None = None
+
+
+class FigureMotion(_Strict):
+    """How a point's key figure appears."""
+
+    effect: Literal["count-up", "none"] | None = None
+    ms: int | None = Field(default=None, ge=0, le=3000)
+    easing: Easing | None = None
+
+
+class MotionStyle(_Strict):
+    """The `motion:` block: a preset and, optionally, effects that differ from it."""
+
+    preset: Literal["none", "subtle", "lively"] = "subtle"
+    card: CardMotion | None = None
+    scene: SceneMotion | None = None
+    caption: CaptionMotion | None = None
+    figure: FigureMotion | None = None
+    steps: Literal["highlight", "none"] | None = None
+    faq: Literal["reveal", "none"] | None = None
+    progress: Literal["bar", "none"] | None = None
+
+    def overrides(self) -> dict[str, dict[str, object] | str]:
+        """The keys the theme sets itself, on top of its preset."""
+        found: dict[str, dict[str, object] | str] = {}
+        for name in ("card", "scene", "caption", "figure"):
+            block = getattr(self, name)
+            if block is not None:
+                found[name] = block.model_dump(exclude_none=True)
+        for name in ("steps", "faq", "progress"):
+            if getattr(self, name) is not None:
+                found[name] = getattr(self, name)
+        return found
+
+
 class Theme(_Strict):
     """A validated theme."""
 
@@ -150,6 +218,7 @@ class Theme(_Strict):
     sound: SoundStyle = SoundStyle()
     captions: CaptionStyle = CaptionStyle()
     pacing: PacingStyle = PacingStyle()
+    motion: MotionStyle = MotionStyle()
     # The publishing account, for a team whose theme is its house style; a brief's own wins.
     publisher: Annotated[str, AfterValidator(_publisher)] | None = None
 
@@ -162,7 +231,9 @@ class Theme(_Strict):
 _MODELS: dict[str, type[BaseModel]] = {
     "": Theme, "background": Background, "colors": Colours, "sizes": Sizes, "fonts": Fonts,
     "bold": FontChoice, "regular": FontChoice, "picture": PictureStyle, "logo": LogoStyle,
-    "sound": SoundStyle, "captions": CaptionStyle, "pacing": PacingStyle}
+    "sound": SoundStyle, "captions": CaptionStyle, "pacing": PacingStyle,
+    "motion": MotionStyle, "card": CardMotion, "scene": SceneMotion, "caption": CaptionMotion,
+    "figure": FigureMotion}
 _FIELDS = {name: list(model.model_fields) for name, model in _MODELS.items()}
 
 
@@ -253,16 +324,23 @@ def load_theme(path: Path) -> Theme:
         problems += explain_errors(exc, doc, _FIELDS, {p for p, _, _ in doc.problems})
     if problems or theme is None:
         raise ThemeError("\n".join(format_problems(path.name, problems)))
-    text, box = theme.colors.caption_text, theme.colors.caption_box
-    ratio = contrast_ratio(text, box)
-    if ratio < MIN_CAPTION_CONTRAST:
-        fixed = passing_colour(text, box)
-        raise ThemeError(
-            f"{path.name}:{doc.line_of(('colors', 'caption_text'))}: colors.caption_text on "
-            f"colors.caption_box has contrast {ratio:.2f}:1; captions need at least "
-            f"{MIN_CAPTION_CONTRAST}:1",
-            hint=f'the nearest colour that passes is caption_text: "{fixed}" '
-            f"({contrast_ratio(fixed, box):.2f}:1 on {box})")
+    low = []
+    for text_key, back_key, needs in CONTRAST_PAIRS:
+        text, back = getattr(theme.colors, text_key), getattr(theme.colors, back_key)
+        ratio = contrast_ratio(text, back)
+        if ratio < MIN_CAPTION_CONTRAST:
+            fixed = passing_colour(text, back)
+            low.append((doc.line_of(("colors", text_key)),
+                        f"colors.{text_key} on colors.{back_key} has contrast {ratio:.2f}:1; "
+                        f"{needs} at least {MIN_CAPTION_CONTRAST}:1",
+                        f'{text_key}: "{fixed}" ({contrast_ratio(fixed, back):.2f}:1 on {back})'))
+    if low:
+        low.sort(key=lambda item: item[0])
+        fixes = [fix for _, _, fix in low]
+        hint = (f"the nearest colour that passes is {fixes[0]}" if len(fixes) == 1 else
+                f"the nearest colours that pass are {'; '.join(fixes)}")
+        raise ThemeError("\n".join(f"{path.name}:{line}: {message}" for line, message, _ in low),
+                         hint=hint)
     return theme
 
 

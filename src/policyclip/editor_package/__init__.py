@@ -13,7 +13,6 @@ the sound is mixed (the music's level against the narration is known only then).
 from __future__ import annotations
 
 import shutil
-import subprocess
 import time
 import wave
 from dataclasses import dataclass
@@ -117,13 +116,12 @@ def _music(music: Music, duration_ms: int, root: Path) -> AudioTrack:
 
 def audio_length_ms(path: Path) -> int:
     """How long a sound file plays, decoded (a header's length can be wrong), in ms."""
-    from ..media import ffmpeg_exe
+    from ..media import run_ffmpeg
 
     rate = 8000
-    result = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(path),
-         "-vn", "-ac", "1", "-ar", str(rate), "-f", "s16le", "-"],
-        capture_output=True, timeout=600, check=False)
+    # A decode past its timeout is a TimeoutError, an OSError like any other failure here.
+    result = run_ffmpeg(["-i", str(path), "-vn", "-ac", "1", "-ar", str(rate), "-f", "s16le",
+                         "-"], timeout=600)
     if result.returncode != 0:
         raise OSError(f"cannot decode {path.name}")
     return len(result.stdout) // 2 * 1000 // rate
@@ -202,8 +200,10 @@ WHAT CARRIES OVER
   Captions: as pictures on their own track (the look of the video) and as text in {stem}.srt.
 
 WHAT DOES NOT
-  Motion is flattened to stills: a picture's slow zoom and any animation are not in the
-  timeline (add them in the editor).
+  Motion is flattened to stills: card entrances, scene crossfades, caption pops, count-ups
+  and a picture's slow zoom are not in the timeline (add them in the editor). A card that
+  changes while on screen (the step being read, an FAQ answer coming out) is a still per
+  change, each where the video changes.
   Ducking becomes gain: the music's level under the voice is written as numbers (OTIO track
   metadata "policyclip": gain_db, duck_db and level keyframes; volume keyframes in the 剪映
   draft), not as the video's exact smooth curve. FCP7 XML carries no levels.

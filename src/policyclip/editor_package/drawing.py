@@ -39,11 +39,20 @@ def draw_video_tracks(painter: FramePainter, timeline: Timeline, root: Path
         number = scene.index + 1
         kind = scene.card if scene.ref is None else f"{scene.card}-{scene.ref + 1}"
         name = f"{number:02d}-{kind}.png"
-        base = painter.scene_base(scene)
-        _save(base, media / CARDS / name)
-        cards.append(Still(f"media/{CARDS}/{name}", scene.start_ms, scene.end_ms,
-                           f"{number:02d} {kind}"))
-        area = painter.pictures.get(scene.index)
+        # A card that changes while on screen (the step being read, an FAQ answer coming out,
+        # a long opening moving on to the summary) is one still per change, each settled.
+        changes = [(max(ms, scene.start_ms), variant) for ms, variant in
+                   painter.changes.get(scene.index, [(scene.start_ms, None)])
+                   if ms < scene.end_ms]
+        for step, (start, variant) in enumerate(changes):
+            end = changes[step + 1][0] if step + 1 < len(changes) else scene.end_ms
+            if end <= start:
+                continue
+            card = name if len(changes) == 1 else f"{number:02d}-{kind}-{step + 1}.png"
+            _save(painter.scene_base(scene, variant), media / CARDS / card)
+            cards.append(Still(f"media/{CARDS}/{card}", start, end,
+                               f"{number:02d} {kind}" + (f" {step + 1}" if card != name else "")))
+        area = painter.picture_area(scene.index)
         if area is not None:
             layer = Image.new("RGBA", size, (0, 0, 0, 0))
             layer.paste(painter.picture_tile(area).convert("RGBA"), area.box[:2])
@@ -55,23 +64,23 @@ def draw_video_tracks(painter: FramePainter, timeline: Timeline, root: Path
     captions: list[Still] = []
     for number, cue in enumerate(timeline.cues, start=1):
         name = f"{number:03d}.png"
-        _save(matte(lambda image, c=cue: painter._draw_caption(image, c)),  # type: ignore[misc]
+        _save(matte(lambda image, c=cue: painter.draw_caption(image, c)),  # type: ignore[misc]
               media / CAPTIONS / name)
         captions.append(Still(f"media/{CAPTIONS}/{name}", cue.start_ms, cue.end_ms,
                               f"caption {number}", text="\n".join(cue.lines)))
 
     label: list[Still] = []
     if timeline.ai_label_ms > 0:
-        _save(matte(painter._draw_label), media / "label.png")
+        _save(matte(painter.draw_label), media / "label.png")
         label.append(Still("media/label.png", 0, timeline.ai_label_ms, "AI label"))
 
     logo: list[Still] = []
-    box = painter._logo_box()
+    box = painter.logo_box()
     if box is not None:
-        _save(matte(painter._draw_logo), media / "logo.png")
+        _save(matte(painter.draw_logo), media / "logo.png")
         # Where the AI label covers the logo's place, the video shows the logo after it.
         start = timeline.ai_label_ms if timeline.ai_label_ms > 0 and _overlap(
-            box, painter._label_box()) else 0
+            box, painter.label_box()) else 0
         if start < timeline.duration_ms:
             logo.append(Still("media/logo.png", start, timeline.duration_ms, "logo"))
 

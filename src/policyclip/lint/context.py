@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .. import estimate, pipeline, platforms, theme
+from ..errors import BriefError
 from ..models import Brief, Scene
-from ..yamlfile import YamlDocument, YamlPath, read_yaml
+from ..yamlfile import YamlDocument, YamlPath, YamlProblem, format_path, read_yaml
 from .findings import LintConfig
 
 # The text fields a viewer hears or sees, in brief order; glossary explanations are left out
@@ -44,6 +47,7 @@ class LintContext:
     platform: platforms.Platform
     length: estimate.LengthEstimate  # the video's predicted length, as `check` shows it
     today: dt.date
+    bad_dates: tuple[tuple[YamlPath, str], ...] = ()  # date fields left out: (path, why)
 
     def line(self, path: YamlPath | None) -> int:
         """The line of a field in the brief (1 when it is not in the file)."""
@@ -105,7 +109,19 @@ def build_context(path: Path, config: LintConfig, display: str | None = None) ->
     `display` is how findings name the file (default: the path as given)."""
     options = pipeline.RenderOptions(tts=config.tts, rate=config.rate, template=config.template,
                                      theme=config.theme, platform=config.platform)
-    prepared = pipeline.prepare(path, options)
+    bad_dates: tuple[tuple[YamlPath, str], ...] = ()
+    try:
+        prepared = pipeline.prepare(path, options)
+    except BriefError:
+        # A brief refused only for impossible dates is linted without them: they become
+        # findings, and the rest is still checked.
+        bad_dates = _bad_dates(path)
+        if not bad_dates:
+            raise
+        try:
+            prepared = pipeline.prepare(path, options, without=[p for p, _ in bad_dates])
+        except BriefError:
+            raise BriefError(_refused(path, options)) from None
     doc = read_yaml(path)  # the same file again, for the line of every field
     fields = text_fields(prepared.brief)
     scenes = prepared.script.scenes
@@ -115,4 +131,44 @@ def build_context(path: Path, config: LintConfig, display: str | None = None) ->
         brief=prepared.brief, file=display or str(path), doc=doc, fields=fields, spoken=spoken,
         look=prepared.look, theme_path=prepared.theme_path, platform=prepared.platform,
         length=pipeline.estimate_length(prepared, options),
-        today=config.today or dt.date.today())
+        today=config.today or dt.date.today(), bad_dates=bad_dates)
+
+
+_DATE_FIELDS: tuple[YamlPath, ...] = (("published",), ("effective", "from"), ("effective", "to"))
+
+
+def _bad_dates(path: Path) -> tuple[tuple[YamlPath, str], ...]:
+    """The date fields whose value is no real date (2023-02-30), or `effective.from` after
+    `effective.to`: (path, message) each."""
+    try:
+        data = read_yaml(path).data
+    except (OSError, YamlProblem):
+        return ()
+    found: list[tuple[YamlPath, str]] = []
+    dates: dict[YamlPath, dt.date] = {}
+    for where in _DATE_FIELDS:
+        value: Any = data
+        for key in where:
+            value = value.get(key) if isinstance(value, dict) else None
+        text = value.strip() if isinstance(value, str) else ""
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            dates[where] = value
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            try:
+                dates[where] = dt.date.fromisoformat(text)
+            except ValueError:
+                found.append((where, f"{format_path(where)}: {text} is not a real date"))
+    start, end = dates.get(("effective", "from")), dates.get(("effective", "to"))
+    if start and end and start > end:
+        found += [(where, f"effective.from ({start}) is after effective.to ({end})")
+                  for where in (("effective", "from"), ("effective", "to"))]
+    return tuple(found)
+
+
+def _refused(path: Path, options: pipeline.RenderOptions) -> list[str]:
+    """Every problem `check` reports for the brief (the dates among them)."""
+    try:
+        pipeline.load(path, options)
+    except BriefError as exc:
+        return exc.problems
+    return []

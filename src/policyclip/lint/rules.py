@@ -347,7 +347,11 @@ def _impossible(year: int | None, month: int, day: int) -> bool:
 @rule("PL-DATE", "error", "an impossible date in the text, or a date in the future",
       "the calendar; the brief's own dates")
 def impossible_date(ctx: LintContext, config: LintConfig) -> Iterator[Hit]:
-    """Dates written in text that do not exist (2月30日), and `published` after today."""
+    """Date fields that are no real date (2023-02-30) or out of order (the brief is linted
+    without them), dates written in text that do not exist (2月30日), and `published` after
+    today (a warning)."""
+    for path, why in ctx.bad_dates:
+        yield Hit(path, why, "correct the date")
     for path, text in ctx.fields:
         for match in (*_CN_DATE.finditer(text), *_ISO_IN_TEXT.finditer(text)):
             year, month, day = match.groups()
@@ -384,6 +388,8 @@ def expired(ctx: LintContext, config: LintConfig) -> Iterator[Hit]:
 @rule("PL-NO-DATES", "info", "no effective dates", "policy-interpretation guidance: say when")
 def no_dates(ctx: LintContext, config: LintConfig) -> Iterator[Hit]:
     """No `effective` block: viewers want to know from when (and until when) it applies."""
+    if any(path[0] == "effective" for path, _ in ctx.bad_dates):
+        return  # PL-DATE names them
     effective = ctx.brief.effective
     if effective is None or (effective.start is None and effective.end is None):
         yield Hit(("effective",) if effective else None, "the brief gives no effective dates",

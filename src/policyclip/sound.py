@@ -1,29 +1,21 @@
-"""Stage 7: stills + narration -> MP4, encoded once by the ffmpeg that imageio-ffmpeg ships.
+"""Stage 7a: narration (+ music) -> the soundtrack, an AAC file at the loudness target.
 
-Each screen state is written once as an uncompressed BMP (cheap to write and to decode) and
-handed to ffmpeg's concat demuxer with its duration; `fps` turns it into constant 30 fps; a
-picture's slow zoom is the only per-frame work, and only on its own scene's frames.
 Narration clips are placed on one PCM track in Python; music is mixed under it block by block
 (looped, faded, ducked where the timeline has speech); the mix is measured, brought to the
-loudness target and encoded to AAC before the video, which then copies it. The output is
-written to a temporary name by the caller.
+loudness target and encoded to AAC. The video stage (video.py) copies that AAC into the MP4.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import math
-import os
 import subprocess
 import tempfile
 import wave
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from PIL import Image
 
 from . import media
 from .errors import InputError, RenderError
@@ -52,48 +44,14 @@ _KEEP_MUSIC_SAMPLES = 120 * media.SAMPLE_RATE  # loop from memory when the file 
 
 
 @dataclass(frozen=True)
-class EncodeSettings:
-    """x264 and AAC settings."""
+class SoundSettings:
+    """How hard the sound stage works: the full render's search, or a preview's single pass."""
 
-    preset: str = "veryfast"
-    crf: int = 22
-    # A policy video is a run of stills, each repeated for seconds. B-frames and the macroblock
-    # tree (and the lookahead that feeds them) buy nothing there; without them x264 runs 20%
-    # faster and needs half the memory (about 150 MB instead of 290 MB at 1080x1920), and at
-    # CRF 22 the stills come out sharper than at CRF 20 with them (luma SSIM 36.8 dB against
-    # 35.7 dB on the benchmark brief) for a file 5% larger. See docs/performance.md.
-    x264_params: str = "bframes=0:mbtree=0:rc-lookahead=1"
-    # Encode each still once, held for its duration (variable frame rate), instead of repeating
-    # it at the timeline's rate. For previews: x264 then codes a few dozen frames, not
-    # thousands. A picture zoom still gets every frame.
-    still_frames: bool = False
     # Land the loudness within 0.1 LU by trying limiter settings, and encode the AAC again when
     # it overshoots the true-peak aim. Without (for previews): one gain and one limiter, no
     # true-peak measurement before encoding; what came out is still measured and reported.
     loudness_search: bool = True
     audio_bitrate: str = "128k"
-
-
-def write_states(images: Iterable[tuple[Image.Image, int]], folder: Path) -> Path:
-    """Write each still with its duration into an ffconcat list; return the list's path."""
-    durations: list[int] = []
-    for number, (image, duration_ms) in enumerate(images):
-        image.save(folder / f"state-{number:04d}.bmp")
-        durations.append(duration_ms)
-    if not durations:
-        raise RenderError("nothing to render: the timeline is empty")
-    # Each still is read at 1000 "frames" a second, so that it starts on the millisecond: the
-    # image reader's default (25) would move every change of screen to a multiple of 40 ms.
-    # The concat demuxer ignores the last entry's duration and gives the last picture one
-    # "frame" (1 ms): so the last still is listed again 1 ms before the end, which is then where
-    # the video ends, at a constant or a variable frame rate.
-    durations[-1] -= 1
-    entries = [f"file 'state-{number:04d}.bmp'\noption framerate 1000\n"
-               f"duration {duration_ms / 1000:.3f}" for number, duration_ms in enumerate(durations)]
-    entries.append(f"file 'state-{len(durations) - 1:04d}.bmp'\noption framerate 1000")
-    listing = folder / "states.ffconcat"
-    listing.write_text("ffconcat version 1.0\n" + "\n".join(entries) + "\n", encoding="utf-8")
-    return listing
 
 
 def mix_narration(timeline: Timeline, speech_dir: Path, out: Path) -> None:
@@ -333,7 +291,7 @@ def mix_music(
 
 def soundtrack(
     timeline: Timeline, narration_wav: Path, work: Path, *, music: Path | None = None,
-    sound: Sound = Sound(), settings: EncodeSettings | None = None,
+    sound: Sound = Sound(), settings: SoundSettings | None = None,
 ) -> Soundtrack:
     """Mix narration and music, bring the mix to the loudness target and encode it to AAC.
 
@@ -343,7 +301,7 @@ def soundtrack(
     limiter takes it down (with the gain made up), so the figures promised are the figures
     of the file delivered.
     """
-    settings = settings or EncodeSettings()
+    settings = settings or SoundSettings()
     search = settings.loudness_search
     out = work / "sound.m4a"
     try:
@@ -387,7 +345,7 @@ def _limiter(ceiling_dbtp: float) -> str:
 
 def _encode_at_target(
     source: Path, input_args: tuple[str, ...], prefix: str, measured: media.Loudness,
-    out: Path, settings: EncodeSettings,
+    out: Path, settings: SoundSettings,
 ) -> media.Loudness:
     """Encode `source` to AAC at `out` at the loudness target; return what the AAC measures.
 
@@ -462,130 +420,3 @@ def _encode_aac(
         lines = result.stderr.decode(errors="replace").strip().splitlines()
         raise RenderError(f"ffmpeg failed to encode the sound: "
                           f"{lines[-1] if lines else result.returncode}")
-
-
-def mux(video: Path, sound: Soundtrack, out: Path, timeline: Timeline,
-        metadata: dict[str, str] | None = None) -> None:
-    """Join a video-only MP4 and a soundtrack into `out` (both copied), with the metadata and
-    the index at the front (+faststart)."""
-    args = ["-y", "-i", str(video), "-i", str(sound.path), "-map", "0:v:0", "-map", "1:a:0",
-            "-c", "copy", "-t", f"{timeline.duration_ms / 1000:.3f}",
-            "-movflags", "+faststart+use_metadata_tags"]
-    for key, value in (metadata or {}).items():
-        args += ["-metadata", f"{key}={value}"]
-    try:
-        result = media.run_ffmpeg([*args, "-f", "mp4", str(out)], timeout=600)
-    except OSError as exc:
-        raise RenderError(f"ffmpeg failed to join video and sound: {exc.strerror or exc}") \
-            from None
-    if result.returncode != 0:
-        lines = result.stderr.decode(errors="replace").strip().splitlines()
-        raise RenderError(f"ffmpeg failed to join video and sound: "
-                          f"{lines[-1] if lines else result.returncode}")
-
-
-def aigc_label(produce_id: str, propagator: str | None = None) -> dict[str, str]:
-    """The implicit AI-content label of GB 45438-2025 (made ASCII by `aigc_tag`); the
-    propagator is the publishing account, left empty when none is known."""
-    return {"Label": "1", "ContentProducer": "policyclip", "ProduceID": produce_id,
-            "ReservedCode1": "", "ContentPropagator": propagator or "", "PropagateID": "",
-            "ReservedCode2": ""}
-
-
-def aigc_tag(label: dict[str, str]) -> str:
-    """The label as the compact ASCII JSON stored under the MP4's `AIGC` metadata key."""
-    return json.dumps(label, separators=(",", ":"), ensure_ascii=True)
-
-
-@dataclass(frozen=True)
-class Zoom:
-    """A picture area that moves slowly closer while its scene is on screen."""
-
-    still: Path  # the area as drawn, at `scale` times its size on the frame
-    box: tuple[int, int, int, int]  # where the area sits on the frame (even numbers)
-    start_ms: int
-    end_ms: int
-    amount: float  # 0.05: 5 % closer at the end of the scene
-    scale: int = 2
-
-
-def _zoom_filter(zoom: Zoom, source: int, base: str, fps: int) -> str:
-    """Filters for one zoom: zoompan turns the still into one frame per frame of its scene
-    (its rounding to whole pixels of a still twice the size is invisible on the frame), and
-    overlay lays them over the stills only on the scene's frames. Outside them nothing is
-    done per frame; the rest of the video stays a sequence of stills."""
-    x0, y0, x1, y1 = zoom.box
-    # The frames the `fps` filter fills with the scene's still: rounded to the nearest frame.
-    first = math.floor(zoom.start_ms * fps / 1000 + 0.5)
-    stop = max(first + 1, math.floor(zoom.end_ms * fps / 1000 + 0.5))
-    count = stop - first
-    return (
-        f"[{source}:v]zoompan=z='1+{zoom.amount:.4f}*on/{max(1, count - 1)}'"
-        ":x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2'"
-        f":d={count}:s={x1 - x0}x{y1 - y0}:fps={fps},format=yuv420p,setpts=PTS+{first}"
-        f"[z{source}];[{base}][z{source}]overlay=x={x0}:y={y0}:eof_action=pass"
-        f":enable='between(n,{first},{stop - 1})'"
-    )
-
-
-def encode_video(
-    timeline: Timeline,
-    states: Path,
-    out: Path,
-    *,
-    settings: EncodeSettings = EncodeSettings(),
-    on_progress: Callable[[int], None] | None = None,
-    zooms: Sequence[Zoom] = (),
-) -> None:
-    """Encode the stills into a video-only H.264 MP4 at `out`, for `mux` to join with the
-    soundtrack made meanwhile. Each of `zooms` is laid over the stills during its scene only."""
-    args = ["-y", "-f", "concat", "-safe", "0", "-i", str(states)]
-    for zoom in zooms:
-        args += ["-i", str(zoom.still)]
-    still_frames = settings.still_frames and not zooms
-    video = "[0:v]format=yuv420p" if still_frames else f"[0:v]format=yuv420p,fps={timeline.fps}"
-    for number, zoom in enumerate(zooms):
-        video += f"[v{number}];{_zoom_filter(zoom, number + 1, f'v{number}', timeline.fps)}"
-    video += "[vout]"
-    args += [
-        "-filter_complex", video, "-map", "[vout]", "-an",
-        "-c:v", "libx264", "-preset", settings.preset, "-crf", str(settings.crf),
-        "-tune", "stillimage", "-x264-params", settings.x264_params,
-        "-pix_fmt", "yuv420p",
-        *(["-fps_mode", "vfr"] if still_frames else ["-r", str(timeline.fps)]),
-        # One x264 thread a core (its default is 1.5 a core): as fast here, and each extra
-        # thread holds frames of 1080x1920 in memory.
-        "-threads", str(max(2, os.cpu_count() or 2)),
-        "-t", f"{timeline.duration_ms / 1000:.3f}",
-    ]
-    args += ["-progress", "pipe:1", "-nostats", "-f", "mp4", str(out)]
-    cmd = [media.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *args]
-    # stderr goes to a file: ffmpeg never blocks on a full pipe while progress is read.
-    with tempfile.TemporaryFile() as errors:
-        try:
-            proc = media.start(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=errors)
-        except OSError as exc:
-            raise RenderError(f"cannot start ffmpeg: {exc.strerror or exc}") from None
-        assert proc.stdout is not None
-        try:
-            for raw in proc.stdout:
-                line = raw.decode(errors="replace").strip()
-                if on_progress and line.startswith("out_time_us="):
-                    value = line.split("=", 1)[1]
-                    if value.isdigit():
-                        on_progress(int(value) // 1000)
-        except BaseException:  # Ctrl-C, SIGTERM or a failing progress display: stop at once
-            proc.kill()
-            raise
-        finally:
-            code = proc.wait()
-            media.finish(proc)
-            proc.stdout.close()
-        errors.seek(0)
-        stderr = errors.read().decode(errors="replace")
-    if code != 0:
-        reason = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit code {code}"
-        raise RenderError(f"ffmpeg failed to encode the video: {reason}")
-    if on_progress:  # the last frame starts before the end: say the end was reached
-        on_progress(timeline.duration_ms)

@@ -1,0 +1,263 @@
+"""Stage 7b: pictures -> H.264, coded where the picture changes and copied where it holds.
+
+The frames painter cuts the video into stretches: a still (one picture held for a number of
+frames) or a moving run (every frame drawn). Every distinct picture is piped to ffmpeg once, as
+raw RGB; ffmpeg converts it to yuv420p once and, for a still, repeats that one converted frame
+(the `loop` filter) for at most `hold_frames` frames. x264 codes this condensed stream with a
+key frame forced at the start of every stretch, and the segment muxer writes each stretch to its
+own small MP4. A concat-demuxer list then plays the segments in order, a still's segment as
+many times as its length needs (the last copy cut at an out point), and the final mux copies
+that list and the soundtrack into the MP4: a still held for ten seconds is coded for one.
+What makes the copy exact (probed on this machine, see docs/performance.md): stretch lengths
+in whole frames, a `duration` line for every list entry, an out point half a frame before the
+end of a cut copy, MP4 segments with a time base of one frame, key frames forced half a frame
+before each stretch starts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import media
+from .errors import RenderError
+
+
+@dataclass(frozen=True)
+class VideoSettings:
+    """x264 settings and how the stills are condensed."""
+
+    preset: str = "veryfast"
+    crf: int = 22
+    # A policy video is mostly stills, each repeated for seconds. B-frames and the macroblock
+    # tree (and the lookahead that feeds them) buy nothing there; without them x264 runs 20%
+    # faster and needs half the memory (about 150 MB instead of 290 MB at 1080x1920), and at
+    # CRF 22 the stills come out sharper than at CRF 20 with them (luma SSIM 36.8 dB against
+    # 35.7 dB on the benchmark brief) for a file 5% larger. See docs/performance.md.
+    x264_params: str = "bframes=0:mbtree=0:rc-lookahead=1"
+    tune: str = "stillimage"
+    # A still is coded for at most this many frames (a key frame, then copies of it that cost
+    # x264 almost nothing) and that segment is repeated by stream copy: a key frame a second.
+    hold_frames: int = 30
+    # True: constant frame rate (each still's segment repeated until its end). False, for
+    # previews: each still is coded as one frame held until the next (variable frame rate).
+    constant_rate: bool = True
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """Frames `first` to `first + count - 1` of the video: one picture held, or a moving run
+    whose every frame is drawn."""
+
+    first: int
+    count: int
+    moving: bool
+
+    @property
+    def end(self) -> int:
+        """The first frame after the stretch."""
+        return self.first + self.count
+
+
+def coded_frames(stretch: Stretch, settings: VideoSettings) -> int:
+    """How many frames of the stretch x264 codes."""
+    if stretch.moving:
+        return stretch.count
+    return min(stretch.count, settings.hold_frames if settings.constant_rate else 1)
+
+
+@functools.cache
+def loop_start_offset() -> int:
+    """What to add to a frame's number for ffmpeg's `loop` filter to repeat that frame: 0 where
+    `start` counts frames from 0, 1 in the builds (7.1 and later) that repeat frame start-1.
+    Asked of the ffmpeg at hand once, with three tiny frames."""
+    frames = bytes([0] * 4 + [100] * 4 + [200] * 4)
+    try:
+        result = media.run(
+            [media.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "rawvideo",
+             "-pix_fmt", "gray", "-s", "2x2", "-r", "30", "-i", "-", "-vf",
+             "loop=loop=1:size=1:start=1", "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+            input=frames, timeout=60)
+    except OSError as exc:
+        raise RenderError(f"cannot run ffmpeg: {exc.strerror or exc}") from None
+    shown = list(result.stdout[::4])
+    if shown == [0, 100, 100, 200]:
+        return 0
+    if shown == [0, 0, 100, 200]:
+        return 1
+    raise RenderError(f"ffmpeg's loop filter repeats frames unexpectedly ({shown}): "
+                      f"{result.stderr.decode(errors='replace').strip()[-200:]}")
+
+
+def _loops(stretches: Sequence[Stretch], settings: VideoSettings) -> str:
+    """ffmpeg filters that repeat each still's one input frame until its segment is full.
+    Listed from the last still to the first, so that every `start` counts input frames."""
+    filters = []
+    picture = 0
+    offset = loop_start_offset()
+    for stretch in stretches:
+        repeats = coded_frames(stretch, settings) - 1
+        if not stretch.moving and repeats > 0:
+            filters.append(f"loop=loop={repeats}:size=1:start={picture + offset}")
+        picture += stretch.count if stretch.moving else 1
+    return ",".join(reversed(filters))
+
+
+def listing(stretches: Sequence[Stretch], segments: Sequence[str], fps: int,
+            settings: VideoSettings) -> str:
+    """The ffconcat list that plays the segments to the video's full length."""
+    lines = ["ffconcat version 1.0"]
+
+    def entry(name: str, frames: int, outpoint: int | None = None) -> None:
+        lines.extend([f"file '{name}'", f"duration {frames / fps:.9f}"])
+        if outpoint is not None:
+            # Half a frame before the cut: the copy keeps exactly `outpoint` frames.
+            lines.append(f"outpoint {(outpoint - 0.5) / fps:.9f}")
+
+    for number, (stretch, name) in enumerate(zip(stretches, segments, strict=True)):
+        coded = coded_frames(stretch, settings)
+        if stretch.moving or coded == stretch.count:
+            entry(name, stretch.count)
+        elif not settings.constant_rate:
+            if number == len(stretches) - 1:  # the video ends with a frame on its last tick
+                entry(name, stretch.count - 1)
+                entry(name, 1)
+            else:
+                entry(name, stretch.count)
+        else:
+            copies, rest = divmod(stretch.count, coded)
+            for _ in range(copies):
+                entry(name, coded)
+            if rest:
+                entry(name, rest, outpoint=rest)
+    return "\n".join(lines) + "\n"
+
+
+def encode(
+    stretches: Sequence[Stretch],
+    pictures: Iterable[Sequence[bytes | memoryview]],
+    work: Path,
+    *,
+    size: tuple[int, int],
+    fps: int,
+    settings: VideoSettings = VideoSettings(),
+    on_progress: Callable[[int], None] | None = None,
+) -> Path:
+    """Code the stretches into MP4 segments in `work/segments` and return the concat list
+    that plays them (for `mux`). `pictures` gives one picture per still and one per frame of
+    a moving stretch, in order, each as raw RGB in pieces (the painter replaces only the rows
+    that move); each is converted and coded once."""
+    if not stretches:
+        raise RenderError("nothing to render: the timeline is empty")
+    folder = work / "segments"
+    folder.mkdir(exist_ok=True)
+    starts, position = [], 0
+    for stretch in stretches:
+        starts.append(position)
+        position += coded_frames(stretch, settings)
+    # Half a frame early, so that a time printed in decimals never lands after its frame.
+    cuts = ",".join(f"{(start - 0.5) / fps:.6f}" for start in starts[1:]) or "999999"
+    script = work / "loops.txt"
+    loops = _loops(stretches, settings)
+    script.write_text(f"format=yuv420p{',' + loops if loops else ''},setpts=N/({fps}*TB)",
+                      encoding="utf-8")
+    width, height = size
+    cmd = [
+        media.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+        "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", str(fps),
+        "-i", "-", "-/vf", str(script), "-an",
+        "-c:v", "libx264", "-preset", settings.preset, "-crf", str(settings.crf),
+        "-tune", settings.tune, "-x264-params", settings.x264_params, "-pix_fmt", "yuv420p",
+        # One x264 thread a core (its default is 1.5 a core): as fast here, and each extra
+        # thread holds frames of 1080x1920 in memory.
+        "-threads", str(max(2, os.cpu_count() or 2)),
+        "-force_key_frames", cuts,
+        "-f", "segment", "-segment_times", cuts, "-segment_format", "mp4",
+        "-segment_format_options", f"video_track_timescale={fps}", "-reset_timestamps", "1",
+        str(folder / "seg-%05d.mp4"),
+    ]
+    pictures_iter = iter(pictures)
+    # stderr goes to a file: ffmpeg never blocks on a full pipe while frames are written.
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = media.start(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                               stderr=errors)
+        except OSError as exc:
+            raise RenderError(f"cannot start ffmpeg: {exc.strerror or exc}") from None
+        assert proc.stdin is not None
+        try:
+            for stretch in stretches:
+                for _ in range(stretch.count if stretch.moving else 1):
+                    picture = next(pictures_iter, None)
+                    if picture is None:
+                        raise RenderError("internal: fewer pictures than the stretches need")
+                    if sum(len(piece) for piece in picture) != width * height * 3:
+                        raise RenderError(f"internal: a picture that is not {width}x{height} "
+                                          "RGB")
+                    for piece in picture:
+                        proc.stdin.write(piece)
+                if on_progress:
+                    on_progress(stretch.end * 1000 // fps)
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass  # ffmpeg stopped early: its message says why
+        except BaseException:  # Ctrl-C, SIGTERM or a failing drawing: stop at once
+            proc.kill()
+            raise
+        finally:
+            code = proc.wait()
+            media.finish(proc)
+            if not proc.stdin.closed:
+                with contextlib.suppress(BrokenPipeError):
+                    proc.stdin.close()
+        errors.seek(0)
+        stderr = errors.read().decode(errors="replace").strip()
+    segments = sorted(p.name for p in folder.glob("seg-*.mp4"))
+    if code != 0 or len(segments) != len(stretches):
+        reason = stderr.splitlines()[-1] if stderr else \
+            f"exit code {code}, {len(segments)} segments for {len(stretches)} stretches"
+        raise RenderError(f"ffmpeg failed to encode the video: {reason}")
+    path = folder / "video.ffconcat"
+    path.write_text(listing(stretches, segments, fps, settings), encoding="utf-8")
+    return path
+
+
+def mux(video_list: Path, sound: Path, out: Path, duration_ms: int,
+        metadata: dict[str, str] | None = None) -> None:
+    """Join the coded video (its concat list) and the soundtrack into `out`, both copied, with
+    the metadata and the index at the front (+faststart)."""
+    args = ["-y", "-f", "concat", "-safe", "0", "-i", str(video_list), "-i", str(sound),
+            "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-t", f"{duration_ms / 1000:.3f}",
+            "-movflags", "+faststart+use_metadata_tags"]
+    for key, value in (metadata or {}).items():
+        args += ["-metadata", f"{key}={value}"]
+    try:
+        result = media.run_ffmpeg([*args, "-f", "mp4", str(out)], timeout=3600)
+    except OSError as exc:
+        raise RenderError(f"ffmpeg failed to join video and sound: {exc.strerror or exc}") \
+            from None
+    if result.returncode != 0:
+        lines = result.stderr.decode(errors="replace").strip().splitlines()
+        raise RenderError(f"ffmpeg failed to join video and sound: "
+                          f"{lines[-1] if lines else result.returncode}")
+
+
+def aigc_label(produce_id: str, propagator: str | None = None) -> dict[str, str]:
+    """The implicit AI-content label of GB 45438-2025 (made ASCII by `aigc_tag`); the
+    propagator is the publishing account, left empty when none is known."""
+    return {"Label": "1", "ContentProducer": "policyclip", "ProduceID": produce_id,
+            "ReservedCode1": "", "ContentPropagator": propagator or "", "PropagateID": "",
+            "ReservedCode2": ""}
+
+
+def aigc_tag(label: dict[str, str]) -> str:
+    """The label as the compact ASCII JSON stored under the MP4's `AIGC` metadata key."""
+    import json
+
+    return json.dumps(label, separators=(",", ":"), ensure_ascii=True)

@@ -1,0 +1,210 @@
+"""Motion: presets, count-up formats, the card registry, and what moves on screen when.
+
+Pictures are drawn by the painter (the same code the render encodes; test_render.py checks that
+the video shows exactly those frames); one preview render checks the highlight in the MP4.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from helpers import frame_at, write_brief
+from policyclip import drawing, frames, motion
+from policyclip.cards import CARDS
+from policyclip.errors import TemplateError, ThemeError
+from policyclip.layout import CARD_BOX
+from policyclip.pipeline import RenderOptions, painter_for, prepare, render_brief, speak
+from policyclip.resources import builtin_dir
+from policyclip.theme import load_theme
+
+STEPS_BRIEF = """\
+title: 个税专项附加扣除标准提高
+issuer: 国务院
+summary: 三项扣除标准每月各提高1000元。
+points:
+  - heading: 婴幼儿照护
+    text: 每个孩子每月2000元。
+    figure:
+      value: 2000元/月
+      label: 每个孩子
+faq:
+  - q: 需要申请吗？
+    a: 在个人所得税App填报即可，系统会自动计算。
+steps:
+  - 打开个人所得税App
+  - 进入专项附加扣除填报
+  - 填写信息并提交
+contact: 纳税服务热线12366
+"""
+
+
+@pytest.mark.parametrize(("value", "progress", "shown"), [
+    ("2万元", 0.5, "1万元"),
+    ("20%", 0.5, "10%"),
+    ("3600元/年", 0.25, "900元/年"),
+    ("£150", 0.5, "£75"),
+    ("$67,000", 0.5, "$33,500"),
+    ("$67,000", 0.01, "$670"),
+    ("4.5亿", 0.5, "2.2亿"),
+    ("2000元/月", 1.0, "2000元/月"),
+    ("三成", 0.5, "三成"),  # no digits: shown as it is
+])
+def test_a_count_keeps_the_figures_unit_and_format(value: str, progress: float,
+                                                   shown: str) -> None:
+    assert motion.count_up_text(value, progress) == shown
+
+
+def test_an_effect_ends_exactly_on_its_last_frame() -> None:
+    enter = motion.Effect("slide-up", 350)
+    assert enter.frames(30) == 10
+    steps = [enter.progress(n, 30) for n in range(12)]
+    assert 0 < steps[0] < steps[4] < steps[8] < 1 == steps[9] == steps[11]
+    assert motion.Effect("none", 350).frames(30) == 0
+    assert motion.PRESETS["none"].still and not motion.PRESETS["subtle"].still
+
+
+def test_the_theme_chooses_a_preset_and_effects_and_bad_ones_are_named(tmp_path: Path) -> None:
+    base = (builtin_dir("templates") / "themes" / "default.yaml").read_text("utf-8")
+    base = base.split("# Motion:")[0]  # the built-in's own motion block, replaced below
+    good = tmp_path / "good.yaml"
+    good.write_text(base + "motion:\n  preset: lively\n  caption:\n    effect: fade\n"
+                    "    ms: 120\n", "utf-8")
+    style = load_theme(good).motion
+    chosen = motion.resolve(style.preset, style.overrides())
+    assert (chosen.preset, chosen.caption, chosen.scene.kind) == (
+        "lively", motion.Effect("fade", 120, "ease-out"), "slide")
+    assert motion.resolve("none", style.overrides()) == motion.PRESETS["none"]
+    bad = tmp_path / "bad.yaml"
+    lines = len(base.splitlines())
+    bad.write_text(base + "motion:\n  card:\n    effect: spin\n", "utf-8")
+    with pytest.raises(ThemeError) as raised:
+        load_theme(bad)
+    assert str(raised.value).startswith(f"bad.yaml:{lines + 3}: motion.card.effect: ")
+    assert "spin" in str(raised.value)
+
+
+def test_every_registered_card_has_a_drawer() -> None:
+    assert set(drawing.DRAWERS) == set(CARDS)
+
+
+def test_a_card_the_brief_cannot_fill_fails_at_check(tmp_path: Path) -> None:
+    brief = write_brief(tmp_path, STEPS_BRIEF.split("steps:")[0] + "contact: 12366\n")
+    (tmp_path / "mine.j2").write_text("@scene title\n{{ brief.title }}\n@scene steps\n"
+                                      "怎么办？\n", "utf-8")
+    with pytest.raises(TemplateError, match=r"mine\.j2: '@scene steps': the brief has no "
+                       r"`steps`"):
+        prepare(brief, RenderOptions(template="mine.j2"))
+    result = subprocess.run([sys.executable, "-m", "policyclip", "check", str(brief),
+                             "--template", str(tmp_path / "mine.j2")],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 3
+    assert "'@scene steps': the brief has no `steps`" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def painter(tmp_path_factory: pytest.TempPathFactory) -> frames.FramePainter:
+    folder = tmp_path_factory.mktemp("motion")
+    options = RenderOptions(tts="none")
+    prepared = prepare(write_brief(folder, STEPS_BRIEF), options)
+    return painter_for(prepared, options, speak(prepared, options, folder, print))
+
+
+def _lit_rows(image: Image.Image, painter: frames.FramePainter) -> set[int]:
+    """Rows of the card where the band behind the step being read shows, left of its badge."""
+    band = drawing.pictures.shade((255, 255, 255), (0xC8, 0x10, 0x2E), 0.1)
+    column = np.asarray(image).astype(int)[:, painter.layout.px(CARD_BOX[0] + 46)]
+    return set(np.nonzero(np.abs(column - np.array(band)).max(axis=1) < 6)[0].tolist())
+
+
+def test_the_highlighted_step_follows_the_narration(painter: frames.FramePainter) -> None:
+    plan = painter.timeline
+    scene = next(s for s in plan.scenes if s.card == "steps")
+    cues = [c for c in plan.cues if c.scene == scene.index]
+    centres = []
+    for number, step in enumerate(STEPS_BRIEF.split("steps:\n")[1].splitlines()[:3]):
+        text = step.strip("- ")
+        cue = next(c for c in cues if text[:6] in c.text)
+        lit = _lit_rows(painter.frame(painter.frame_at((cue.start_ms + cue.end_ms) // 2)),
+                        painter)
+        assert lit, f"step {number + 1} is not lit while it is read"
+        centres.append(sum(lit) / len(lit))
+    assert centres[0] < centres[1] < centres[2]  # each in turn, down the card
+    before = painter.frame(painter.frame_at(cues[0].start_ms + 100))
+    assert not _lit_rows(before, painter)  # "怎么办？": no step yet
+    assert not _lit_rows(painter.draw(painter.states[0]), painter)
+
+
+def test_an_faq_answer_appears_once_its_question_is_read(painter: frames.FramePainter) -> None:
+    plan = painter.timeline
+    scene = next(s for s in plan.scenes if s.card == "faq")
+    cues = [c for c in plan.cues if c.scene == scene.index]
+    answer = next(c for c in cues if "个人所得税App" in c.text)
+    x0, y0, x1, y1 = painter.layout.card_box()
+    lower = (x0, (y0 + y1) // 2, x1, y1)  # where the answer goes
+
+    def accent_pixels(ms: int) -> int:
+        pixels = np.asarray(painter.frame(painter.frame_at(ms)).crop(lower)).astype(int)
+        return int(((pixels[:, :, 0] - pixels[:, :, 1]) > 100).sum())
+
+    assert accent_pixels((cues[0].start_ms + cues[0].end_ms) // 2) == 0  # the question alone
+    assert accent_pixels((answer.start_ms + answer.end_ms) // 2) > 1000  # its 答 badge
+
+
+def test_text_in_the_lower_half_stays_clear_of_the_buttons(painter: frames.FramePainter
+                                                           ) -> None:
+    px = painter.layout.px
+    for state in painter.states:
+        pixels = np.asarray(painter.draw(state)).astype(int)
+        strip = pixels[px(960):px(CARD_BOX[3]) - px(40), px(940):px(CARD_BOX[2]) - px(4)]
+        assert (np.abs(strip - 255).max(axis=2) < 8).all(), state  # plain card
+
+
+def test_a_short_text_is_set_larger_than_a_long_one(painter: frames.FramePainter) -> None:
+    box = (0, 0, painter.layout.px(848), painter.layout.px(500))
+    body = painter.theme.sizes.body
+    _, short = painter.layout.fit("全天有人接听。", painter.layout.regular, body, box, grow=1.5)
+    _, long = painter.layout.fit("全天有人接听。" * 12, painter.layout.regular, body, box,
+                                 grow=1.5)
+    assert short.size > painter.layout.px(body) >= long.size
+
+
+def test_the_cover_carries_the_key_figure(painter: frames.FramePainter) -> None:
+    cover = np.asarray(painter.cover()).astype(int)
+    x0, y0, x1, y1 = painter.layout.card_box()
+    red = (cover[:, :, 0] - cover[:, :, 1]) > 100
+    rows = np.nonzero(red[(y0 + y1) // 2:y1, x0:x1].any(axis=1))[0]
+    assert len(rows) > painter.layout.px(80)  # a big accent figure in the card's lower half
+    title = np.asarray(painter.draw(painter.states[0])).astype(int)
+    assert not ((title[:, :, 0] - title[:, :, 1]) > 100)[(y0 + y1) // 2:y1, x0:x1].any()
+
+
+def test_with_motion_none_nothing_moves_between_state_changes(tmp_path: Path) -> None:
+    options = RenderOptions(tts="none", motion="none")
+    prepared = prepare(write_brief(tmp_path, STEPS_BRIEF), options)
+    still = painter_for(prepared, options, speak(prepared, options, tmp_path, print))
+    assert not any(stretch.moving for stretch in still.stretches())
+    scene = still.timeline.scenes[1]
+    entering = still.frame(still.frame_of(scene.start_ms) + 2)
+    assert np.array_equal(np.asarray(entering), np.asarray(
+        still.draw(frames.state_at(still.states, scene.start_ms))))
+
+
+def test_the_preview_shows_the_highlight_where_the_painter_draws_it(tmp_path: Path) -> None:
+    brief = write_brief(tmp_path, STEPS_BRIEF)
+    result = render_brief(brief, tmp_path / "out", RenderOptions(tts="none", preview=True))
+    options = RenderOptions(tts="none", preview=True)
+    painter = painter_for(prepare(brief, options), options, result.timeline)
+    scene = next(s for s in result.timeline.scenes if s.card == "steps")
+    cue = [c for c in result.timeline.cues if c.scene == scene.index][-1]
+    at = (cue.start_ms + cue.end_ms) // 2
+    decoded = frame_at(result.outputs["video"], at / 1000)
+    drawn = painter.frame(painter.frame_at(at))
+    # (a preview is coded coarsely: CRF 28)
+    assert np.abs(np.asarray(decoded).astype(int) - np.asarray(drawn)).mean() < 6
+    assert _lit_rows(drawn, painter)
