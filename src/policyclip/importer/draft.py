@@ -11,7 +11,6 @@ from .document import (
     Block,
     Document,
     Found,
-    Shortened,
     clean,
     first_sentences,
     is_chinese,
@@ -108,7 +107,8 @@ _COUNT_EN = re.compile(
     r"(\d+(?:[.,]\d+)*\s?(?:million|billion)?\s?(?:people|households|families|firms|"
     r"businesses|companies|schools|hospitals|jobs|homes|places)\b)", re.I)
 # `现将有关事项通知如下`, `现解读如下`, `现提出如下意见`: a clause that only says the text follows.
-_FILLER = re.compile(r"^(?:(?:现|特|兹|下面|以下|具体|今|经研究|为便于理解)[^，,。]{0,30}?如下(?:意见|通知)?|"
+_FILLER = re.compile(r"^(?:(?:现|特|兹|下面|以下|具体|今|经研究|为便于理解)"
+                     r"[^，,。]{0,30}?如下(?:意见|通知)?|"
                      r"[^，,。]{0,30}?(?:通知|解读|说明|公告|通告|报告|答复|规定)如下)[。：:！!]?$")
 # A sentence that is only a purpose or basis before such a clause (`为做好…，现将…通知如下。`).
 _ONLY_PURPOSE = re.compile(r"^(?:为了?|根据|按照|依据|依照|经|遵照)")
@@ -385,9 +385,10 @@ class _Drafter:
             return None, ""
         window = dates.unlabelled_range(text)
         if window:
-            self.report.append(f"effective: '{window}' found, not used: the text does not say it "
-                               "is the policy's term (执行期限, 有效期, 活动时间, 自…起施行); it may be "
-                               "a window such as a payment period. Type effective: if it is the term")
+            self.report.append(
+                f"effective: '{window}' found, not used: the text does not say it is the "
+                "policy's term (执行期限, 有效期, 活动时间, 自…起施行); it may be a window such "
+                "as a payment period. Type effective: if it is the term")
         if start is None and end is None:
             if not window:
                 self.report.append("effective: none, no 自…起施行, 有效期至…, 执行期限 or "
