@@ -16,12 +16,14 @@ import pytest
 import yaml
 
 from import_fixtures import (
+    BRACKET_SECTIONS_PAGE,
     ENGLISH_PAGE,
     GBK_PAGE,
     GOV_CN_NEWS_PAGE,
     GOV_CN_PAGE,
     IMAGE_ONLY_PAGE,
     PROVINCIAL_JIEDU,
+    WECHAT_BRACKET_TEXT,
     WECHAT_SAVED_PAGE,
     WECHAT_TEXT,
 )
@@ -259,6 +261,21 @@ def test_pasted_wechat_article(tmp_path: Path) -> None:
     assert brief["contact"] == "12333"
     for furniture in ("点击上方蓝字", "阅读原文", "编辑", "原创"):
         assert furniture not in result.yaml.split("summary:")[1]
+
+
+def test_bracket_section_headings_become_points_steps_and_audience(tmp_path: Path) -> None:
+    result, brief = imported(tmp_path, "xiaofei.txt", WECHAT_BRACKET_TEXT)
+    assert [p["heading"] for p in brief["points"]] == ["补贴标准", "谁能参加", "温馨提示"]
+    assert brief["points"][0]["text"] == "购买一级能效家电，按成交价的15%给予补贴，每件最高补贴2000元。"
+    assert brief["steps"] == ["打开“粤商通”小程序，进入“以旧换新”专区", "实名认证后领取补贴资格",
+                              "到参与活动的门店下单，结账时自动抵扣"]
+    assert "steps: 3 from the numbered items under '【怎么领】'" in result.report
+    assert "纠错" not in result.yaml and "打印" not in result.yaml
+    _, page = imported(tmp_path, "bracket.html", BRACKET_SECTIONS_PAGE)
+    assert [p["heading"] for p in page["points"]] == ["补贴标准", "谁能参加"]
+    assert page["steps"] == ["打开小程序", "领取资格", "到门店下单"]
+    assert page["audience"] == "在龙岗区购买家电的个人消费者"
+    assert "字体" not in str(page) and "收藏" not in str(page) and "纠错" not in str(page)
 
 
 def test_word_jiedu_with_bold_headings(tmp_path: Path) -> None:
