@@ -95,13 +95,17 @@ def test_sheet_as_markdown_and_html_written_to_a_file(brief: Path, tmp_path: Pat
 # ---------------------------------------------------------------- cutting a take
 
 
-@pytest.mark.parametrize(("template", "seed"), [(VOICE_BRIEF, 1), (ENGLISH_VOICE_BRIEF, 2)])
+@pytest.mark.parametrize(("template", "seed", "commas"), [
+    (VOICE_BRIEF, 1, (0.15, 0.35)), (ENGLISH_VOICE_BRIEF, 2, (0.15, 0.35)),
+    # commas read with pauses as long as those between sentences (0.35-1.3 s)
+    (VOICE_BRIEF, 5, (0.3, 0.8))])
 def test_every_sentence_starts_within_a_quarter_second_of_its_speech(
-        tmp_path: Path, template: str, seed: int) -> None:
+        tmp_path: Path, template: str, seed: int, commas: tuple[float, float]) -> None:
     path = write_brief(tmp_path, template)
     prepared = pipeline.prepare(path, pipeline.RenderOptions())
+    gaps = (0.4, 1.2) if commas[1] < 0.4 else (0.35, 1.3)
     take = make_take(tmp_path, texts(path), prepared.brief.language, seed=seed,
-                     name="take.flac")
+                     name="take.flac", comma_gap=commas, sentence_gap=gaps)
     samples = voiceover.decode(take.path)
     activity = voiceover.find_speech(samples)
     assert activity.floor_db == pytest.approx(-50, abs=3)  # room tone, hum and hiss
