@@ -270,7 +270,8 @@ def load_brief(path: Path, *, allow_outside: bool = False,
     if not isinstance(doc.data, dict):
         if () not in bad_paths:
             got = "an empty file" if doc.data is None else describe(doc.data)
-            problems.append((1, f"a brief is a mapping of fields (title, issuer, ...), got {got}"))
+            problems.append((1, f"a brief is fields written one a line, like `title: ...` and "
+                             f"`issuer: ...`; got {got}"))
         raise BriefError(format_problems(name, problems))
 
     data = _as_written(doc.data, (), doc.source)
