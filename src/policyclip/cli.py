@@ -439,7 +439,9 @@ def script(
         raise typer.Exit(EXIT_USAGE)
     options = pipeline.RenderOptions(template=template, theme=theme,
                                      allow_outside_paths=allow_outside_paths)
-    prepared = _guard(lambda: pipeline.prepare(brief, options))
+    # The sheet comes before the recording: a take the brief names need not exist yet.
+    prepared = _guard(lambda: pipeline.prepare(brief, options,
+                                               without=[("render", "voiceover")]))
     for message in prepared.warnings:
         _err(f"warning: {message}")
     written, sentences = prepared.script, prepared.sentences
