@@ -269,3 +269,77 @@ BRACKET_SECTIONS_PAGE = """\
 <p>【怎么领】</p><p>1.打开小程序；</p><p>2.领取资格；</p><p>3.到门店下单。</p>
 <p>【字体：大 中 小】【打印】【关闭】</p><p>【我要纠错】 【收藏本页】</p></div></body></html>
 """
+
+# GOV.UK's layout: a "From: … Published …" line above the body, a Contact section at the end.
+GOVUK_PAGE = """\
+<!DOCTYPE html>
+<html lang="en" class="govuk-template"><head><meta charset="utf-8">
+<title>Warm Home Discount: who can get it and how to apply - GOV.UK</title>
+<meta property="og:title" content="Warm Home Discount: who can get it and how to apply">
+<meta property="og:url" content="https://www.gov.uk/the-warm-home-discount-scheme">
+</head><body class="govuk-template__body">
+<a href="#main-content" class="govuk-skip-link">Skip to main content</a>
+<div class="gem-c-cookie-banner"><p>Cookies on GOV.UK. We use some essential cookies to make this \
+website work.</p><button>Accept additional cookies</button></div>
+<header class="govuk-header"><a href="/">GOV.UK</a><nav><a>Benefits</a><a>Money and tax</a></nav>\
+</header>
+<div class="govuk-breadcrumbs"><ol><li>Home</li><li>Housing and local services</li></ol></div>
+<main id="main-content" class="govuk-main-wrapper">
+<h1 class="govuk-heading-xl">Warm Home Discount: who can get it and how to apply</h1>
+<p class="publication-header__last-changed">From: Department for Energy Security and Net Zero. \
+Published 1 October 2024</p>
+<div class="govspeak">
+<p>You could get £150 off your electricity bill for winter 2024 to 2025 under the Warm Home \
+Discount Scheme. The scheme runs from October 1, 2024 to March 31, 2025.</p>
+<h2>Who can get it</h2>
+<p>You qualify if you get the Guarantee Credit element of Pension Credit, or you are on a low \
+income and have high energy costs.</p>
+<h2>What you get</h2>
+<p>The discount is £150. The money is not paid to you directly. It is a one-off discount on your \
+electricity bill, between October and March.</p>
+<h2>How to apply</h2>
+<ol><li>Check whether your energy supplier is part of the scheme.</li>
+<li>If you get Pension Credit, you will usually be paid automatically.</li>
+<li>Otherwise, wait for a letter by early January 2025 and call the number in it.</li></ol>
+<h2>Contact</h2>
+<p>Call the Warm Home Discount helpline on 0800 030 9322. Lines are open Monday to Friday, 8am \
+to 6pm.</p>
+</div>
+<div class="gem-c-print-link"><button>Print this page</button></div>
+</main>
+<footer class="govuk-footer"><p>All content is available under the Open Government Licence \
+v3.0</p><p>© Crown copyright</p></footer>
+</body></html>
+"""
+
+# A city portal's notice: `--北京市人民政府` after the title, a payment window (发放时间) that is
+# not the policy's term, a numbered 咨询方式 line.
+PORTAL_NOTICE_PAGE = """\
+<html><head><meta charset="utf-8"><title>关于发放2025年度职工疗休养补贴的通知--北京市人民政府</title>
+</head><body>
+<div class="nav">首页 政务公开 政务服务 互动交流</div>
+<div class="main"><div class="content-box">
+<h2>关于发放2025年度职工疗休养补贴的通知</h2>
+<div class="meta">发布时间：2025-05-06 来源：市总工会 【字体：大 中 小】 分享到：微信 微博</div>
+<p>为丰富职工文化生活，市总工会决定发放2025年度职工疗休养补贴，每人1500元。</p>
+<p>一、补贴对象：在本市缴纳社保满一年的在职职工。</p>
+<p>二、发放时间：2025年6月1日至2025年8月31日。</p>
+<p>三、咨询方式：职工服务热线12351。</p>
+<p>扫一扫在手机打开当前页</p>
+</div></div>
+<div class="footer">网站地图 | 联系我们 | 京ICP备05060933号 | 版权所有：北京市人民政府</div>
+</body></html>
+"""
+
+# A provincial notice whose only introduction is `为…，现将有关事项通知如下。` and whose dates are
+# a payment window (集中缴费期), not the policy's term.
+PAYMENT_WINDOW_PAGE = """\
+<html><head><meta charset="utf-8"><title>广东省人民政府办公厅关于做好2025年城乡居民医保参保工作的通知 - \
+广东省人民政府门户网站</title></head><body><div class="TRS_Editor"><p>粤府办（2024）5号</p>
+<p>各地级以上市人民政府，省政府各部门：</p>
+<p>为做好2025年度城乡居民基本医疗保险参保缴费工作，现将有关事项通知如下。</p>
+<p>一、缴费标准</p><p>2025年度个人缴费标准为每人每年400元。</p>
+<p>二、缴费时间</p><p>集中缴费期为2024年9月1日至2024年12月31日。</p>
+<p>三、缴费渠道</p><p>可通过“粤省事”小程序、银行网点缴费。咨询电话：12393。</p>
+<p>广东省人民政府办公厅</p><p>2024年8月20日</p></div></body></html>
+"""

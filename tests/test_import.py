@@ -21,7 +21,10 @@ from import_fixtures import (
     GBK_PAGE,
     GOV_CN_NEWS_PAGE,
     GOV_CN_PAGE,
+    GOVUK_PAGE,
     IMAGE_ONLY_PAGE,
+    PAYMENT_WINDOW_PAGE,
+    PORTAL_NOTICE_PAGE,
     PROVINCIAL_JIEDU,
     WECHAT_BRACKET_TEXT,
     WECHAT_SAVED_PAGE,
@@ -212,7 +215,7 @@ def test_english_page_by_trafilatura(tmp_path: Path) -> None:
     assert brief["steps"] == ["Create an account on the city services portal",
                               "Upload proof of address and proof of work",
                               "Choose your childcare provider and submit the form"]
-    assert brief["contact"] == "the family services hotline on 12345 from Monday to Friday."
+    assert brief["contact"] == "the family services hotline on 12345 from Monday to Friday"
     assert "Privacy" not in result.yaml and "All rights reserved" not in result.yaml
 
 
@@ -240,7 +243,7 @@ def test_english_questions_as_headings(tmp_path: Path) -> None:
     assert brief["faq"] == [{"q": "What should I do if I think I am eligible for Pension Credit?",
                              "a": "Apply for Pension Credit by 21 December 2024. Call the Pension "
                                   "Credit claim line on 0800 99 1234."}]
-    assert brief["contact"] == "the Pension Credit claim line on 0800 99 1234."
+    assert brief["contact"] == "the Pension Credit claim line on 0800 99 1234"
     assert "points: 3 from the first 问/答 pairs (no headings found); faq keeps the other 1" \
         in result.report
 
@@ -278,6 +281,64 @@ def test_bracket_section_headings_become_points_steps_and_audience(tmp_path: Pat
     assert "字体" not in str(page) and "收藏" not in str(page) and "纠错" not in str(page)
 
 
+def test_govuk_page_byline_and_contact_section(tmp_path: Path) -> None:
+    result, brief = imported(tmp_path, "govuk.html", GOVUK_PAGE)
+    assert brief["issuer"] == "Department for Energy Security and Net Zero"
+    assert str(brief["published"]) == "2024-10-01"
+    assert brief["summary"].startswith("You could get £150 off your electricity bill")
+    assert [p["heading"] for p in brief["points"]] == ["Who can get it", "What you get"]
+    assert brief["contact"] == "the Warm Home Discount helpline on 0800 030 9322"
+    assert "points: 'Contact' left out, its section is the contact" in result.report
+
+
+def test_portal_notice_title_suffix_window_and_numbered_contact(tmp_path: Path) -> None:
+    result, brief = imported(tmp_path, "notice.html", PORTAL_NOTICE_PAGE)
+    assert brief["title"] == "关于发放2025年度职工疗休养补贴的通知"
+    assert brief["contact"] == "职工服务热线12351"  # read as 有疑问可以咨询职工服务热线12351。
+    assert [p["heading"] for p in brief["points"]] == ["补贴对象", "发放时间"]
+    assert "points: '咨询方式' left out, its section is the contact" in result.report
+    # 发放时间 is when the money is paid, not the policy's term.
+    assert "effective" not in brief
+    assert any(line.startswith("effective: '2025年6月1日至2025年8月31日' found, not used")
+               for line in result.report)
+
+
+def test_payment_window_and_boilerplate_introduction(tmp_path: Path) -> None:
+    result, brief = imported(tmp_path, "yibao.html", PAYMENT_WINDOW_PAGE)
+    assert brief["title"] == "广东省人民政府办公厅关于做好2025年城乡居民医保参保工作的通知"
+    assert "effective" not in brief
+    assert any(line.startswith("effective: '2024年9月1日至2024年12月31日' found, not used")
+               for line in result.report)
+    assert brief["summary"] == "2025年度个人缴费标准为每人每年400元。"
+    assert "without '为做好2025年度城乡居民基本医疗保险参保缴费工作，现将有关事项通知如下。'" in \
+        comment_above(result.yaml, "summary:")
+    assert brief["contact"] == "12393"
+
+
+def test_closing_clause_of_an_introduction_is_left_out(tmp_path: Path) -> None:
+    text = ("关于租金补贴办法的解读\n来源：杭州市住房保障和房产管理局\n"
+            "近日，市住保房管局印发了《杭州市区公共租赁住房租金补贴办法》（杭房局〔2024〕108号），"
+            "现解读如下。\n一、补贴标准\n每户每月最高2400元。\n二、申请方式\n通过浙里办申请。\n")
+    _, brief = imported(tmp_path, "jiedu.txt", text)
+    assert brief["summary"] == "近日，市住保房管局印发了《杭州市区公共租赁住房租金补贴办法》（杭房局〔2024〕108号）。"
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("关于发放补贴的通知--北京市人民政府", "关于发放补贴的通知"),
+    ("关于发放补贴的通知-北京市人民政府", "关于发放补贴的通知"),
+    ("关于发放补贴的通知—上海市人民政府门户网站", "关于发放补贴的通知"),
+    ("关于发放补贴的通知——广州市人力资源和社会保障局", "关于发放补贴的通知"),
+    ("关于2024-2025年度补贴的通知", "关于2024-2025年度补贴的通知"),
+    ("新冠疫苗接种-常见问题", "新冠疫苗接种-常见问题"),
+    ("关于发放补贴的通知｜上海市人民政府", "关于发放补贴的通知"),
+])
+def test_title_without_site_suffix(title: str, expected: str) -> None:
+    from policyclip.importer.html import read_page
+
+    page = f"<html><head><title>{title}</title></head><body><p>正文。</p></body></html>"
+    assert read_page(page.encode("utf-8")).meta["title"].value == expected
+
+
 def test_word_jiedu_with_bold_headings(tmp_path: Path) -> None:
     import docx
 
@@ -310,6 +371,40 @@ def test_word_jiedu_with_bold_headings(tmp_path: Path) -> None:
     assert brief["points"][1]["figure"] == {"value": "20元", "label": "基础养老金最低标准每人每月提高"}
     assert brief["steps"] == ["本人无需申请", "社保经办机构直接发放到社保卡"]
     assert brief["contact"] == "0351-12333"
+
+
+def graduate_notice_docx() -> bytes:
+    """A Word notice shaped like a city's 通知: bold `1.` headings, a closing 政策咨询电话 line."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph().add_run("关于进一步做好高校毕业生就业创业补贴工作的通知").bold = True
+    document.add_paragraph("深人社发〔2025〕12号")
+    document.add_paragraph("各区人力资源部门、各有关单位：")
+    document.add_paragraph("为鼓励高校毕业生在深就业创业，现就有关补贴事项通知如下。")
+    for heading, body in (
+            ("1.一次性就业补贴", "对毕业2年内的高校毕业生，在我市小微企业就业并缴纳社会保险满6个月的，"
+                               "给予每人5000元一次性就业补贴。"),
+            ("2.创业补贴", "高校毕业生在我市首次创办企业并正常经营6个月以上的，给予10000元一次性创业资助。"),
+            ("3.租房补贴", "新引进的全日制本科学历人才，按每人每年3000元标准发放租房补贴，最长3年。")):
+        document.add_paragraph().add_run(heading).bold = True
+        document.add_paragraph(body)
+    document.add_paragraph("本通知自2025年4月1日起施行，有效期3年。政策咨询电话：12333。")
+    document.add_paragraph("深圳市人力资源和社会保障局")
+    document.add_paragraph("2025年3月15日")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_word_notice_contact_without_its_label(tmp_path: Path) -> None:
+    _, brief = imported(tmp_path, "notice.docx", graduate_notice_docx())
+    assert brief["contact"] == "12333"  # read as 有疑问可以咨询12333。
+    assert brief["summary"] == ("对毕业2年内的高校毕业生，在我市小微企业就业并缴纳社会保险满6个月的，"
+                                "给予每人5000元一次性就业补贴。")
+    assert "现就有关补贴事项通知如下" not in brief["summary"]
 
 
 def styled_word_document() -> bytes:
@@ -475,6 +570,16 @@ def test_bad_sources_exit_3_and_write_nothing(tmp_path: Path, name: str, data: b
     assert result.stderr == f"error: {message.format(path=path)}\nhint: {hint}\n"
     assert result.stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted({name} if data else set())
+
+
+def test_empty_source_says_none_was_given(tmp_path: Path) -> None:
+    result = run("import", "", cwd=tmp_path)
+    assert result.returncode == 3
+    assert result.stderr.startswith("error: no source given: the SOURCE argument is empty\n"
+                                    "hint: name the article to import: ")
+    assert "folder" not in result.stderr
+    with pytest.raises(SourceError, match="no source given"):
+        import_source("  ")
 
 
 # ------------------------------------------------------------------ over http on loopback

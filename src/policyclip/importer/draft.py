@@ -11,7 +11,6 @@ from .document import (
     Block,
     Document,
     Found,
-    Shortened,
     clean,
     first_sentences,
     is_chinese,
@@ -87,6 +86,10 @@ _PHONE = re.compile(r"(?<![\d\-－])(?:0\d{2,3}\s*[-－]\s*(?:\d{7,8}|12\d{3}(?!
 # 0800 99 1234, +44 20 7946 0000, (555) 123-4567; or a short hotline (12345, 311) near "call".
 _PHONE_EN = re.compile(r"(?<![\w£$€¥.,])(?:\+\d{1,3}[\s-]?)?(?:\(?\d{2,5}\)?[\s-]?)?\d{2,4}[\s-]"
                        r"\d{3,4}(?![\w%])|(?<![\w£$€¥.,])(?:12\d{3}|[1-9]11)(?![\w%])")
+# A section that only says where to ask becomes `contact`, not a point.
+_CONTACT_HEADING = re.compile(r"(?:咨询|联系|服务|办事)(?:方式|电话|热线|渠道)|联系我们|咨询服务|"
+                              r"Contact(?: us| details| information)?|Helplines?|Enquiries|"
+                              r"Get in touch|Further information", re.I)
 _HOTLINE_WORDS = re.compile(r"热线|电话|拨打|咨询|服务|联系|hotline|call|phone|tel", re.I)
 _CLAUSE_END = "。；;！？!?\n"
 _FIGURE_ZH = re.compile(
@@ -103,8 +106,12 @@ _FIGURE_EN = re.compile(
 _COUNT_EN = re.compile(
     r"(\d+(?:[.,]\d+)*\s?(?:million|billion)?\s?(?:people|households|families|firms|"
     r"businesses|companies|schools|hospitals|jobs|homes|places)\b)", re.I)
-_FILLER = re.compile(r"(现|特)(将|就|对)?.{0,24}(如下|解读如下|通知如下|公告如下|通告如下)"
-                     r"[。：:]?$")
+# `现将有关事项通知如下`, `现解读如下`, `现提出如下意见`: a clause that only says the text follows.
+_FILLER = re.compile(r"^(?:(?:现|特|兹|下面|以下|具体|今|经研究|为便于理解)"
+                     r"[^，,。]{0,30}?如下(?:意见|通知)?|"
+                     r"[^，,。]{0,30}?(?:通知|解读|说明|公告|通告|报告|答复|规定)如下)[。：:！!]?$")
+# A sentence that is only a purpose or basis before such a clause (`为做好…，现将…通知如下。`).
+_ONLY_PURPOSE = re.compile(r"^(?:为了?|根据|按照|依据|依照|经|遵照)")
 _YEAR = re.compile(r"^(19|20)\d{2}\s*年$")
 
 
@@ -168,6 +175,7 @@ class _Drafter:
         self.lang = "zh" if is_chinese(sample) else "en"
         self.used: set[int] = set()  # block indexes that became faq or steps
         self.summary_index = -1  # the block the summary came from
+        self.filler: list[str] = []  # sentences left out of the summary (`现将…通知如下。`)
 
     # ------------------------------------------------------------ preparation
 
@@ -375,8 +383,16 @@ class _Drafter:
             self.report.append(f"effective: dropped, '{found.phrase if found else ''}' reads as "
                                f"{start} to {end}, which is backwards")
             return None, ""
+        window = dates.unlabelled_range(text)
+        if window:
+            self.report.append(
+                f"effective: '{window}' found, not used: the text does not say it is the "
+                "policy's term (执行期限, 有效期, 活动时间, 自…起施行); it may be a window such "
+                "as a payment period. Type effective: if it is the term")
         if start is None and end is None:
-            self.report.append("effective: none, no 自…起施行, 有效期至… or …至… range found")
+            if not window:
+                self.report.append("effective: none, no 自…起施行, 有效期至…, 执行期限 or "
+                                   "活动时间 range found")
             return None, ""
         shown = f"{start or '…'} to {end or '…'}"
         self.report.append(f"effective: {shown} ({'; '.join(origins)})")
@@ -393,37 +409,61 @@ class _Drafter:
     # ------------------------------------------------------------ text fields
 
     def _summary(self) -> None:
-        for i, block in enumerate(self.blocks):
-            if i in self.used or not _is_prose(block):
-                continue
-            if self._heading_kind(block) is not None or re.search(r"[：:]$", block.text):
-                continue
-            text = _strip_numbering(block.text)
-            dateline = _DATELINE.match(text)
-            text = text[dateline.end():] if dateline else text
-            if len(text) < 15:
-                continue
-            cut = first_sentences(text, SUMMARY_CHARS[self.lang], 2)
-            origin = "the first paragraph" + (", shortened at a sentence end" if cut.cut else "")
-            if dateline:
-                origin += f", without the dateline '{dateline.group().strip()}'"
-            sentences = split_sentences(cut.text)
-            if len(sentences) > 1 and _FILLER.search(sentences[-1]):
-                cut = Shortened("".join(sentences[:-1]), True)
-                origin = f"the first paragraph, without its closing '{sentences[-1]}'"
-            self.fields["summary"] = Value(cut.text, origin)
-            self.summary_index = i
-            self.report.append(f"summary: {_brief(cut.text)} ({origin})")
+        # The introduction (prose before the first heading) first, then the page's description,
+        # then prose further on: a summary should not repeat a point when it can be helped.
+        first_heading = next((i for i, b in enumerate(self.blocks)
+                              if self._heading_kind(b) is not None), len(self.blocks))
+        if self._summary_from(range(first_heading)):
             return
         description = self.meta.get("description")
-        if description:
+        if description and len(description.value) >= 15 and \
+                _squash(description.value) != _squash(self.fields["title"].value):
             cut = first_sentences(description.value, SUMMARY_CHARS[self.lang], 3)
             self.fields["summary"] = Value(cut.text, description.origin)
             self.report.append(f"summary: from {description.origin}")
             return
+        if self._summary_from(range(first_heading, len(self.blocks)), run_in=True):
+            return
         self.fields["summary"] = Value(self.fields["title"].value,
                                        "the title (the text has no paragraph to summarise)")
         self.report.append("summary: the title, no paragraph of prose found")
+
+    def _summary_from(self, indexes: range, run_in: bool = False) -> bool:
+        """The summary from the first paragraph of prose among `indexes`, if there is one.
+
+        With `run_in`, the text after a run-in heading (`（一）补贴对象。对…`) counts as prose.
+        """
+        dropped = self.filler
+        for i in indexes:
+            block = self.blocks[i]
+            if i in self.used or not _is_prose(block) or re.search(r"[：:]$", block.text):
+                continue
+            text = _strip_numbering(block.text)
+            if self._heading_kind(block) is not None:
+                if not run_in:
+                    continue
+                text = self._heading(block.text)[1]
+            dateline = _DATELINE.match(text)
+            text = text[dateline.end():] if dateline else text
+            text, filler = _without_filler(text)
+            dropped.extend(filler)
+            if len(text) < 15:
+                continue
+            cut = first_sentences(text, SUMMARY_CHARS[self.lang], 2)
+            where = "the first paragraph" if not dropped or filler else \
+                "the first paragraph after it" if not run_in else \
+                "the first paragraph under the headings"
+            origin = where + (", shortened at a sentence end" if cut.cut else "")
+            if dateline:
+                origin += f", without the dateline '{dateline.group().strip()}'"
+            if dropped:
+                origin += ", without " + "; ".join(f"'{d}'" for d in dropped) + \
+                    " (says only that the text follows)"
+            self.fields["summary"] = Value(cut.text, origin)
+            self.summary_index = i
+            self.report.append(f"summary: {_brief(cut.text)} ({origin})")
+            return True
+        return False
 
     def _audience(self) -> None:
         """Who the policy is for: the first sentence under 适用对象, 补贴对象, Who can apply..."""
@@ -531,6 +571,12 @@ class _Drafter:
                     "; text: first sentence(s) under it"
             if not heading or not text:
                 self.report.append(f"points: '{_brief(block.text)}' dropped, no text under it")
+                continue
+            section_text = " ".join(t for t in texts if t)
+            if _CONTACT_HEADING.fullmatch(heading.strip()) and (
+                    _PHONE.search(section_text) or _PHONE_EN.search(section_text)):
+                self.report.append(f"points: '{_brief(heading)}' left out, its section is the "
+                                   "contact")
                 continue
             cut = first_sentences(text, TEXT_CHARS[self.lang], 2)
             origin += ", shortened at a sentence end" if cut.cut else ""
@@ -779,10 +825,40 @@ _LEAD_IN = re.compile(r"^(?:.{0,12}?(?:可|请|欢迎|也可|或)?(?:拨打|致�
 _TAIL = re.compile(r"(?:进行)?(?:咨询|了解|查询|反映)$")
 
 
+# A label before a colon that only says "the number is": `政策咨询电话：`, `咨询方式：`,
+# `联系电话：`. A longer label names the line (`杭州市住房保障服务热线：`) and stays.
+_LABEL_LEAD_IN = re.compile(r"^[\u4e00-\u9fa5]{0,4}?(?:咨询|联系|服务|办事|监督|投诉|举报|政策)?"
+                            r"(?:电话|热线|方式|渠道)\s*[:：]\s*")
+
+
 def _without_lead_in(clause: str) -> str:
     """`咨询电话：0571-12345` -> `0571-12345`; `可拨打12333咨询` -> `12333`; names stay."""
-    trimmed = _TAIL.sub("", _LEAD_IN.sub("", clause, count=1)).strip(" ，,")
+    trimmed = _strip_numbering(clause)
+    trimmed = _LABEL_LEAD_IN.sub("", trimmed, count=1)
+    trimmed = _TAIL.sub("", _LEAD_IN.sub("", trimmed, count=1)).strip(" ，,。；;")
+    if not is_chinese(trimmed):
+        trimmed = trimmed.rstrip(".;")
     return trimmed if _PHONE.search(trimmed) or _PHONE_EN.search(trimmed) else clause
+
+
+def _without_filler(text: str) -> tuple[str, list[str]]:
+    """The text without clauses that only say the text follows; and what was left out."""
+    kept: list[str] = []
+    dropped: list[str] = []
+    for sentence in split_sentences(text):
+        body = sentence.rstrip("。：:！!")
+        comma = max(body.rfind("，"), body.rfind(","))
+        clause = body[comma + 1:].strip()
+        if not _FILLER.match(clause):
+            kept.append(sentence)
+            continue
+        before = body[:comma].strip() if comma != -1 else ""
+        if len(before) < 10 or _ONLY_PURPOSE.match(before):
+            dropped.append(sentence)
+        else:
+            kept.append(before + "。")
+            dropped.append(clause)
+    return "".join(kept), dropped
 
 
 def _sentence_around(text: str, start: int) -> str:

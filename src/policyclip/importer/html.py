@@ -186,11 +186,20 @@ def _page_meta(root: HtmlElement) -> dict[str, Found]:
     return found
 
 
+_SITE_NAME = re.compile(r"(政府|人民政府|门户网站?|网站|政府网|网|办公厅|办公室|委员会|局|厅|部|"
+                        r"发布|在线|新闻|融媒|GOV\.UK|\.gov\.\w+)$", re.I)
+
+
 def _without_site(title: str) -> str:
     """The title without a site suffix such as `_国务院文件_中国政府网` or ` | Ministry`."""
-    parts = re.split(r"\s*[_|｜]\s*|\s+[-–—]\s+", title)
+    parts = re.split(r"\s*[_|｜]\s*|\s+[-–—]\s+|\s*-{2,}\s*|\s*—{2}\s*", title)
     parts = [p for p in parts if p]
-    return parts[0] if parts else title
+    first = parts[0] if parts else title
+    # `…通知-北京市人民政府`: a dash without spaces ends a title only before a site's name.
+    site = re.match(r"^(.{4,}?)\s*[-–—]\s*([^-–—]{2,30})$", first)
+    if site and _SITE_NAME.search(site.group(2)):
+        return site.group(1)
+    return first
 
 
 def _table_cells(root: HtmlElement) -> Iterator[tuple[str, str]]:
