@@ -77,6 +77,16 @@ def test_sheet_numbers_the_sentences_as_captioned_grouped_by_scene(brief: Path) 
     assert "004  怎么交：打开微信或支付宝，搜索医保缴费，按提示完成即可。  (6.1 s)" in lines
 
 
+def test_sheet_comes_before_the_take_the_brief_names(tmp_path: Path) -> None:
+    path = write_brief(tmp_path, VOICE_BRIEF + "render:\n  voiceover: takes/\n")
+    result = run("script", str(path), "--sheet")
+    assert result.returncode == 0, result.stderr
+    assert "001  城乡居民医保缴费开始了。  (2.4 s)" in result.stdout.splitlines()
+    render = run("captions", str(path))
+    assert render.returncode == 3
+    assert render.stderr == "error: brief.yaml:14: render.voiceover: file not found: 'takes/'\n"
+
+
 def test_sheet_as_markdown_and_html_written_to_a_file(brief: Path, tmp_path: Path) -> None:
     result = run("script", str(brief), "--sheet", "--sheet-format", "markdown",
                  "-o", str(tmp_path / "sheet.md"))

@@ -439,7 +439,9 @@ def script(
         raise typer.Exit(EXIT_USAGE)
     options = pipeline.RenderOptions(template=template, theme=theme,
                                      allow_outside_paths=allow_outside_paths)
-    prepared = _guard(lambda: pipeline.prepare(brief, options), brief)
+    # The sheet comes before the recording: a take the brief names need not exist yet.
+    prepared = _guard(lambda: pipeline.prepare(brief, options,
+                                               without=[("render", "voiceover")]), brief)
     for message in prepared.warnings:
         _err(f"warning: {_as_given(message, brief)}")
     written, sentences = prepared.script, prepared.sentences
