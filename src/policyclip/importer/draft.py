@@ -478,13 +478,22 @@ class _Drafter:
                 rest = _strip_numbering(following.text)
             if not rest:
                 continue
-            sentence = split_sentences(rest)[0]
+            sentence = split_sentences(rest)[0].rstrip("。.")
+            if self.lang == "zh":
+                group, where = _group_of_people(sentence)
+                if group is None and len(sentence) <= AUDIENCE_CHARS[self.lang]:
+                    self.report.append(f"audience: not drafted, '{_brief(sentence)}' under "
+                                       f"'{label.group()}' is a sentence, not a group of people; "
+                                       "type who the policy is for")
+                    return
+                sentence = group or sentence
+            else:
+                where = "the first sentence"
             if len(sentence) > AUDIENCE_CHARS[self.lang]:
                 self.report.append(f"audience: not drafted, the sentence under '{label.group()}' "
                                    "is too long to shorten without changing it")
                 return
-            self.fields["audience"] = Value(sentence.rstrip("。."),
-                                            f"the first sentence under '{label.group()}'")
+            self.fields["audience"] = Value(sentence, f"{where} under '{label.group()}'")
             self._found("audience", "audience")
             return
         self.report.append("audience: none, no 适用对象, 补贴对象 or the like found")
@@ -557,7 +566,7 @@ class _Drafter:
                                    "the faq or the steps")
                 continue
             body = [self.blocks[j] for j in range(start + 1, end) if j not in stop]
-            texts = [rest] + [_strip_numbering(b.text) for b in body]
+            texts = [rest] + [self._body_text(b) for b in body]
             text = next((t for t in texts if len(t) >= 4), "")
             if not text and re.search(r"[。.!?！？]$", block.text):
                 # `第一条 就业补助资金用于…。`: a numbered paragraph, not a heading over text.
@@ -584,6 +593,16 @@ class _Drafter:
             figure, figure_origin = self._figure(cut.text, section, heading)
             points.append(DraftPoint(heading, cut.text, origin, figure, figure_origin))
         return points
+
+    def _body_text(self, block: Block) -> str:
+        """A block's text under a heading; `（一）补贴对象。对…` gives `对…` (the run-in heading
+        names the sub-section, it is not narration)."""
+        # `一是…。` and `第X条…。` open sentences; `（一）补贴对象。` and `1.申请条件：` name parts.
+        if self._heading_kind(block) in ("（一）", "1.", "（1）", "【】", "bold"):
+            rest = self._heading(block.text)[1]
+            if rest:
+                return rest
+        return _strip_numbering(block.text)
 
     def _heading(self, text: str) -> tuple[str, str, bool]:
         """(heading, run-in text after it, whether the heading was shortened)."""
@@ -638,9 +657,17 @@ class _Drafter:
                     continue
                 value = re.sub(r"\s+", "" if self.lang == "zh" else " ", m.group(1))
                 label = _label_before(haystack, m.start(), self.lang)
+                after = _noun_after(haystack, m.end(1), self.lang)
                 origin = f"figure: {value} as {where} states it"
-                if label:
+                if label and _names_something(label, self.lang):
                     origin += ", label: the words before it"
+                elif after:
+                    label = after
+                    origin += ", label: the words after it"
+                elif label and len(label) >= 2 and not _is_question(heading):
+                    origin += ", label: the words before it"
+                elif label and _is_question(heading):
+                    origin += ", label: the words before it (the heading is a question)"
                 else:
                     label = heading
                     origin += ", label: the point's heading"
@@ -841,6 +868,28 @@ def _without_lead_in(clause: str) -> str:
     return trimmed if _PHONE.search(trimmed) or _PHONE_EN.search(trimmed) else clause
 
 
+# The nouns a Chinese phrase naming a group of people or bodies ends with (…的个人消费者).
+_GROUP_END = re.compile(r"(?:者|人|人员|职工|员工|家庭|群体|人群|企业|单位|工商户|商户|婴幼儿|儿童|"
+                        r"学生|毕业生|老人|老年人|居民|农民|农户|户|对象|主体|纳税人|市民|患者|个人|"
+                        r"妇女|青年|残疾人|军人|父母|家长|孕产妇|机构|组织|学校|医院|村|社区)$")
+_NOT_A_GROUP = re.compile(r"^(?:对|向|为|给|凡|如|若|经)|发放|给予|可以|可申请|应当|须")
+
+
+def _group_of_people(sentence: str) -> tuple[str | None, str]:
+    """The noun phrase naming who a policy is for: the sentence, or its first clause when
+    the clauses after it do not narrow it (`…的个人消费者，每人每类限补1件`)."""
+    if _GROUP_END.search(sentence) and not _NOT_A_GROUP.search(sentence) and \
+            not re.search(r"[，,；;]", sentence):
+        return sentence, "the first sentence"
+    clauses = [c.strip() for c in re.split(r"[，,；;]", sentence)]
+    first, later = clauses[0], clauses[1:]
+    # `…人员，以灵活就业方式就业的，可申请` narrows the group in a later clause: not cut.
+    if later and _GROUP_END.search(first) and not _NOT_A_GROUP.search(first) and \
+            not any(c.endswith("的") for c in later):
+        return first, "the first clause of the first sentence"
+    return None, ""
+
+
 def _without_filler(text: str) -> tuple[str, list[str]]:
     """The text without clauses that only say the text follows; and what was left out."""
     kept: list[str] = []
@@ -891,6 +940,25 @@ def _clause(text: str, start: int, end: int) -> str:
     return clause.rstrip("，,")
 
 
+# Words that start or end the text before a figure without naming anything (`给予`, `成交价的`,
+# `discount is`): a card label is a noun phrase, so they are trimmed off.
+_LABEL_HEAD_ZH = re.compile(r"^(?:对|按照|按|将|为|由|在|并|且|和|给予|发放|可享受|享受|"
+                            r"可获得|获得|可领取|领取|以|约|共计|共)+")
+_LABEL_TAIL_ZH = re.compile(r"(?:的|为|是|达到|达|给予|按|至|到|约|计)+$")
+# Qualifiers that say "per" or "at most" and name nothing by themselves (`每人`, `每户每月最高`).
+_QUALIFIER_ZH = re.compile(r"每[\u4e00-\u9fa5]|最高|最多|最低|不超过|不低于|限|可|补")
+_LABEL_TAIL_EN = re.compile(r"(?:\s+(?:is|are|was|were|be|will|of|to|by|at|up|worth|costs?|get|"
+                            r"gets|receive|receives|could|can|about|around|between|over|under|"
+                            r"from|for|and|or))+$", re.I)
+_LABEL_HEAD_EN = re.compile(r"^(?:(?:it|this|that|there|they|you)\s+(?:is|are|was|were|will be|"
+                            r"can get|could get|get)\s+)?(?:the|a|an)\s+", re.I)
+_NOT_A_NOUN_EN = re.compile(r"^(?:you|we|they|it|he|she|i|this|that|there)$", re.I)
+# A noun phrase right after a figure (`5000元一次性就业补贴`) when no verb is in it.
+_NOUN_AFTER_ZH = re.compile(r"^的?([\u4e00-\u9fa5]{2,12}?)(?=[，,。；;！!？?、）)\s]|$)")
+_VERBS_ZH = re.compile(r"发放|给予|享受|申请|缴纳|办理|领取|购买|使用|提供|补助|"
+                       r"按|的|为|是|由|可|将|至")
+
+
 def _label_before(text: str, start: int, lang: str) -> str:
     """The words before a figure in its clause, when they are a short label."""
     head = text[:start]
@@ -898,9 +966,29 @@ def _label_before(text: str, start: int, lang: str) -> str:
     label = head[cut + 1:].strip()
     label = re.sub(r"^(?:对|按|将|为|由|在|并|且|和|and|the|a|an)\s*", "", label, flags=re.I)
     if lang == "zh":
+        label = _LABEL_TAIL_ZH.sub("", _LABEL_HEAD_ZH.sub("", label))
         return label if 2 <= len(label) <= 20 and not re.search(r"\d", label) else ""
-    words = label.split()
-    return " ".join(words[-5:]) if 1 <= len(words) <= 8 else ""
+    words = _LABEL_TAIL_EN.sub("", " " + label).split()
+    if not 1 <= len(words) <= 8:
+        return ""
+    return _LABEL_HEAD_EN.sub("", " ".join(words[-5:]))
+
+
+def _names_something(label: str, lang: str) -> bool:
+    """Whether a label holds a noun, not only `每人`, `最高` or `You`."""
+    if lang == "zh":
+        return len(_QUALIFIER_ZH.sub("", label)) >= 2
+    return not _NOT_A_NOUN_EN.match(label.strip())
+
+
+def _noun_after(text: str, end: int, lang: str) -> str:
+    """A short noun phrase right after a figure (`一次性就业补贴`), if there is one."""
+    if lang != "zh":
+        return ""
+    m = _NOUN_AFTER_ZH.match(text[end:])
+    if not m or _VERBS_ZH.search(m.group(1)):
+        return ""
+    return m.group(1)
 
 
 def _split_inline_steps(text: str) -> list[str]:
