@@ -84,7 +84,7 @@ def test_sheet_comes_before_the_take_the_brief_names(tmp_path: Path) -> None:
     assert "001  城乡居民医保缴费开始了。  (2.4 s)" in result.stdout.splitlines()
     render = run("captions", str(path))
     assert render.returncode == 3
-    assert render.stderr == "error: brief.yaml:14: render.voiceover: file not found: 'takes/'\n"
+    assert render.stderr == f"error: {path}:14: render.voiceover: file not found: 'takes/'\n"
 
 
 def test_sheet_as_markdown_and_html_written_to_a_file(brief: Path, tmp_path: Path) -> None:

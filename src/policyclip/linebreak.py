@@ -456,8 +456,11 @@ def caption_chunks(
     """
     cues: list[list[list[str]]] = []
     current: list[str] = []
-    for clause in _clauses(_words_of_wide(atoms(_caption_urls(sentence, rules), glossary),
-                                          rules)):
+    text = _caption_urls(sentence, rules)
+    # A long place-and-department name may break between its halves across lines, not cues.
+    halves = {(names[0], names[1]) for _, _, names in _whole_names(text, tuple(sorted(
+        set(glossary)))) if len(names) == 2}
+    for clause in _clauses(_words_of_wide(atoms(text, glossary), rules)):
         if line_width("".join(current + clause), rules) <= rules.max_units:
             current += clause
             continue
@@ -477,7 +480,8 @@ def caption_chunks(
         while i < len(lines):
             pair = lines[i : i + 2]
             if len(pair) == 2 and spoken_weight("".join(pair[0] + pair[1]), rules) \
-                    <= rules.max_cue_units:
+                    <= rules.max_cue_units and not (
+                        i + 2 < len(lines) and _cuts_name(pair[1], lines[i + 2], halves)):
                 cues.append(_balanced(pair[0] + pair[1], rules) or pair)
                 i += 2
             else:
@@ -496,6 +500,13 @@ def caption_chunks(
             # Only punctuation: nothing to show, but keep it with the words it follows.
             out[-1] = (out[-1][0], out[-1][1] + raw)
     return out
+
+
+def _cuts_name(left: list[str], right: list[str], halves: set[tuple[str, str]]) -> bool:
+    """True when `left` ends with a place whose department starts `right`."""
+    return bool(left and right) and any(
+        left[-1].strip().endswith(place) and right[0].strip().startswith(dept)
+        for place, dept in halves)
 
 
 def _adopt_orphans(cues: list[list[list[str]]], rules: LineRules) -> list[list[list[str]]]:
