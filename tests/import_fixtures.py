@@ -233,3 +233,113 @@ WECHAT_SAVED_PAGE = """\
 <div id="js_pc_qr_code"><p>微信扫一扫<br>关注该公众号</p></div>
 </body></html>
 """
+
+# A pasted WeChat article whose sections are 【…】 headings, with 1. 2. 3. under 【怎么领】.
+WECHAT_BRACKET_TEXT = """\
+点击上方蓝字关注我们
+最高补贴2000元！以旧换新补贴来了，怎么领看这里→
+原创 龙岗发布 龙岗发布 2025年03月05日 18:30 广东
+为提振消费，龙岗区商务局联合各大商场推出家电以旧换新补贴活动，个人消费者购买一级能效家电可享受成交价15%的补贴。
+活动时间：2025年3月10日至2025年6月30日。
+【补贴标准】
+购买一级能效家电，按成交价的15%给予补贴，每件最高补贴2000元。
+购买二级能效家电，按成交价的10%给予补贴，每件最高补贴1500元。
+【谁能参加】
+在龙岗区参与活动的门店购买家电的个人消费者，每人每类限补1件。
+【怎么领】
+1.打开“粤商通”小程序，进入“以旧换新”专区；
+2.实名认证后领取补贴资格；
+3.到参与活动的门店下单，结账时自动抵扣。
+【温馨提示】
+补贴资格领取后7日内有效，逾期未使用自动失效。
+如有疑问，请拨打12345政务服务便民热线或龙岗区商务局咨询电话0755-28949123。
+【纠错】【打印】【关闭】
+来源：龙岗区商务局
+编辑：小龙  审核：张三
+阅读原文
+分享 收藏 在看 点赞
+"""
+
+# The same sections on a saved page, with the site's controls in 【】 inside the body.
+BRACKET_SECTIONS_PAGE = """\
+<html><head><meta charset="utf-8"><title>关于开展家电以旧换新的通知</title></head><body>
+<div id="js_content"><p>来源：龙岗区商务局</p><p>为提振消费，推出家电以旧换新补贴活动。</p>
+<p>【补贴标准】</p><p>购买一级能效家电，每件最高补贴2000元。</p>
+<p>【谁能参加】</p><p>在龙岗区购买家电的个人消费者。</p>
+<p>【怎么领】</p><p>1.打开小程序；</p><p>2.领取资格；</p><p>3.到门店下单。</p>
+<p>【字体：大 中 小】【打印】【关闭】</p><p>【我要纠错】 【收藏本页】</p></div></body></html>
+"""
+
+# GOV.UK's layout: a "From: … Published …" line above the body, a Contact section at the end.
+GOVUK_PAGE = """\
+<!DOCTYPE html>
+<html lang="en" class="govuk-template"><head><meta charset="utf-8">
+<title>Warm Home Discount: who can get it and how to apply - GOV.UK</title>
+<meta property="og:title" content="Warm Home Discount: who can get it and how to apply">
+<meta property="og:url" content="https://www.gov.uk/the-warm-home-discount-scheme">
+</head><body class="govuk-template__body">
+<a href="#main-content" class="govuk-skip-link">Skip to main content</a>
+<div class="gem-c-cookie-banner"><p>Cookies on GOV.UK. We use some essential cookies to make this \
+website work.</p><button>Accept additional cookies</button></div>
+<header class="govuk-header"><a href="/">GOV.UK</a><nav><a>Benefits</a><a>Money and tax</a></nav>\
+</header>
+<div class="govuk-breadcrumbs"><ol><li>Home</li><li>Housing and local services</li></ol></div>
+<main id="main-content" class="govuk-main-wrapper">
+<h1 class="govuk-heading-xl">Warm Home Discount: who can get it and how to apply</h1>
+<p class="publication-header__last-changed">From: Department for Energy Security and Net Zero. \
+Published 1 October 2024</p>
+<div class="govspeak">
+<p>You could get £150 off your electricity bill for winter 2024 to 2025 under the Warm Home \
+Discount Scheme. The scheme runs from October 1, 2024 to March 31, 2025.</p>
+<h2>Who can get it</h2>
+<p>You qualify if you get the Guarantee Credit element of Pension Credit, or you are on a low \
+income and have high energy costs.</p>
+<h2>What you get</h2>
+<p>The discount is £150. The money is not paid to you directly. It is a one-off discount on your \
+electricity bill, between October and March.</p>
+<h2>How to apply</h2>
+<ol><li>Check whether your energy supplier is part of the scheme.</li>
+<li>If you get Pension Credit, you will usually be paid automatically.</li>
+<li>Otherwise, wait for a letter by early January 2025 and call the number in it.</li></ol>
+<h2>Contact</h2>
+<p>Call the Warm Home Discount helpline on 0800 030 9322. Lines are open Monday to Friday, 8am \
+to 6pm.</p>
+</div>
+<div class="gem-c-print-link"><button>Print this page</button></div>
+</main>
+<footer class="govuk-footer"><p>All content is available under the Open Government Licence \
+v3.0</p><p>© Crown copyright</p></footer>
+</body></html>
+"""
+
+# A city portal's notice: `--北京市人民政府` after the title, a payment window (发放时间) that is
+# not the policy's term, a numbered 咨询方式 line.
+PORTAL_NOTICE_PAGE = """\
+<html><head><meta charset="utf-8"><title>关于发放2025年度职工疗休养补贴的通知--北京市人民政府</title>
+</head><body>
+<div class="nav">首页 政务公开 政务服务 互动交流</div>
+<div class="main"><div class="content-box">
+<h2>关于发放2025年度职工疗休养补贴的通知</h2>
+<div class="meta">发布时间：2025-05-06 来源：市总工会 【字体：大 中 小】 分享到：微信 微博</div>
+<p>为丰富职工文化生活，市总工会决定发放2025年度职工疗休养补贴，每人1500元。</p>
+<p>一、补贴对象：在本市缴纳社保满一年的在职职工。</p>
+<p>二、发放时间：2025年6月1日至2025年8月31日。</p>
+<p>三、咨询方式：职工服务热线12351。</p>
+<p>扫一扫在手机打开当前页</p>
+</div></div>
+<div class="footer">网站地图 | 联系我们 | 京ICP备05060933号 | 版权所有：北京市人民政府</div>
+</body></html>
+"""
+
+# A provincial notice whose only introduction is `为…，现将有关事项通知如下。` and whose dates are
+# a payment window (集中缴费期), not the policy's term.
+PAYMENT_WINDOW_PAGE = """\
+<html><head><meta charset="utf-8"><title>广东省人民政府办公厅关于做好2025年城乡居民医保参保工作的通知 - \
+广东省人民政府门户网站</title></head><body><div class="TRS_Editor"><p>粤府办（2024）5号</p>
+<p>各地级以上市人民政府，省政府各部门：</p>
+<p>为做好2025年度城乡居民基本医疗保险参保缴费工作，现将有关事项通知如下。</p>
+<p>一、缴费标准</p><p>2025年度个人缴费标准为每人每年400元。</p>
+<p>二、缴费时间</p><p>集中缴费期为2024年9月1日至2024年12月31日。</p>
+<p>三、缴费渠道</p><p>可通过“粤省事”小程序、银行网点缴费。咨询电话：12393。</p>
+<p>广东省人民政府办公厅</p><p>2024年8月20日</p></div></body></html>
+"""

@@ -18,7 +18,7 @@ from policyclip.media import ffmpeg_exe
 from policyclip.speech.normalize import spoken_text
 
 RATE = 22_050  # espeak-ng's own rate
-_CLAUSES = re.compile(r"(?<=[，,、；;：:])")
+_CLAUSES = re.compile(r"(?<=[，、；：])|(?<=[,;:])(?!\d)")  # not inside 100,000
 
 
 @dataclass(frozen=True)

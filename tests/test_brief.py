@@ -293,14 +293,18 @@ def test_allow_outside_accepts_files_elsewhere(tmp_path: Path) -> None:
          ["brief.yaml:7: points[0].text: duplicate key (first defined on line 6)"]),
         # wrong types
         ("hashtags: 政策\n", ["brief.yaml:7: hashtags: expected a list, got '政策'"]),
-        ("steps: {a: b}\n", ["brief.yaml:7: steps: expected a list, got a mapping"]),
+        ("steps: {a: b}\n", ["brief.yaml:7: steps: expected a list, got fields `a: ...`"]),
         ("steps: [[a]]\n", ["brief.yaml:7: steps[0]: expected text, got a list"]),
-        ("faq: [question]\n", ["brief.yaml:7: faq[0]: expected a mapping, got 'question'"]),
-        ("glossary: [a]\n", ["brief.yaml:7: glossary: expected a mapping, got a list"]),
-        ("render: douyin\n", ["brief.yaml:7: render: expected a mapping, got 'douyin'"]),
+        ("faq: [question]\n", ["brief.yaml:7: faq[0]: expected fields like `q:` and `a:` "
+                                "under this item, got 'question'"]),
+        ("glossary: [a]\n", ["brief.yaml:7: glossary: expected entries written `name: value`, "
+                                "one a line, under `glossary:`, got a list"]),
+        ("render: douyin\n", ["brief.yaml:7: render: expected fields like `template:` and "
+                                   "`theme:` under `render:`, got 'douyin'"]),
         ("effective: 2023-01-01\n",
-         ["brief.yaml:7: effective: expected a mapping, got '2023-01-01'"]),
-        ("hook: {a: b}\n", ["brief.yaml:7: hook: expected text, got a mapping"]),
+         ["brief.yaml:7: effective: expected fields like `from:` and `to:` under "
+          "`effective:`, got '2023-01-01'"]),
+        ("hook: {a: b}\n", ["brief.yaml:7: hook: expected text, got fields `a: ...`"]),
         # empty or blank text
         ("hook: ''\n", ["brief.yaml:7: hook: must not be empty"]),
         ("cta: '   '\n", ["brief.yaml:7: cta: must not be empty"]),
@@ -414,7 +418,8 @@ def test_bad_field(tmp_path: Path, added: str, expected: list[str]) -> None:
         (MINIMAL + "    figure: {value: 50%}\n",
          ["brief.yaml:7: points[0].figure.label: field required"]),
         (MINIMAL + "    figure: 50%\n",
-         ["brief.yaml:7: points[0].figure: expected a mapping, got '50%'"]),
+         ["brief.yaml:7: points[0].figure: expected fields like `value:` and `label:` "
+          "under `figure:`, got '50%'"]),
         (MINIMAL[: MINIMAL.index("points")] + "points: []\n",
          ["brief.yaml:4: points: needs at least 1 item, got 0"]),
         (MINIMAL[: MINIMAL.index("points")] + "points:\n",
@@ -424,14 +429,17 @@ def test_bad_field(tmp_path: Path, added: str, expected: list[str]) -> None:
         (MINIMAL[: MINIMAL.index("points")] + "points: 谁能享受\n",
          ["brief.yaml:4: points: expected a list, got '谁能享受'"]),
         ("",
-         ["brief.yaml:1: a brief is a mapping of fields (title, issuer, ...), got an empty file"]),
+         ["brief.yaml:1: a brief is fields written one a line, like `title: ...` and "
+          "`issuer: ...`; got an empty file"]),
         ("# nothing yet\n",
-         ["brief.yaml:1: a brief is a mapping of fields (title, issuer, ...), got an empty file"]),
+         ["brief.yaml:1: a brief is fields written one a line, like `title: ...` and "
+          "`issuer: ...`; got an empty file"]),
         ("- title: T\n",
-         ["brief.yaml:1: a brief is a mapping of fields (title, issuer, ...), got a list"]),
+         ["brief.yaml:1: a brief is fields written one a line, like `title: ...` and "
+          "`issuer: ...`; got a list"]),
         ("小微企业减半征收\n",
-         ["brief.yaml:1: a brief is a mapping of fields (title, issuer, ...), "
-          "got '小微企业减半征收'"]),
+         ["brief.yaml:1: a brief is fields written one a line, like `title: ...` and "
+          "`issuer: ...`; got '小微企业减半征收'"]),
         ("!!python/object/apply:os.system ['echo hi']\n",
          ["brief.yaml:1: document: YAML tag '!!python/object/apply:os.system' is not allowed"]),
         (MINIMAL + "---\n" + MINIMAL,
@@ -767,6 +775,50 @@ def test_joined_hashtags_reach_the_upload_form_and_check_warns(tmp_path: Path) -
                              "which end a tag on the platforms; used as #CostOfLiving\n")
 
 
+def test_chinese_keyboard_hashtag_slips_are_undone_with_a_warning_at_their_line(
+    tmp_path: Path
+) -> None:
+    brief = load(tmp_path, MINIMAL + "hashtags: [“#育儿补贴”, “民生”]\n")
+    assert brief.hashtags == ("育儿补贴", "民生")
+    quotes = ('has Chinese quotes “”, which YAML does not read as quotes (quote with '
+              'half-width "...", or leave quotes out)')
+    assert brief.warnings == (
+        f"brief.yaml:7: hashtags[0]: '“#育儿补贴”' {quotes}; used as #育儿补贴",
+        f"brief.yaml:7: hashtags[1]: '“民生”' {quotes}; used as #民生")
+    brief = load(tmp_path, MINIMAL + "hashtags:\n  - 育儿补贴，民生\n  - ＃育儿补贴\n"
+                 "  - 社保、医保\n")
+    assert brief.hashtags == ("育儿补贴", "民生", "社保", "医保")
+    assert brief.warnings == (
+        "brief.yaml:8: hashtags[0]: '育儿补贴，民生' has a full-width comma '，', which does "
+        "not separate list items in YAML (separate tags with a half-width ', '); used as "
+        "#育儿补贴 #民生",
+        "brief.yaml:9: hashtags[1]: '＃育儿补贴' has a full-width '＃' (type a half-width '#'); "
+        "used as #育儿补贴",
+        "brief.yaml:10: hashtags[2]: '社保、医保' has an enumeration comma '、', which does not "
+        "separate list items in YAML (separate tags with a half-width ', '); used as #社保 #医保")
+
+
+@pytest.mark.parametrize("written", ["“”", "＃", "，、"])
+def test_a_hashtag_that_is_only_keyboard_slips_is_refused(tmp_path: Path, written: str) -> None:
+    with pytest.raises(BriefError) as caught:
+        load(tmp_path, MINIMAL + f"hashtags: ['{written}']\n")
+    assert caught.value.problems == [
+        f"brief.yaml:7: hashtags[0]: '{written}' is not a hashtag (it has no words)"]
+
+
+def test_chinese_keyboard_hashtags_reach_the_upload_form_undone(tmp_path: Path) -> None:
+    path = write_brief(tmp_path, MINIMAL + "hashtags: [“#育儿补贴”, 民生，减税, ＃政策]\n")
+    result = subprocess.run([sys.executable, "-m", "policyclip", "check", str(path)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert [line.startswith(f"warning: {path}:7: hashtags[") for line in
+            result.stderr.splitlines()] == [True] * 3
+    from policyclip.platforms import get_platform, upload_form
+    form = upload_form(get_platform("douyin"), "T", "", "S", load_brief(path).hashtags)
+    assert form["tags"] == ["育儿补贴", "民生", "减税", "政策"]
+    assert str(form["description"]).endswith("#育儿补贴 #民生 #减税 #政策")
+
+
 # Slips from a Chinese keyboard: each named at its own line, with the fix.
 @pytest.mark.parametrize(
     ("added", "expected"),
@@ -797,7 +849,8 @@ def test_joined_hashtags_reach_the_upload_form_and_check_warns(tmp_path: Path) -
          "brief.yaml:9: a tab in the indentation: YAML indents with spaces only; replace the "
          "tab with spaces"),
         ("glossary:\n  六税两费：六种地方税费\n",
-         "brief.yaml:7: glossary: expected a mapping, got '六税两费：六种地方税费' (full-width "
+         "brief.yaml:7: glossary: expected entries written `name: value`, one a line, under "
+         "`glossary:`, got '六税两费：六种地方税费' (full-width "
          "colon '：' after '六税两费'; YAML needs a half-width colon and a space: "
          "六税两费: 六种地方税费)"),
         ("render：\n  theme: gov-red\n",
@@ -807,14 +860,58 @@ def test_joined_hashtags_reach_the_upload_form_and_check_warns(tmp_path: Path) -
          "brief.yaml:7: contact: the value contains ': ', which YAML reads as the start of "
          "another key; put the value in quotes: contact: \"咨询电话: 12345\""),
         ("steps:\n  - 登录\n  - 选择: 个人所得税 \"专项附加扣除\"\n",
-         "brief.yaml:9: steps[1]: expected text, got a mapping (YAML reads the ': ' as a key and "
-         "a value); put the text in quotes: '选择: 个人所得税 \"专项附加扣除\"'"),
+         "brief.yaml:9: steps[1]: expected text, got fields `选择: ...` (YAML reads the ': ' as "
+         "a key and a value); put the text in quotes: '选择: 个人所得税 \"专项附加扣除\"'"),
     ],
 )
 def test_chinese_keyboard_slips_are_explained_at_their_line(
     tmp_path: Path, added: str, expected: str
 ) -> None:
     assert problems_of(tmp_path, MINIMAL + added) == [expected]
+
+
+FULL_WIDTH_INDENT = ("the indentation uses full-width spaces '　' (typed in Chinese input "
+                     "mode), which YAML does not read as indentation; indent with half-width "
+                     "spaces")
+NO_POINTS = MINIMAL[: MINIMAL.index("points")]
+
+
+# More slips of a Chinese keyboard that YAML reports in its own words, or at another line.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (NO_POINTS + "points:\n　- heading: H\n　  text: X\n",
+         f"brief.yaml:5: {FULL_WIDTH_INDENT}"),
+        (MINIMAL + "　　figure: {value: 1, label: x}\n", f"brief.yaml:7: {FULL_WIDTH_INDENT}"),
+        (MINIMAL + "  　image: a.png\n", f"brief.yaml:7: {FULL_WIDTH_INDENT}"),
+        (MINIMAL + "contact:12345\ncta: 关注我们\n",
+         "brief.yaml:7: no space after the colon in 'contact:12345'; YAML needs a space after "
+         "the colon: contact: 12345"),
+        (MINIMAL + "cta: 关注我们\ncontact:12345\n",
+         "brief.yaml:8: no space after the colon in 'contact:12345'; YAML needs a space after "
+         "the colon: contact: 12345"),
+        (MINIMAL + "  － heading: H2\n    text: Y\n",
+         "brief.yaml:7: '－' is not a list dash in YAML (typed in Chinese input mode); start "
+         "the item with a half-width '-' and a space: - heading: H2"),
+        (NO_POINTS + "points:\n  － heading: H\n    text: X\n",
+         "brief.yaml:5: '－' is not a list dash in YAML (typed in Chinese input mode); start "
+         "the item with a half-width '-' and a space: - heading: H"),
+        (NO_POINTS + "points:\n  －heading: H\n",
+         "brief.yaml:5: '－' is not a list dash in YAML (typed in Chinese input mode); start "
+         "the item with a half-width '-' and a space: - heading: H"),
+        (MINIMAL + "contact: “咨询电话: 12345”\n",
+         "brief.yaml:7: contact: Chinese quotes “” do not count as quotes in YAML, so the ': ' "
+         "inside reads as the start of another key; use half-width quotes: "
+         "contact: \"咨询电话: 12345\""),
+        (MINIMAL + "faq:\n  - q:怎么申请？\n",
+         "brief.yaml:8: faq[0]: expected fields like `q:` and `a:` under this item, got "
+         "'q:怎么申请？' (no space after the colon; YAML needs one: q: 怎么申请？)"),
+    ],
+)
+def test_more_chinese_keyboard_slips_are_explained_at_their_line(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    assert problems_of(tmp_path, text) == [expected]
 
 
 def test_a_slip_inside_a_point_names_the_line_of_the_point(tmp_path: Path) -> None:

@@ -60,6 +60,20 @@ def test_a_name_too_long_for_a_line_breaks_between_place_and_department() -> Non
     assert "新疆维吾尔自治区" in lines[0] and "人力资源和社会保障厅" in "".join(lines[1:])
 
 
+@pytest.mark.parametrize("lead",
+                         ["外地务工人员可咨询", "也可以咨询", "来沪务工人员和外来经商人员可以咨询"])
+def test_a_long_place_and_department_break_across_lines_of_one_cue_never_across_cues(
+        lead: str) -> None:
+    name = "新疆维吾尔自治区人力资源和社会保障厅"
+    cues = caption_cues(f"可以查询国家金融监督管理总局和中国证监会官网，{lead}{name}。",
+                        CHINESE_CAPTIONS)
+    holding = [cue for cue in cues if any("新疆" in line or "人力资源" in line for line in cue)]
+    assert len(holding) == 1, cues
+    assert "".join(holding[0]).endswith(name), cues
+    assert "".join("".join(cue) for cue in cues) \
+        == f"可以查询国家金融监督管理总局和中国证监会官网{lead}{name}"
+
+
 def test_cards_keep_names_whole_too() -> None:
     narrow = LineRules(max_units=12, latin_unit=0.5)
     lines = break_lines("具体政策请咨询国家金融监督管理总局或中国证监会", narrow)

@@ -86,7 +86,7 @@ def test_bad_brief_renders_nothing(tmp_path: Path) -> None:
     bad = write_brief(tmp_path, "title: [unclosed\n", "bad.yaml")
     result = run("render", str(bad), "--out", str(tmp_path / "out"), "--tts", "none")
     assert result.returncode == 3
-    assert "\nerror: bad.yaml:" in result.stderr and "YAML syntax error" in result.stderr
+    assert f"\nerror: {bad}:" in result.stderr and "YAML syntax error" in result.stderr
     assert not (tmp_path / "out").exists()
 
 
@@ -263,3 +263,15 @@ def test_check_names_a_brief_by_the_path_typed_in_errors_and_ok_lines_alike(
         "--max-length 5 s")
     assert "error: examples/bad.yaml:3: sumary: unknown field (did you mean 'summary'?)" \
         in result.stderr.splitlines()
+
+
+def test_render_and_script_name_a_brief_by_the_path_typed(tmp_path: Path) -> None:
+    folder = tmp_path / "examples"
+    folder.mkdir()
+    write_brief(folder, "title: x\nissuer: y\nsumary: z\npoints: []\n", "bad.yaml")
+    for command in (["script"], ["render", "--tts", "none"]):
+        result = run(*command, "examples/bad.yaml", cwd=tmp_path)
+        assert result.returncode == 3
+        assert "error: examples/bad.yaml:3: sumary: unknown field (did you mean 'summary'?)" \
+            in result.stderr.splitlines(), command
+    assert not (tmp_path / "out").exists()

@@ -207,7 +207,7 @@ def test_render_refuses_a_brief_over_max_length_before_any_speech(tmp_path: Path
                  "--quiet")
     assert result.returncode == 3
     assert result.stderr.startswith(
-        "error: brief.yaml: estimated length 1:09 with espeak is over --max-length 30 s\n"
+        f"error: {path}: estimated length 1:09 with espeak is over --max-length 30 s\n"
         "hint: cut about 39 s")
     assert not out.exists()
 

@@ -16,12 +16,17 @@ import pytest
 import yaml
 
 from import_fixtures import (
+    BRACKET_SECTIONS_PAGE,
     ENGLISH_PAGE,
     GBK_PAGE,
     GOV_CN_NEWS_PAGE,
     GOV_CN_PAGE,
+    GOVUK_PAGE,
     IMAGE_ONLY_PAGE,
+    PAYMENT_WINDOW_PAGE,
+    PORTAL_NOTICE_PAGE,
     PROVINCIAL_JIEDU,
+    WECHAT_BRACKET_TEXT,
     WECHAT_SAVED_PAGE,
     WECHAT_TEXT,
 )
@@ -72,8 +77,9 @@ def test_gov_cn_policy_library_page(tmp_path: Path) -> None:
     assert brief["summary"].startswith("银发经济是向老年人提供产品或服务")
     assert [p["heading"] for p in brief["points"]] == [
         "发展民生事业，解决急难愁盼", "扩大产品供给，提升质量水平", "聚焦多样化需求，培育潜力产业"]
+    # `（一）扩大老年助餐服务。` is a run-in heading: the text starts after it.
     assert brief["points"][0]["text"] == \
-        "扩大老年助餐服务。发展社区老年助餐服务，到2025年，全国新增老年助餐点1万个。"
+        "发展社区老年助餐服务，到2025年，全国新增老年助餐点1万个。鼓励餐饮企业参与。"
     assert brief["points"][0]["figure"] == {"value": "1万个", "label": "全国新增老年助餐点"}
     assert brief["points"][1]["figure"] == {"value": "50万元", "label": "符合条件的企业每家最高补助"}
     assert "figure" not in brief["points"][2]
@@ -125,7 +131,7 @@ def test_gov_cn_news_page_without_headings(tmp_path: Path) -> None:
     assert [p["heading"] for p in brief["points"]] == [
         "通知明确", "参加人每年缴纳个人养老金额度上限为12000元", "通知还明确"]
     assert brief["points"][1]["figure"] == {"value": "12000元",
-                                            "label": "参加人每年缴纳个人养老金额度上限为"}
+                                            "label": "参加人每年缴纳个人养老金额度上限"}
     assert any(line.startswith("points: 3 from paragraphs (no headings found)")
                for line in result.report)
     assert "纠错" not in result.yaml and "责任编辑" not in result.yaml and "字号" not in result.yaml
@@ -206,11 +212,11 @@ def test_english_page_by_trafilatura(tmp_path: Path) -> None:
         "from": "2025-04-01", "to": "2026-03-31"}
     assert brief["audience"] == "Parents who live in Riverton and work at least 20 hours a week can apply"
     assert [p["heading"] for p in brief["points"]] == ["Who can apply", "How much you get"]
-    assert brief["points"][1]["figure"] == {"value": "$3,000", "label": "Families receive up to"}
+    assert brief["points"][1]["figure"] == {"value": "$3,000", "label": "Families"}
     assert brief["steps"] == ["Create an account on the city services portal",
                               "Upload proof of address and proof of work",
                               "Choose your childcare provider and submit the form"]
-    assert brief["contact"] == "the family services hotline on 12345 from Monday to Friday."
+    assert brief["contact"] == "the family services hotline on 12345 from Monday to Friday"
     assert "Privacy" not in result.yaml and "All rights reserved" not in result.yaml
 
 
@@ -234,11 +240,11 @@ def test_english_questions_as_headings(tmp_path: Path) -> None:
                                  "Universal Credit or Income Support")
     assert [p["heading"] for p in brief["points"]] == [
         "What is the winter fuel payment?", "Who will get it?", "How much will I get?"]
-    assert brief["points"][0]["figure"] == {"value": "£100", "label": "a tax-free payment of between"}
+    assert brief["points"][0]["figure"] == {"value": "£100", "label": "tax-free payment"}
     assert brief["faq"] == [{"q": "What should I do if I think I am eligible for Pension Credit?",
                              "a": "Apply for Pension Credit by 21 December 2024. Call the Pension "
                                   "Credit claim line on 0800 99 1234."}]
-    assert brief["contact"] == "the Pension Credit claim line on 0800 99 1234."
+    assert brief["contact"] == "the Pension Credit claim line on 0800 99 1234"
     assert "points: 3 from the first 问/答 pairs (no headings found); faq keeps the other 1" \
         in result.report
 
@@ -253,12 +259,106 @@ def test_pasted_wechat_article(tmp_path: Path) -> None:
     assert str(brief["published"]) == "2024-12-16"
     assert [p["heading"] for p in brief["points"]] == ["谁能参加", "缴费多少", "有哪些优惠"]
     assert brief["points"][1]["figure"] == {"value": "12000元",
-                                         "label": "参加人每年缴纳个人养老金的上限为"}
+                                         "label": "参加人每年缴纳个人养老金的上限"}
     assert brief["steps"] == ["下载“掌上12333”或商业银行手机App", "开立个人养老金账户",
                               "开立个人养老金资金账户，绑定银行卡"]
     assert brief["contact"] == "12333"
     for furniture in ("点击上方蓝字", "阅读原文", "编辑", "原创"):
         assert furniture not in result.yaml.split("summary:")[1]
+
+
+def test_bracket_section_headings_become_points_steps_and_audience(tmp_path: Path) -> None:
+    result, brief = imported(tmp_path, "xiaofei.txt", WECHAT_BRACKET_TEXT)
+    assert [p["heading"] for p in brief["points"]] == ["补贴标准", "谁能参加", "温馨提示"]
+    assert brief["points"][0]["text"] == "购买一级能效家电，按成交价的15%给予补贴，每件最高补贴2000元。"
+    assert brief["steps"] == ["打开“粤商通”小程序，进入“以旧换新”专区", "实名认证后领取补贴资格",
+                              "到参与活动的门店下单，结账时自动抵扣"]
+    assert "steps: 3 from the numbered items under '【怎么领】'" in result.report
+    # The group, without the clause after it that only sets a limit.
+    assert brief["audience"] == "在龙岗区参与活动的门店购买家电的个人消费者"
+    assert brief["points"][0]["figure"] == {"value": "15%", "label": "成交价"}  # not 成交价的
+    assert "纠错" not in result.yaml and "打印" not in result.yaml
+    _, page = imported(tmp_path, "bracket.html", BRACKET_SECTIONS_PAGE)
+    assert [p["heading"] for p in page["points"]] == ["补贴标准", "谁能参加"]
+    assert page["steps"] == ["打开小程序", "领取资格", "到门店下单"]
+    assert page["audience"] == "在龙岗区购买家电的个人消费者"
+    assert "字体" not in str(page) and "收藏" not in str(page) and "纠错" not in str(page)
+
+
+def test_govuk_page_byline_and_contact_section(tmp_path: Path) -> None:
+    result, brief = imported(tmp_path, "govuk.html", GOVUK_PAGE)
+    assert brief["issuer"] == "Department for Energy Security and Net Zero"
+    assert str(brief["published"]) == "2024-10-01"
+    assert brief["summary"].startswith("You could get £150 off your electricity bill")
+    assert [p["heading"] for p in brief["points"]] == ["Who can get it", "What you get"]
+    assert brief["contact"] == "the Warm Home Discount helpline on 0800 030 9322"
+    assert brief["points"][1]["figure"] == {"value": "£150", "label": "discount"}  # not "discount is"
+    assert "points: 'Contact' left out, its section is the contact" in result.report
+
+
+def test_portal_notice_title_suffix_window_and_numbered_contact(tmp_path: Path) -> None:
+    result, brief = imported(tmp_path, "notice.html", PORTAL_NOTICE_PAGE)
+    assert brief["title"] == "关于发放2025年度职工疗休养补贴的通知"
+    assert brief["contact"] == "职工服务热线12351"  # read as 有疑问可以咨询职工服务热线12351。
+    assert [p["heading"] for p in brief["points"]] == ["补贴对象", "发放时间"]
+    assert "points: '咨询方式' left out, its section is the contact" in result.report
+    # 发放时间 is when the money is paid, not the policy's term.
+    assert "effective" not in brief
+    assert any(line.startswith("effective: '2025年6月1日至2025年8月31日' found, not used")
+               for line in result.report)
+
+
+def test_payment_window_and_boilerplate_introduction(tmp_path: Path) -> None:
+    result, brief = imported(tmp_path, "yibao.html", PAYMENT_WINDOW_PAGE)
+    assert brief["title"] == "广东省人民政府办公厅关于做好2025年城乡居民医保参保工作的通知"
+    assert "effective" not in brief
+    assert any(line.startswith("effective: '2024年9月1日至2024年12月31日' found, not used")
+               for line in result.report)
+    assert brief["summary"] == "2025年度个人缴费标准为每人每年400元。"
+    assert "without '为做好2025年度城乡居民基本医疗保险参保缴费工作，现将有关事项通知如下。'" in \
+        comment_above(result.yaml, "summary:")
+    assert brief["contact"] == "12393"
+
+
+def test_run_in_sub_headings_and_a_sentence_under_the_audience_label(tmp_path: Path) -> None:
+    text = ("国务院办公厅关于实施育儿补贴制度的通知\n来源：国务院办公厅\n"
+            "为减轻家庭养育负担，经国务院同意，现就实施育儿补贴制度有关事项通知如下。\n"
+            "一、补贴对象和标准\n"
+            "（一）补贴对象。对符合法律法规规定生育的3周岁以下婴幼儿发放育儿补贴。\n"
+            "（二）补贴标准。育儿补贴按年发放，现阶段国家基础标准为每孩每年3600元。\n"
+            "二、申领和发放\n"
+            "（一）申领方式。婴幼儿父母一方可通过育儿补贴信息管理系统线上申领。\n")
+    result, brief = imported(tmp_path, "yuer.txt", text)
+    assert [p["text"] for p in brief["points"]] == [
+        "对符合法律法规规定生育的3周岁以下婴幼儿发放育儿补贴。",
+        "婴幼儿父母一方可通过育儿补贴信息管理系统线上申领。"]
+    assert "audience" not in brief
+    assert "audience: not drafted, '对符合法律法规规定生育的3周岁以下婴幼儿发放育儿补贴' under '补贴对象' is a " \
+        "sentence, not a group of people; type who the policy is for" in result.report
+
+
+def test_closing_clause_of_an_introduction_is_left_out(tmp_path: Path) -> None:
+    text = ("关于租金补贴办法的解读\n来源：杭州市住房保障和房产管理局\n"
+            "近日，市住保房管局印发了《杭州市区公共租赁住房租金补贴办法》（杭房局〔2024〕108号），"
+            "现解读如下。\n一、补贴标准\n每户每月最高2400元。\n二、申请方式\n通过浙里办申请。\n")
+    _, brief = imported(tmp_path, "jiedu.txt", text)
+    assert brief["summary"] == "近日，市住保房管局印发了《杭州市区公共租赁住房租金补贴办法》（杭房局〔2024〕108号）。"
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("关于发放补贴的通知--北京市人民政府", "关于发放补贴的通知"),
+    ("关于发放补贴的通知-北京市人民政府", "关于发放补贴的通知"),
+    ("关于发放补贴的通知—上海市人民政府门户网站", "关于发放补贴的通知"),
+    ("关于发放补贴的通知——广州市人力资源和社会保障局", "关于发放补贴的通知"),
+    ("关于2024-2025年度补贴的通知", "关于2024-2025年度补贴的通知"),
+    ("新冠疫苗接种-常见问题", "新冠疫苗接种-常见问题"),
+    ("关于发放补贴的通知｜上海市人民政府", "关于发放补贴的通知"),
+])
+def test_title_without_site_suffix(title: str, expected: str) -> None:
+    from policyclip.importer.html import read_page
+
+    page = f"<html><head><title>{title}</title></head><body><p>正文。</p></body></html>"
+    assert read_page(page.encode("utf-8")).meta["title"].value == expected
 
 
 def test_word_jiedu_with_bold_headings(tmp_path: Path) -> None:
@@ -295,6 +395,44 @@ def test_word_jiedu_with_bold_headings(tmp_path: Path) -> None:
     assert brief["contact"] == "0351-12333"
 
 
+def graduate_notice_docx() -> bytes:
+    """A Word notice shaped like a city's 通知: bold `1.` headings, a closing 政策咨询电话 line."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph().add_run("关于进一步做好高校毕业生就业创业补贴工作的通知").bold = True
+    document.add_paragraph("深人社发〔2025〕12号")
+    document.add_paragraph("各区人力资源部门、各有关单位：")
+    document.add_paragraph("为鼓励高校毕业生在深就业创业，现就有关补贴事项通知如下。")
+    for heading, body in (
+            ("1.一次性就业补贴", "对毕业2年内的高校毕业生，在我市小微企业就业并缴纳社会保险满6个月的，"
+                               "给予每人5000元一次性就业补贴。"),
+            ("2.创业补贴", "高校毕业生在我市首次创办企业并正常经营6个月以上的，给予10000元一次性创业资助。"),
+            ("3.租房补贴", "新引进的全日制本科学历人才，按每人每年3000元标准发放租房补贴，最长3年。")):
+        document.add_paragraph().add_run(heading).bold = True
+        document.add_paragraph(body)
+    document.add_paragraph("本通知自2025年4月1日起施行，有效期3年。政策咨询电话：12333。")
+    document.add_paragraph("深圳市人力资源和社会保障局")
+    document.add_paragraph("2025年3月15日")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_word_notice_contact_without_its_label(tmp_path: Path) -> None:
+    _, brief = imported(tmp_path, "notice.docx", graduate_notice_docx())
+    assert brief["contact"] == "12333"  # read as 有疑问可以咨询12333。
+    assert brief["summary"] == ("对毕业2年内的高校毕业生，在我市小微企业就业并缴纳社会保险满6个月的，"
+                                "给予每人5000元一次性就业补贴。")
+    assert "现就有关补贴事项通知如下" not in brief["summary"]
+    # `给予每人5000元一次性就业补贴`: the noun after the figure, not 给予每人 / 给予.
+    assert [p.get("figure") for p in brief["points"]] == [
+        {"value": "5000元", "label": "一次性就业补贴"}, {"value": "10000元", "label": "一次性创业资助"},
+        {"value": "3000元", "label": "每人每年"}]
+
+
 def styled_word_document() -> bytes:
     """A .docx whose headings use Word's heading styles and whose steps use Word's numbering."""
     import io
@@ -319,7 +457,7 @@ def test_word_heading_styles_and_numbered_list(tmp_path: Path) -> None:
     result, brief = imported(tmp_path, "styled.docx", styled_word_document())
     assert brief["title"] == "高龄津贴发放办法"
     assert "Title paragraph" in comment_above(result.yaml, "title:")
-    assert brief["audience"] == "本市户籍年满80周岁的老年人，每人每月发放高龄津贴100元"
+    assert brief["audience"] == "本市户籍年满80周岁的老年人"
     assert [p["heading"] for p in brief["points"]] == ["适用对象", "发放方式"]
     assert brief["steps"] == ["携带身份证到社区服务中心申请", "社区审核后报街道审批"]
     assert brief["contact"] == "12345"
@@ -338,7 +476,7 @@ def test_markdown_headings(tmp_path: Path) -> None:
     assert brief["title"] == "稳岗返还政策问答"
     assert brief["issuer"] == "市人社局"
     assert [p["heading"] for p in brief["points"]] == ["返还多少", "什么时候到账"]
-    assert brief["points"][0]["figure"] == {"value": "30%", "label": "大型企业按"}
+    assert brief["points"][0]["figure"] == {"value": "30%", "label": "大型企业"}
     assert brief["points"][1]["text"] == "资金在审核通过后10个工作日内拨付。"
     assert "*" not in result.yaml and "](" not in result.yaml
 
@@ -359,7 +497,7 @@ def test_text_without_title_or_issuer_gets_marked_placeholders(tmp_path: Path) -
     assert [p["heading"] for p in brief["points"]] == ["网络直播成为新热点", "政务公开的新特点"]
     # A run-in heading alone says too little: the next whole sentence comes with it.
     assert brief["points"][1]["text"] == "强化了内容要求。网络直播不能照本宣科，必须构建直播场景。"
-    assert brief["points"][0]["figure"] == {"value": "40%", "label": "我国直播用户占整体人口规模的"}
+    assert brief["points"][0]["figure"] == {"value": "40%", "label": "我国直播用户占整体人口规模"}
 
 
 def test_a_time_line_in_the_body_is_content_not_a_byline(tmp_path: Path) -> None:
@@ -458,6 +596,16 @@ def test_bad_sources_exit_3_and_write_nothing(tmp_path: Path, name: str, data: b
     assert result.stderr == f"error: {message.format(path=path)}\nhint: {hint}\n"
     assert result.stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted({name} if data else set())
+
+
+def test_empty_source_says_none_was_given(tmp_path: Path) -> None:
+    result = run("import", "", cwd=tmp_path)
+    assert result.returncode == 3
+    assert result.stderr.startswith("error: no source given: the SOURCE argument is empty\n"
+                                    "hint: name the article to import: ")
+    assert "folder" not in result.stderr
+    with pytest.raises(SourceError, match="no source given"):
+        import_source("  ")
 
 
 # ------------------------------------------------------------------ over http on loopback

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,8 +15,10 @@ from policyclip.linebreak import (
     DROP_AT_LINE_END,
     ENGLISH_CAPTIONS,
     OPENING,
+    LineRules,
     atoms,
     break_lines,
+    caption_chunks,
     caption_cues,
     split_sentences,
     spoken_weight,
@@ -149,3 +152,28 @@ def test_caption_rules_hold_for_any_mix(case: tuple[str, list[str]]) -> None:
         assert any(token in line for line in lines), (token, lines)
     for mark in ("……", "——"):
         assert "".join(lines).count(mark) == sentence.count(mark)
+
+
+@pytest.mark.parametrize(
+    ("narration", "rules", "language", "cues", "spoken"),
+    [
+        ("详情请看 https://zjj.example.gov.cn/dianti?id=12&x=1 上的公告。", CHINESE_CAPTIONS,
+         "zh-CN", [("详情请看上的公告",)], ["详情请看上的公告。"]),
+        ("详见www.gov.cn/zhengce?a=1#top。好吗？", CHINESE_CAPTIONS, "zh-CN",
+         [("详见",), ("好吗？",)], ["详见。", "好吗？"]),
+        ("Then see https://example.gov/heat?a=1&b=2 now.", ENGLISH_CAPTIONS, "en-US",
+         [("Then see example.gov now.",)], ["Then see example.gov now."]),
+        ("Visit www.example.gov/a?b=2#c, then call. Is it open? Yes.", ENGLISH_CAPTIONS, "en-US",
+         [("Visit example.gov, then call.",), ("Is it open?",), ("Yes.",)],
+         ["Visit example.gov, then call.", "Is it open?", "Yes."]),
+    ],
+)
+def test_a_web_address_with_a_query_is_one_unit_in_sentences_captions_and_speech(
+        narration: str, rules: LineRules, language: str, cues: list[tuple[str, ...]],
+        spoken: list[str]) -> None:
+    from policyclip.speech.normalize import spoken_text
+
+    sentences = split_sentences(narration)
+    assert [cue for s in sentences for cue in caption_cues(s, rules)] == cues
+    assert [spoken_text(raw, language) for s in sentences for _, raw in caption_chunks(s, rules)] \
+        == spoken

@@ -37,6 +37,9 @@ points:
   - heading: 谁来申请
     text: 业主共同申请。
     image: who.png
+steps:
+  - 登录政务服务网
+  - 上传业主签字
 render:
   logo: logo.png
   music: bgm.wav
@@ -134,9 +137,15 @@ def test_otio_tracks_kinds_and_clip_starts_follow_the_video(
     assert [t.name for t in timeline.video_tracks()] == VIDEO_TRACKS
     assert [t.name for t in timeline.audio_tracks()] == AUDIO_TRACKS
     tracks = {t.name: t for t in timeline.tracks}
+    # One card a scene, and more where the card changes on screen: on the steps card, the
+    # step being read is highlighted (the default motion), a still for each.
     cards = _clips(tracks["cards"])
-    assert [(start, end) for start, end, _ in cards] == [
-        (frame_of(s.start_ms, 30), frame_of(s.end_ms, 30)) for s in plan.scenes]
+    assert cards[0][0] == 0 and all(a[1] == b[0] for a, b in itertools.pairwise(cards))
+    starts = {start for start, _, _ in cards}
+    assert {frame_of(s.start_ms, 30) for s in plan.scenes} <= starts
+    steps = next(s for s in plan.scenes if s.card == "steps")
+    assert len([c for c in cards if frame_of(steps.start_ms, 30) <= c[0] < frame_of(
+        steps.end_ms, 30)]) == 3  # all alike, then each of the two steps read
     captions = _clips(tracks["captions"])
     assert [start for start, _, _ in captions] == [frame_of(c.start_ms, 30) for c in plan.cues]
     assert [clip.metadata["policyclip"]["text"] for _, _, clip in captions] == [
@@ -188,7 +197,10 @@ def test_the_layers_stacked_give_the_video_frame(
     plan = result.timeline
     point = next(s for s in plan.scenes if s.card == "point")
     cue = next(c for c in plan.cues if c.scene == point.index)
-    for at_ms in (plan.ai_label_ms // 2, (cue.start_ms + cue.end_ms) // 2):
+    steps = next(s for s in plan.scenes if s.card == "steps")
+    last = [c for c in plan.cues if c.scene == steps.index][-1]  # the last step highlighted
+    for at_ms in (plan.ai_label_ms // 2, (cue.start_ms + cue.end_ms) // 2,
+                  (last.start_ms + last.end_ms) // 2):
         frame = round(at_ms * 30 / 1000)
         stacked: Image.Image | None = None
         for track in timeline.video_tracks():
@@ -220,6 +232,7 @@ def test_narration_is_one_wav_per_sentence(rendered: tuple[RenderResult, Path, i
 def test_fcp7_xml_pathurls_exist_and_clips_start_on_the_video_frames(
         rendered: tuple[RenderResult, Path, int]) -> None:
     result, moved, frames = rendered
+    original = otio.adapters.read_from_file(str(moved / "dianti.otio"))
     root = ET.parse(moved / "dianti.xml").getroot()
     urls = [e.text or "" for e in root.iter("pathurl")]
     assert urls
@@ -228,7 +241,7 @@ def test_fcp7_xml_pathurls_exist_and_clips_start_on_the_video_frames(
     tracks = root.findall("./project/children/sequence/media/video/track")
     assert len(tracks) == len(VIDEO_TRACKS)
     starts = [int(item.findtext("start") or -1) for item in tracks[0].iter("clipitem")]
-    assert starts == [frame_of(s.start_ms, 30) for s in result.timeline.scenes]
+    assert starts == [int(start) for start, _, _ in _clips(original.tracks[0])]
     picture = root.find("./project/children/sequence/media/video/format/samplecharacteristics")
     assert picture is not None
     assert (picture.findtext("width"), picture.findtext("height")) == ("1080", "1920")
@@ -237,7 +250,6 @@ def test_fcp7_xml_pathurls_exist_and_clips_start_on_the_video_frames(
             assert file.find("media/audio") is None
     # The adapter reads its own file back to the same cut.
     again = otio.adapters.read_from_file(str(moved / "dianti.xml"))
-    original = otio.adapters.read_from_file(str(moved / "dianti.otio"))
     assert again.duration().to_frames() == frames
     assert [len(list(t.find_clips())) for t in again.tracks] == [
         len(list(t.find_clips())) for t in original.tracks]
@@ -272,8 +284,9 @@ def test_jianying_draft_tracks_times_and_media_inside_its_folder(
             span = segment["target_timerange"]
             assert span["start"] + span["duration"] <= draft["duration"]
     cards = draft["tracks"][0]["segments"]
+    timeline = otio.adapters.read_from_file(str(moved / "dianti.otio"))
     assert [s["target_timerange"]["start"] for s in cards] == [
-        round(frame_of(s.start_ms, 30) * 1_000_000 / 30) for s in result.timeline.scenes]
+        round(start * 1_000_000 / 30) for start, _, _ in _clips(timeline.tracks[0])]
     narration = draft["tracks"][len(VIDEO_TRACKS)]["segments"]
     assert [s["target_timerange"]["start"] for s in narration] == [
         c.start_ms * 1000 for c in sorted(result.timeline.audio, key=lambda c: c.start_ms)]

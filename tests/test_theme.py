@@ -257,3 +257,28 @@ def test_builtin_themes_pass_every_contrast_pair() -> None:
         theme = load_theme(find_theme(name, None))
         for text, back, _ in CONTRAST_PAIRS:
             assert contrast_ratio(getattr(theme.colors, text), getattr(theme.colors, back)) >= 4.5
+
+
+def test_an_unquoted_colour_is_explained_as_a_comment_at_its_line(tmp_path: Path) -> None:
+    text = DEFAULT.replace('  text: "#14213D"', "  text: #14213D")
+    theme = _theme(tmp_path, text)
+    brief = write_brief(tmp_path, SHORT_BRIEF)
+    result = subprocess.run([sys.executable, "-m", "policyclip", "check", str(brief), "--theme",
+                             str(theme)], capture_output=True, text=True, check=False)
+    assert result.returncode == 3
+    assert result.stderr.splitlines()[0] == (
+        f"error: mine.yaml:{_colour_line(text, 'text')}: colors.text: is empty because '#' "
+        "starts a comment in YAML; put the colour in quotes: text: \"#14213D\"")
+
+
+def test_a_theme_section_written_as_one_value_says_which_fields_belong_under_it(
+    tmp_path: Path
+) -> None:
+    text = DEFAULT.replace("picture:\n  fill: blur\n  zoom: 0\n", "picture: blur\n")
+    assert text != DEFAULT
+    with pytest.raises(ThemeError) as caught:
+        load_theme(_theme(tmp_path, text))
+    line = text.splitlines().index("picture: blur") + 1
+    assert caught.value.message == (
+        f"mine.yaml:{line}: picture: expected fields like `fill:` and `color:` under "
+        "`picture:`, got 'blur'")

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pysubs2
 import pytest
 
 from helpers import probe, write_brief
@@ -17,6 +16,7 @@ from policyclip import pipeline
 from policyclip.media import ffmpeg_exe, measure_loudness
 from policyclip.speech import voiceover
 from takes import make_take, speech_onsets, write_audio
+from test_subtitles import srt_cues
 
 VOICE_BRIEF = """\
 title: 城乡居民医保缴费开始了
@@ -77,6 +77,16 @@ def test_sheet_numbers_the_sentences_as_captioned_grouped_by_scene(brief: Path) 
     assert "004  怎么交：打开微信或支付宝，搜索医保缴费，按提示完成即可。  (6.1 s)" in lines
 
 
+def test_sheet_comes_before_the_take_the_brief_names(tmp_path: Path) -> None:
+    path = write_brief(tmp_path, VOICE_BRIEF + "render:\n  voiceover: takes/\n")
+    result = run("script", str(path), "--sheet")
+    assert result.returncode == 0, result.stderr
+    assert "001  城乡居民医保缴费开始了。  (2.4 s)" in result.stdout.splitlines()
+    render = run("captions", str(path))
+    assert render.returncode == 3
+    assert render.stderr == f"error: {path}:14: render.voiceover: file not found: 'takes/'\n"
+
+
 def test_sheet_as_markdown_and_html_written_to_a_file(brief: Path, tmp_path: Path) -> None:
     result = run("script", str(brief), "--sheet", "--sheet-format", "markdown",
                  "-o", str(tmp_path / "sheet.md"))
@@ -95,13 +105,17 @@ def test_sheet_as_markdown_and_html_written_to_a_file(brief: Path, tmp_path: Pat
 # ---------------------------------------------------------------- cutting a take
 
 
-@pytest.mark.parametrize(("template", "seed"), [(VOICE_BRIEF, 1), (ENGLISH_VOICE_BRIEF, 2)])
+@pytest.mark.parametrize(("template", "seed", "commas"), [
+    (VOICE_BRIEF, 1, (0.15, 0.35)), (ENGLISH_VOICE_BRIEF, 2, (0.15, 0.35)),
+    # commas read with pauses as long as those between sentences (0.35-1.3 s)
+    (VOICE_BRIEF, 5, (0.3, 0.8))])
 def test_every_sentence_starts_within_a_quarter_second_of_its_speech(
-        tmp_path: Path, template: str, seed: int) -> None:
+        tmp_path: Path, template: str, seed: int, commas: tuple[float, float]) -> None:
     path = write_brief(tmp_path, template)
     prepared = pipeline.prepare(path, pipeline.RenderOptions())
+    gaps = (0.4, 1.2) if commas[1] < 0.4 else (0.35, 1.3)
     take = make_take(tmp_path, texts(path), prepared.brief.language, seed=seed,
-                     name="take.flac")
+                     name="take.flac", comma_gap=commas, sentence_gap=gaps)
     samples = voiceover.decode(take.path)
     activity = voiceover.find_speech(samples)
     assert activity.floor_db == pytest.approx(-50, abs=3)  # room tone, hum and hiss
@@ -171,8 +185,8 @@ def test_a_folder_of_numbered_files_times_each_sentence(brief: Path, tmp_path: P
     (folder / "notes.txt").write_text("room 2, second take", encoding="utf-8")
     result = run("captions", str(brief), "--voiceover", str(folder), "--format", "srt")
     assert result.returncode == 0, result.stderr
-    cues = pysubs2.SSAFile.from_string(result.stdout)
-    assert cues[0].start == pytest.approx(400 + 120, abs=30)  # lead-in, then the first word
+    cues = srt_cues(result.stdout)
+    assert cues[0][0] == pytest.approx(400 + 120, abs=30)  # lead-in, then the first word
 
     (folder / "005.wav").unlink()
     missing = run("captions", str(brief), "--voiceover", str(folder))
@@ -208,7 +222,7 @@ def test_captions_follow_the_recorded_speech_in_the_video(rendered: tuple[Path, 
                          check=True).stdout
     onsets = speech_onsets(np.frombuffer(raw, dtype=np.float32), 16000, quiet_s=0.45,
                            below_db=20)
-    starts = [cue.start / 1000 for cue in pysubs2.load(str(out / "brief.srt"))]
+    starts = [start / 1000 for start, _, _ in srt_cues((out / "brief.srt").read_text("utf-8"))]
     assert len(onsets) == 9  # one a sentence: the pauses inside sentences are shorter
     for onset in onsets:
         assert min(abs(onset - start) for start in starts) <= 0.25, (onset, starts)

@@ -102,9 +102,33 @@ def _rate(value: str) -> str:
 
 
 def _hashtag(value: str) -> str:
-    if not value.replace("#", "").strip():
+    if not re.sub(r"[#，、\s]", "", keyboard_slips(value)[0]):
         raise ValueError(f"'{value}' is not a hashtag (it has no words)")
     return value.strip()
+
+
+# Chinese (and full-width) quotes: typed on a Chinese keyboard, they are text to YAML.
+_CHINESE_QUOTES = "“”‘’「」『』＂＇"
+_LIST_MARKS = {"，": "a full-width comma '，'", "、": "an enumeration comma '、'"}
+
+
+def keyboard_slips(written: str) -> tuple[str, list[str]]:
+    """A hashtag with the slips of a Chinese keyboard undone (Chinese quotes left out, `＃` read
+    as `#`; `，` and `、` are kept, to split at), and what was wrong, each with its fix."""
+    text, slips = written, []
+    quotes = "".join(dict.fromkeys(c for c in written if c in _CHINESE_QUOTES))
+    if quotes:
+        text = "".join(c for c in text if c not in _CHINESE_QUOTES)
+        slips.append(f"has Chinese quotes {quotes}, which YAML does not read as quotes (quote "
+                     'with half-width "...", or leave quotes out)')
+    if "＃" in text:
+        text = text.replace("＃", "#")
+        slips.append("has a full-width '＃' (type a half-width '#')")
+    for mark, name in _LIST_MARKS.items():
+        if mark in text:
+            slips.append(f"has {name}, which does not separate list items in YAML "
+                         "(separate tags with a half-width ', ')")
+    return text, slips
 
 
 def join_hashtag(written: str) -> tuple[str, ...]:
@@ -246,7 +270,8 @@ def load_brief(path: Path, *, allow_outside: bool = False,
     if not isinstance(doc.data, dict):
         if () not in bad_paths:
             got = "an empty file" if doc.data is None else describe(doc.data)
-            problems.append((1, f"a brief is a mapping of fields (title, issuer, ...), got {got}"))
+            problems.append((1, f"a brief is fields written one a line, like `title: ...` and "
+                             f"`issuer: ...`; got {got}"))
         raise BriefError(format_problems(name, problems))
 
     data = _as_written(doc.data, (), doc.source)
@@ -289,15 +314,19 @@ def _hashtags(written: list[str], line_of: Callable[[YamlPath], int]
     tags: list[str] = []
     warnings = []
     for index, value in enumerate(written):
-        joined = join_hashtag(value)
+        cleaned, why = keyboard_slips(value)
+        parts = [join_hashtag(part) for part in re.split("[，、]", cleaned)]
+        joined = tuple(dict.fromkeys(tag for part in parts for tag in part))
         tags += [t for t in joined if t not in tags]
-        if joined != (value.lstrip("#").strip(),):
-            where = f"hashtags[{index}]"
+        if any(len(part) > 1 for part in parts):
+            why.append("holds several tags")
+        elif joined != tuple(p.lstrip("#").strip() for p in re.split("[，、]", cleaned)
+                             if p.strip()):
+            why.append("has spaces, which end a tag on the platforms")
+        if why:
             used = " ".join(f"#{t}" for t in joined)
-            why = ("holds several tags" if len(joined) > 1 else
-                   "has spaces, which end a tag on the platforms")
             warnings.append((line_of(("hashtags", index)),
-                             f"{where}: '{value}' {why}; used as {used}"))
+                             f"hashtags[{index}]: '{value}' {'; '.join(why)}; used as {used}"))
     return tuple(tags), warnings
 
 

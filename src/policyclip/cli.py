@@ -231,7 +231,7 @@ def render(
                                      fit_s=fit, voiceover=voiceover)
     sink = _sink(progress_mode, quiet, batch=False)
     try:
-        result = _guard(lambda: batch.render_one(brief, out, options, sink.emit))
+        result = _guard(lambda: batch.render_one(brief, out, options, sink.emit), brief)
     finally:
         sink.close()
     if progress_mode == "jsonl":
@@ -439,9 +439,11 @@ def script(
         raise typer.Exit(EXIT_USAGE)
     options = pipeline.RenderOptions(template=template, theme=theme,
                                      allow_outside_paths=allow_outside_paths)
-    prepared = _guard(lambda: pipeline.prepare(brief, options))
+    # The sheet comes before the recording: a take the brief names need not exist yet.
+    prepared = _guard(lambda: pipeline.prepare(brief, options,
+                                               without=[("render", "voiceover")]), brief)
     for message in prepared.warnings:
-        _err(f"warning: {message}")
+        _err(f"warning: {_as_given(message, brief)}")
     written, sentences = prepared.script, prepared.sentences
     if sheet:
         parts = sheets.sheet_parts(prepared.brief, written, sentences)
@@ -487,7 +489,8 @@ def captions(
     options = pipeline.RenderOptions(tts=tts, voice=voice, rate=rate, template=template,
                                      theme=theme, allow_outside_paths=allow_outside_paths,
                                      cache_dir=resolve_cache_dir(None), voiceover=voiceover)
-    timeline = _guard(lambda: pipeline.caption_timeline(brief, options, _StderrReporter(True)))
+    timeline = _guard(lambda: pipeline.caption_timeline(brief, options, _StderrReporter(True)),
+                      brief)
     if fmt != "text":
         print(export.subtitles(timeline.cues, fmt), end="")
         return
@@ -625,7 +628,7 @@ def _picture_command(
                                      allow_outside_paths=allow_outside_paths,
                                      cache_dir=resolve_cache_dir(None), motion=motion,
                                      voiceover=voiceover)
-    image = _guard(lambda: draw(brief, options))
+    image = _guard(lambda: draw(brief, options), brief)
     _guard(lambda: _save_image(image, out))
     print(out)
 

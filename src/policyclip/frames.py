@@ -528,11 +528,12 @@ class FramePainter:
 
     # ------------------------------------------------------------ layers (editor package)
 
-    def scene_base(self, scene: TimedScene) -> Image.Image:
-        """The background with the scene's card settled on it (no logo, label or caption)."""
+    def scene_base(self, scene: TimedScene, variant: Variant | None = None) -> Image.Image:
+        """The background with the scene's card settled on it (no logo, label or caption), as
+        `variant` shows it (the step being read, the FAQ answer out or not; default: all)."""
         image = self.background().copy()
         x0, y0, _, _ = self.layout.card_box()
-        image.paste(self.card_layer(scene.index, Variant()), (x0, y0), self.mask())
+        image.paste(self.card_layer(scene.index, variant or Variant()), (x0, y0), self.mask())
         return image
 
     def picture_area(self, scene: int) -> pictures.PictureArea | None:

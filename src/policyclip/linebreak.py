@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from .weblinks import WEB_ADDRESS, WEB_ADDRESS_RE, address_spans, host, mask_addresses
+
 CLOSING = set("、，。．：；！？,.:;!?）)］]｝}〕〉》」』】〙〗”’%％‰…—～·")
 OPENING = set("（(［[｛{〔〈《「『【〘〖“‘¥￥$£€")
 # Punctuation after which a caption may end a cue (a clause boundary).
@@ -34,7 +36,7 @@ _NUM = r"[¥￥$£€]?\d+(?:[.,:]\d+)*"
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
           r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
 _PROTECTED = re.compile(
-    r"https?://[^\s，。；！？、）》」』”]+"  # URLs
+    rf"{WEB_ADDRESS}"  # web addresses
     # English phrases read as one: 5 p.m., 10:30 am, April 15, 2025, 15 April 2025, 24/7,
     # $20/month, Mr. Smith.
     r"|\d{1,2}(?::\d{2})?\s?[ap]\.?m\.?(?![A-Za-z])"
@@ -182,7 +184,7 @@ def _whole_pattern(glossary: tuple[str, ...]) -> re.Pattern[str]:
 
 def _whole_names(text: str, glossary: tuple[str, ...]) -> Iterable[tuple[int, int, list[str]]]:
     """Where names that must stay whole are (outside URLs), each as its atoms."""
-    urls = [m.span() for m in re.finditer(r"https?://[^\s，。；！？、）》」』”]+", text)]
+    urls = address_spans(text)
     for match in _whole_pattern(glossary).finditer(text):
         if any(a < match.end() and match.start() < b for a, b in urls):
             continue
@@ -439,13 +441,9 @@ def _caption_urls(text: str, rules: LineRules) -> str:
     Chinese narration does not read web addresses, so its captions leave them out; an English
     one reads the host (irs.gov), which is what its captions show. The full address is on the
     source card and in the upload description."""
-    def host(match: re.Match[str]) -> str:
-        return re.sub(r"^www\.", "", match[1])
-
     if rules.chinese:
-        return re.sub(r"\s*https?://[^\s，。；！？、）》」』”]+\s*", "", text)
-    return re.sub(r"https?://([^/\s，。；！？、）》」』”]+)[^\s，。；！？、）》」』”]*?"
-                  r"(?=[.,;:!?)]*(?:\s|$))", host, text)
+        return re.sub(rf"\s*{WEB_ADDRESS}\s*", "", text)
+    return WEB_ADDRESS_RE.sub(lambda match: host(match[0]), text)
 
 
 def caption_chunks(
@@ -458,8 +456,11 @@ def caption_chunks(
     """
     cues: list[list[list[str]]] = []
     current: list[str] = []
-    for clause in _clauses(_words_of_wide(atoms(_caption_urls(sentence, rules), glossary),
-                                          rules)):
+    text = _caption_urls(sentence, rules)
+    # A long place-and-department name may break between its halves across lines, not cues.
+    halves = {(names[0], names[1]) for _, _, names in _whole_names(text, tuple(sorted(
+        set(glossary)))) if len(names) == 2}
+    for clause in _clauses(_words_of_wide(atoms(text, glossary), rules)):
         if line_width("".join(current + clause), rules) <= rules.max_units:
             current += clause
             continue
@@ -479,7 +480,8 @@ def caption_chunks(
         while i < len(lines):
             pair = lines[i : i + 2]
             if len(pair) == 2 and spoken_weight("".join(pair[0] + pair[1]), rules) \
-                    <= rules.max_cue_units:
+                    <= rules.max_cue_units and not (
+                        i + 2 < len(lines) and _cuts_name(pair[1], lines[i + 2], halves)):
                 cues.append(_balanced(pair[0] + pair[1], rules) or pair)
                 i += 2
             else:
@@ -498,6 +500,13 @@ def caption_chunks(
             # Only punctuation: nothing to show, but keep it with the words it follows.
             out[-1] = (out[-1][0], out[-1][1] + raw)
     return out
+
+
+def _cuts_name(left: list[str], right: list[str], halves: set[tuple[str, str]]) -> bool:
+    """True when `left` ends with a place whose department starts `right`."""
+    return bool(left and right) and any(
+        left[-1].strip().endswith(place) and right[0].strip().startswith(dept)
+        for place, dept in halves)
 
 
 def _adopt_orphans(cues: list[list[list[str]]], rules: LineRules) -> list[list[list[str]]]:
@@ -549,6 +558,7 @@ def split_sentences(text: str) -> list[str]:
     English full stops are left to pysbd's rules, which know abbreviations (U.S., Mr., e.g.,
     5 p.m.): a regex would end a sentence at each of them. Closing quotes stay attached.
     """
+    original, text = text, mask_addresses(text)  # a ? or . inside an address ends nothing
     sentences: list[str] = []
     start = i = 0
     while i < len(text):
@@ -563,7 +573,12 @@ def split_sentences(text: str) -> list[str]:
         else:
             i += 1
     sentences += _english_sentences(text[start:])
-    return [s.strip() for s in sentences if s.strip()]
+    pieces: list[str] = []
+    pos = 0
+    for sentence in sentences:  # the pieces cover the text in order, so offsets carry over
+        pieces.append(original[pos : pos + len(sentence)])
+        pos += len(sentence)
+    return [s.strip() for s in pieces if s.strip()]
 
 
 @functools.cache

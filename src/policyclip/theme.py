@@ -13,7 +13,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from .errors import ThemeError
 from .resources import builtin_dir, find_font
 from .validation import explain_errors, format_problems
-from .yamlfile import YamlProblem, read_yaml
+from .yamlfile import YamlProblem, format_path, read_yaml
 
 DEFAULT_THEME = "default"
 MIN_CAPTION_CONTRAST = 4.5  # WCAG AA for text; every text the painter draws must reach it
@@ -317,11 +317,19 @@ def load_theme(path: Path) -> Theme:
     except OSError as exc:
         raise ThemeError(f"{path}: cannot read it: {exc.strerror or exc}") from None
     problems = [(line, message) for _, line, message in doc.problems]
+    skip = {p for p, _, _ in doc.problems}
+    for where, comment in doc.commented.items():
+        # `text: #14213D`: YAML saw an empty value and a comment.
+        skip.add(where)
+        kind = "colour" if re.fullmatch(r"#[0-9A-Fa-f]{3,8}", comment) else "value"
+        problems.append((doc.line_of(where), f"{format_path(where)}: is empty because '#' "
+                         f"starts a comment in YAML; put the {kind} in quotes: "
+                         f'{where[-1]}: "{comment}"'))
     theme = None
     try:
         theme = Theme.model_validate(doc.data)
     except ValidationError as exc:
-        problems += explain_errors(exc, doc, _FIELDS, {p for p, _, _ in doc.problems})
+        problems += explain_errors(exc, doc, _FIELDS, skip)
     if problems or theme is None:
         raise ThemeError("\n".join(format_problems(path.name, problems)))
     low = []

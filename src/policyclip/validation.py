@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -74,15 +75,36 @@ def _explain(
         limit = f"at least {bound}" if kind == "too_short" else f"at most {bound}"
         return line, f"{where}: needs {limit} item{'' if bound == 1 else 's'}, got {count}"
     if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
-        wanted = "a list" if kind == "list_type" else "a mapping"
         value = error["input"]
+        wanted = "a list" if kind == "list_type" else _fields_wanted(path, kind, fields)
         hint = ""
-        if wanted == "a mapping" and isinstance(value, str) and "：" in value:
+        if kind != "list_type" and isinstance(value, str) and "：" in value:
             key, _, rest = value.partition("：")
             hint = (f" (full-width colon '：' after '{key.strip()}'; YAML needs a half-width "
                     f"colon and a space: {key.strip()}: {rest.strip()})")
+        elif kind != "list_type" and isinstance(value, str):
+            no_space = re.fullmatch(r"([A-Za-z_]\w*):(\S.*)", value.strip())
+            if no_space:
+                hint = (f" (no space after the colon; YAML needs one: {no_space[1]}: "
+                        f"{no_space[2]})")
         return line, f"{where}: expected {wanted}, got {got}{hint}"
     return line, f"{where}: {_message(error)}"
+
+
+def _fields_wanted(path: YamlPath, kind: str, fields: Mapping[str, Sequence[str]]) -> str:
+    """What a mapping is, in plain words: the fields expected under it (`heading:` and
+    `text:`), or `key: value` entries for a free mapping such as a glossary."""
+    name = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
+    under = "under this item" if path and isinstance(path[-1], int) else (
+        f"under `{name}:`" if name else "")
+    known = fields.get(name, []) if kind != "dict_type" else []
+    if len(known) >= 2:
+        what = f"fields like `{known[0]}:` and `{known[1]}:`"
+    elif known:
+        what = f"the field `{known[0]}:`"
+    else:
+        what = "entries written `name: value`, one a line,"
+    return f"{what} {under}".strip()
 
 
 def _colon_hint(expected: str, error: Any) -> str:
@@ -128,5 +150,8 @@ def describe(value: Any, written: str | None = None) -> str:
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
-        return "a mapping"
+        if not value:
+            return "an empty {}"
+        keys = [f"`{key}: ...`" for key in list(value)[:2]]
+        return "fields " + ", ".join(keys) + (", ..." if len(value) > 2 else "")
     return type(value).__name__

@@ -151,6 +151,21 @@ _KEY_VALUE = re.compile(r"^(?P<indent>\s*(?:-\s+)?)(?P<key>[^\s:#'\"\[{][^:]*?):
 _FULL_WIDTH_KEY = re.compile(r"^(?P<indent>\s*(?:-\s+)?)(?P<key>[^\s:：#'\"\[{][^:：]*?)\s*："
                              r"\s*(?P<value>.*)$")
 _FLOW_COMMENT = re.compile(r"[\[{,]\s*#")
+# `contact:12345`: a field name, a colon and no space (YAML reads it all as one text).
+_NO_SPACE = re.compile(r"^\s*(?:-\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_]*):(?P<value>[^\s/].*)$")
+# `－ heading: ...`: a list item started with a dash typed in Chinese input mode.
+_FULL_WIDTH_DASH = re.compile(r"^[ \u3000]*(?P<dash>[－—–])[ \u3000]*(?P<rest>\S.*:.*)$")
+_CHINESE_OPEN, _CHINESE_CLOSE = "“‘「『＂", "”’」』＂"
+FULL_WIDTH_INDENT = ("the indentation uses full-width spaces '　' (typed in Chinese input "
+                     "mode), which YAML does not read as indentation; indent with half-width "
+                     "spaces")
+
+
+def full_width_dash(dash: str, line: str) -> str:
+    """What to say about a list item started with `dash`, a look-alike of '-'."""
+    fixed = line.strip().replace("\u3000", " ").lstrip(dash).strip()
+    return (f"'{dash}' is not a list dash in YAML (typed in Chinese input mode); start the item "
+            f"with a half-width '-' and a space: - {fixed}")
 
 
 def typing_slip(lines: list[str], first: int, last: int, problem: str) -> tuple[int, str] | None:
@@ -162,6 +177,18 @@ def typing_slip(lines: list[str], first: int, last: int, problem: str) -> tuple[
         if "\t" in indent:
             return n, ("a tab in the indentation: YAML indents with spaces only; "
                        "replace the tab with spaces")
+        if "\u3000" in indent:
+            return n, FULL_WIDTH_INDENT
+    for n, line in numbered:
+        dash = _FULL_WIDTH_DASH.match(line)
+        if dash:
+            return n, full_width_dash(dash["dash"], line)
+    if "could not find expected ':'" in problem:
+        for n, line in numbered:
+            match = _NO_SPACE.match(line)
+            if match:
+                return n, (f"no space after the colon in '{line.strip()}'; YAML needs a space "
+                           f"after the colon: {match['key']}: {match['value']}")
     for n, line in numbered:
         if _FLOW_COMMENT.search(_unquoted(line)):
             fixed = re.sub(r"([\[{,]\s*)(#[^,\]}]*?)(\s*)(?=[,\]}]|$)", r'\1"\2"\3', line.strip())
@@ -181,6 +208,12 @@ def typing_slip(lines: list[str], first: int, last: int, problem: str) -> tuple[
         if match and (": " in value or value.endswith(":")):
             quoted = ('"' + value + '"') if '"' not in value else ("'" + value.replace("'", "''")
                                                                     + "'")
+            inner = value[1:-1]
+            if value[:1] in _CHINESE_OPEN and value[-1:] in _CHINESE_CLOSE and '"' not in inner:
+                return last, (f"{match['key']}: Chinese quotes {value[0]}{value[-1]} do not count "
+                              "as quotes in YAML, so the ': ' inside reads as the start of "
+                              "another key; use half-width quotes: "
+                              f'{match["key"]}: "{inner}"')
             return last, (f"{match['key']}: the value contains ': ', which YAML reads as the "
                           f"start of another key; put the value in quotes: "
                           f"{match['key']}: {quoted}")
@@ -322,6 +355,9 @@ class _Converter:
                                       "(put text that starts with '{' or '[' in quotes)"))
                 continue
             key = str(key_node.value)
+            slip = _key_slip(key, self.text_lines, key_line)
+            if slip:
+                raise YamlProblem(key_line, slip)
             key_path = (*path, key)
             if key in first_line:
                 # The first value stays; the problem belongs to the mapping, not to that value.
@@ -332,3 +368,14 @@ class _Converter:
             self.lines[key_path] = key_line
             result[key] = self.convert(value_node, key_path)
         return result
+
+
+def _key_slip(key: str, text_lines: list[str], line: int) -> str | None:
+    """For a key that holds a Chinese-keyboard slip in the file's structure (a full-width space
+    as indentation, `－` as a list dash), what to say; YAML read it as part of the key."""
+    if key.startswith("\u3000"):
+        return FULL_WIDTH_INDENT
+    dash = _FULL_WIDTH_DASH.match(key + ":")
+    if dash and 0 < line <= len(text_lines):
+        return full_width_dash(dash["dash"], text_lines[line - 1])
+    return None

@@ -200,8 +200,10 @@ WHAT CARRIES OVER
   Captions: as pictures on their own track (the look of the video) and as text in {stem}.srt.
 
 WHAT DOES NOT
-  Motion is flattened to stills: a picture's slow zoom and any animation are not in the
-  timeline (add them in the editor).
+  Motion is flattened to stills: card entrances, scene crossfades, caption pops, count-ups
+  and a picture's slow zoom are not in the timeline (add them in the editor). A card that
+  changes while on screen (the step being read, an FAQ answer coming out) is a still per
+  change, each where the video changes.
   Ducking becomes gain: the music's level under the voice is written as numbers (OTIO track
   metadata "policyclip": gain_db, duck_db and level keyframes; volume keyframes in the 剪映
   draft), not as the video's exact smooth curve. FCP7 XML carries no levels.

@@ -39,10 +39,19 @@ def draw_video_tracks(painter: FramePainter, timeline: Timeline, root: Path
         number = scene.index + 1
         kind = scene.card if scene.ref is None else f"{scene.card}-{scene.ref + 1}"
         name = f"{number:02d}-{kind}.png"
-        base = painter.scene_base(scene)
-        _save(base, media / CARDS / name)
-        cards.append(Still(f"media/{CARDS}/{name}", scene.start_ms, scene.end_ms,
-                           f"{number:02d} {kind}"))
+        # A card that changes while on screen (the step being read, an FAQ answer coming out,
+        # a long opening moving on to the summary) is one still per change, each settled.
+        changes = [(max(ms, scene.start_ms), variant) for ms, variant in
+                   painter.changes.get(scene.index, [(scene.start_ms, None)])
+                   if ms < scene.end_ms]
+        for step, (start, variant) in enumerate(changes):
+            end = changes[step + 1][0] if step + 1 < len(changes) else scene.end_ms
+            if end <= start:
+                continue
+            card = name if len(changes) == 1 else f"{number:02d}-{kind}-{step + 1}.png"
+            _save(painter.scene_base(scene, variant), media / CARDS / card)
+            cards.append(Still(f"media/{CARDS}/{card}", start, end,
+                               f"{number:02d} {kind}" + (f" {step + 1}" if card != name else "")))
         area = painter.picture_area(scene.index)
         if area is not None:
             layer = Image.new("RGBA", size, (0, 0, 0, 0))

@@ -198,10 +198,14 @@ def _audio_track(cut: Cut, track: AudioTrack, index: int, ids: _Ids,
     end = 0
     duck = track.ducking
     levels = duck.keyframes(cut.duration_ms) if duck is not None else []
+    last_us = _us_of_frame(cut.frames, cut.fps)  # the end of the video's last frame
     for number, sound in enumerate(track.sounds):
         start = max(end, sound.start_ms * 1000)
-        stop = min((sound.start_ms + sound.duration_ms) * 1000, _us_of_frame(cut.frames,
-                                                                               cut.fps))
+        stop = min((sound.start_ms + sound.duration_ms) * 1000, last_us)
+        if sound.start_ms + sound.duration_ms >= cut.duration_ms and \
+                (sound.source_ms + sound.duration_ms) * 1000 + last_us - stop <= \
+                sound.file_ms * 1000:
+            stop = last_us  # what plays to the video's end plays to the end of its last frame
         if stop <= start:
             continue
         material = ids("file", sound.path)

@@ -79,6 +79,9 @@ def import_source(source: str, limits: FetchLimits | None = None) -> Imported:
     from .draft import draft_brief
     from .yamlout import to_yaml
 
+    if not source.strip():
+        raise SourceError("no source given: the SOURCE argument is empty",
+                          hint=f"name the article to import: {_SUPPORTED}")
     if re.match(r"^https?://", source, re.I):
         doc = _fetch_document(source, limits or FetchLimits())
     elif re.match(r"^[a-z][a-z0-9+.-]*://", source, re.I):

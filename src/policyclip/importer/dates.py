@@ -93,8 +93,11 @@ class Range:
     phrase: str
 
 
-_RANGE_WORDS = (r"(?:有效期|执行期限?|实施期限?|执行时间|实施时间|活动时间|政策期限|试行期|"
-                r"期限|执行期间|实施期间|活动期间|时间)")
+# Only a range labelled as the policy's term is `effective`: `集中缴费期为…至…` or
+# `发放时间：…至…` is a window inside the policy (see unlabelled_range). A bare `时间：` at the
+# start of a line counts: it sits under a heading such as 活动时间.
+_RANGE_WORDS = (r"(?:有效期限?|执行期限?|实施期限?|执行时间|实施时间|活动时间|政策期限|试行期|"
+                r"执行期间|实施期间|活动期间|活动期|政策有效期|(?<![\u4e00-\u9fa5])时间\s*[:：])")
 _RANGE = re.compile(_RANGE_WORDS + r"[^。；;\n]{0,14}?" + r"(?P<a>" + ZH_DATE + r")\s*(?:起)?\s*"
                     r"(?:至|到|—|－|-|~|～)\s*(?P<b>(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日)")
 _BARE_RANGE = re.compile(r"(?<!\d)(?P<a>" + ZH_DATE + r")\s*(?:起)?\s*(?:至|到|—|－|~|～)\s*"
@@ -124,13 +127,11 @@ def find_range(text: str) -> Range | None:
     start: dt.date | None = None
     end: dt.date | None = None
     phrases: list[str] = []
-    for pattern in (_RANGE, _BARE_RANGE):
-        m = pattern.search(text)
-        if m:
-            start = parse_date(m.group("a"))
-            end = _year_of(m.group("b"), start.year) if start else None
-            phrases.append(m.group(0).strip())
-            break
+    m = _RANGE.search(text)
+    if m:
+        start = parse_date(m.group("a"))
+        end = _year_of(m.group("b"), start.year) if start else None
+        phrases.append(m.group(0).strip())
     if start is None:
         m = _FROM.search(text)
         if m:
@@ -156,6 +157,15 @@ def find_range(text: str) -> Range | None:
     if start is None and end is None:
         return None
     return Range(start, end, "; ".join(phrases))
+
+
+def unlabelled_range(text: str) -> str | None:
+    """A date range the text gives without saying it is the policy's term (`缴费期为…至…`)."""
+    for m in _BARE_RANGE.finditer(text):
+        labelled = _RANGE.search(text, max(0, m.start() - 30), m.end())
+        if not labelled or labelled.end() < m.end():
+            return m.group(0).strip()
+    return None
 
 
 def issue_day_phrase(text: str) -> str | None:

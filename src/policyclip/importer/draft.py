@@ -11,7 +11,6 @@ from .document import (
     Block,
     Document,
     Found,
-    Shortened,
     clean,
     first_sentences,
     is_chinese,
@@ -87,6 +86,10 @@ _PHONE = re.compile(r"(?<![\d\-－])(?:0\d{2,3}\s*[-－]\s*(?:\d{7,8}|12\d{3}(?!
 # 0800 99 1234, +44 20 7946 0000, (555) 123-4567; or a short hotline (12345, 311) near "call".
 _PHONE_EN = re.compile(r"(?<![\w£$€¥.,])(?:\+\d{1,3}[\s-]?)?(?:\(?\d{2,5}\)?[\s-]?)?\d{2,4}[\s-]"
                        r"\d{3,4}(?![\w%])|(?<![\w£$€¥.,])(?:12\d{3}|[1-9]11)(?![\w%])")
+# A section that only says where to ask becomes `contact`, not a point.
+_CONTACT_HEADING = re.compile(r"(?:咨询|联系|服务|办事)(?:方式|电话|热线|渠道)|联系我们|咨询服务|"
+                              r"Contact(?: us| details| information)?|Helplines?|Enquiries|"
+                              r"Get in touch|Further information", re.I)
 _HOTLINE_WORDS = re.compile(r"热线|电话|拨打|咨询|服务|联系|hotline|call|phone|tel", re.I)
 _CLAUSE_END = "。；;！？!?\n"
 _FIGURE_ZH = re.compile(
@@ -103,8 +106,12 @@ _FIGURE_EN = re.compile(
 _COUNT_EN = re.compile(
     r"(\d+(?:[.,]\d+)*\s?(?:million|billion)?\s?(?:people|households|families|firms|"
     r"businesses|companies|schools|hospitals|jobs|homes|places)\b)", re.I)
-_FILLER = re.compile(r"(现|特)(将|就|对)?.{0,24}(如下|解读如下|通知如下|公告如下|通告如下)"
-                     r"[。：:]?$")
+# `现将有关事项通知如下`, `现解读如下`, `现提出如下意见`: a clause that only says the text follows.
+_FILLER = re.compile(r"^(?:(?:现|特|兹|下面|以下|具体|今|经研究|为便于理解)"
+                     r"[^，,。]{0,30}?如下(?:意见|通知)?|"
+                     r"[^，,。]{0,30}?(?:通知|解读|说明|公告|通告|报告|答复|规定)如下)[。：:！!]?$")
+# A sentence that is only a purpose or basis before such a clause (`为做好…，现将…通知如下。`).
+_ONLY_PURPOSE = re.compile(r"^(?:为了?|根据|按照|依据|依照|经|遵照)")
 _YEAR = re.compile(r"^(19|20)\d{2}\s*年$")
 
 
@@ -168,6 +175,7 @@ class _Drafter:
         self.lang = "zh" if is_chinese(sample) else "en"
         self.used: set[int] = set()  # block indexes that became faq or steps
         self.summary_index = -1  # the block the summary came from
+        self.filler: list[str] = []  # sentences left out of the summary (`现将…通知如下。`)
 
     # ------------------------------------------------------------ preparation
 
@@ -375,8 +383,16 @@ class _Drafter:
             self.report.append(f"effective: dropped, '{found.phrase if found else ''}' reads as "
                                f"{start} to {end}, which is backwards")
             return None, ""
+        window = dates.unlabelled_range(text)
+        if window:
+            self.report.append(
+                f"effective: '{window}' found, not used: the text does not say it is the "
+                "policy's term (执行期限, 有效期, 活动时间, 自…起施行); it may be a window such "
+                "as a payment period. Type effective: if it is the term")
         if start is None and end is None:
-            self.report.append("effective: none, no 自…起施行, 有效期至… or …至… range found")
+            if not window:
+                self.report.append("effective: none, no 自…起施行, 有效期至…, 执行期限 or "
+                                   "活动时间 range found")
             return None, ""
         shown = f"{start or '…'} to {end or '…'}"
         self.report.append(f"effective: {shown} ({'; '.join(origins)})")
@@ -393,37 +409,61 @@ class _Drafter:
     # ------------------------------------------------------------ text fields
 
     def _summary(self) -> None:
-        for i, block in enumerate(self.blocks):
-            if i in self.used or not _is_prose(block):
-                continue
-            if self._heading_kind(block) is not None or re.search(r"[：:]$", block.text):
-                continue
-            text = _strip_numbering(block.text)
-            dateline = _DATELINE.match(text)
-            text = text[dateline.end():] if dateline else text
-            if len(text) < 15:
-                continue
-            cut = first_sentences(text, SUMMARY_CHARS[self.lang], 2)
-            origin = "the first paragraph" + (", shortened at a sentence end" if cut.cut else "")
-            if dateline:
-                origin += f", without the dateline '{dateline.group().strip()}'"
-            sentences = split_sentences(cut.text)
-            if len(sentences) > 1 and _FILLER.search(sentences[-1]):
-                cut = Shortened("".join(sentences[:-1]), True)
-                origin = f"the first paragraph, without its closing '{sentences[-1]}'"
-            self.fields["summary"] = Value(cut.text, origin)
-            self.summary_index = i
-            self.report.append(f"summary: {_brief(cut.text)} ({origin})")
+        # The introduction (prose before the first heading) first, then the page's description,
+        # then prose further on: a summary should not repeat a point when it can be helped.
+        first_heading = next((i for i, b in enumerate(self.blocks)
+                              if self._heading_kind(b) is not None), len(self.blocks))
+        if self._summary_from(range(first_heading)):
             return
         description = self.meta.get("description")
-        if description:
+        if description and len(description.value) >= 15 and \
+                _squash(description.value) != _squash(self.fields["title"].value):
             cut = first_sentences(description.value, SUMMARY_CHARS[self.lang], 3)
             self.fields["summary"] = Value(cut.text, description.origin)
             self.report.append(f"summary: from {description.origin}")
             return
+        if self._summary_from(range(first_heading, len(self.blocks)), run_in=True):
+            return
         self.fields["summary"] = Value(self.fields["title"].value,
                                        "the title (the text has no paragraph to summarise)")
         self.report.append("summary: the title, no paragraph of prose found")
+
+    def _summary_from(self, indexes: range, run_in: bool = False) -> bool:
+        """The summary from the first paragraph of prose among `indexes`, if there is one.
+
+        With `run_in`, the text after a run-in heading (`（一）补贴对象。对…`) counts as prose.
+        """
+        dropped = self.filler
+        for i in indexes:
+            block = self.blocks[i]
+            if i in self.used or not _is_prose(block) or re.search(r"[：:]$", block.text):
+                continue
+            text = _strip_numbering(block.text)
+            if self._heading_kind(block) is not None:
+                if not run_in:
+                    continue
+                text = self._heading(block.text)[1]
+            dateline = _DATELINE.match(text)
+            text = text[dateline.end():] if dateline else text
+            text, filler = _without_filler(text)
+            dropped.extend(filler)
+            if len(text) < 15:
+                continue
+            cut = first_sentences(text, SUMMARY_CHARS[self.lang], 2)
+            where = "the first paragraph" if not dropped or filler else \
+                "the first paragraph after it" if not run_in else \
+                "the first paragraph under the headings"
+            origin = where + (", shortened at a sentence end" if cut.cut else "")
+            if dateline:
+                origin += f", without the dateline '{dateline.group().strip()}'"
+            if dropped:
+                origin += ", without " + "; ".join(f"'{d}'" for d in dropped) + \
+                    " (says only that the text follows)"
+            self.fields["summary"] = Value(cut.text, origin)
+            self.summary_index = i
+            self.report.append(f"summary: {_brief(cut.text)} ({origin})")
+            return True
+        return False
 
     def _audience(self) -> None:
         """Who the policy is for: the first sentence under 适用对象, 补贴对象, Who can apply..."""
@@ -438,13 +478,22 @@ class _Drafter:
                 rest = _strip_numbering(following.text)
             if not rest:
                 continue
-            sentence = split_sentences(rest)[0]
+            sentence = split_sentences(rest)[0].rstrip("。.")
+            if self.lang == "zh":
+                group, where = _group_of_people(sentence)
+                if group is None and len(sentence) <= AUDIENCE_CHARS[self.lang]:
+                    self.report.append(f"audience: not drafted, '{_brief(sentence)}' under "
+                                       f"'{label.group()}' is a sentence, not a group of people; "
+                                       "type who the policy is for")
+                    return
+                sentence = group or sentence
+            else:
+                where = "the first sentence"
             if len(sentence) > AUDIENCE_CHARS[self.lang]:
                 self.report.append(f"audience: not drafted, the sentence under '{label.group()}' "
                                    "is too long to shorten without changing it")
                 return
-            self.fields["audience"] = Value(sentence.rstrip("。."),
-                                            f"the first sentence under '{label.group()}'")
+            self.fields["audience"] = Value(sentence, f"{where} under '{label.group()}'")
             self._found("audience", "audience")
             return
         self.report.append("audience: none, no 适用对象, 补贴对象 or the like found")
@@ -517,7 +566,7 @@ class _Drafter:
                                    "the faq or the steps")
                 continue
             body = [self.blocks[j] for j in range(start + 1, end) if j not in stop]
-            texts = [rest] + [_strip_numbering(b.text) for b in body]
+            texts = [rest] + [self._body_text(b) for b in body]
             text = next((t for t in texts if len(t) >= 4), "")
             if not text and re.search(r"[。.!?！？]$", block.text):
                 # `第一条 就业补助资金用于…。`: a numbered paragraph, not a heading over text.
@@ -532,12 +581,28 @@ class _Drafter:
             if not heading or not text:
                 self.report.append(f"points: '{_brief(block.text)}' dropped, no text under it")
                 continue
+            section_text = " ".join(t for t in texts if t)
+            if _CONTACT_HEADING.fullmatch(heading.strip()) and (
+                    _PHONE.search(section_text) or _PHONE_EN.search(section_text)):
+                self.report.append(f"points: '{_brief(heading)}' left out, its section is the "
+                                   "contact")
+                continue
             cut = first_sentences(text, TEXT_CHARS[self.lang], 2)
             origin += ", shortened at a sentence end" if cut.cut else ""
             section = " ".join(t for t in texts if t)
             figure, figure_origin = self._figure(cut.text, section, heading)
             points.append(DraftPoint(heading, cut.text, origin, figure, figure_origin))
         return points
+
+    def _body_text(self, block: Block) -> str:
+        """A block's text under a heading; `（一）补贴对象。对…` gives `对…` (the run-in heading
+        names the sub-section, it is not narration)."""
+        # `一是…。` and `第X条…。` open sentences; `（一）补贴对象。` and `1.申请条件：` name parts.
+        if self._heading_kind(block) in ("（一）", "1.", "（1）", "【】", "bold"):
+            rest = self._heading(block.text)[1]
+            if rest:
+                return rest
+        return _strip_numbering(block.text)
 
     def _heading(self, text: str) -> tuple[str, str, bool]:
         """(heading, run-in text after it, whether the heading was shortened)."""
@@ -592,9 +657,17 @@ class _Drafter:
                     continue
                 value = re.sub(r"\s+", "" if self.lang == "zh" else " ", m.group(1))
                 label = _label_before(haystack, m.start(), self.lang)
+                after = _noun_after(haystack, m.end(1), self.lang)
                 origin = f"figure: {value} as {where} states it"
-                if label:
+                if label and _names_something(label, self.lang):
                     origin += ", label: the words before it"
+                elif after:
+                    label = after
+                    origin += ", label: the words after it"
+                elif label and len(label) >= 2 and not _is_question(heading):
+                    origin += ", label: the words before it"
+                elif label and _is_question(heading):
+                    origin += ", label: the words before it (the heading is a question)"
                 else:
                     label = heading
                     origin += ", label: the point's heading"
@@ -779,10 +852,62 @@ _LEAD_IN = re.compile(r"^(?:.{0,12}?(?:可|请|欢迎|也可|或)?(?:拨打|致�
 _TAIL = re.compile(r"(?:进行)?(?:咨询|了解|查询|反映)$")
 
 
+# A label before a colon that only says "the number is": `政策咨询电话：`, `咨询方式：`,
+# `联系电话：`. A longer label names the line (`杭州市住房保障服务热线：`) and stays.
+_LABEL_LEAD_IN = re.compile(r"^[\u4e00-\u9fa5]{0,4}?(?:咨询|联系|服务|办事|监督|投诉|举报|政策)?"
+                            r"(?:电话|热线|方式|渠道)\s*[:：]\s*")
+
+
 def _without_lead_in(clause: str) -> str:
     """`咨询电话：0571-12345` -> `0571-12345`; `可拨打12333咨询` -> `12333`; names stay."""
-    trimmed = _TAIL.sub("", _LEAD_IN.sub("", clause, count=1)).strip(" ，,")
+    trimmed = _strip_numbering(clause)
+    trimmed = _LABEL_LEAD_IN.sub("", trimmed, count=1)
+    trimmed = _TAIL.sub("", _LEAD_IN.sub("", trimmed, count=1)).strip(" ，,。；;")
+    if not is_chinese(trimmed):
+        trimmed = trimmed.rstrip(".;")
     return trimmed if _PHONE.search(trimmed) or _PHONE_EN.search(trimmed) else clause
+
+
+# The nouns a Chinese phrase naming a group of people or bodies ends with (…的个人消费者).
+_GROUP_END = re.compile(r"(?:者|人|人员|职工|员工|家庭|群体|人群|企业|单位|工商户|商户|婴幼儿|儿童|"
+                        r"学生|毕业生|老人|老年人|居民|农民|农户|户|对象|主体|纳税人|市民|患者|个人|"
+                        r"妇女|青年|残疾人|军人|父母|家长|孕产妇|机构|组织|学校|医院|村|社区)$")
+_NOT_A_GROUP = re.compile(r"^(?:对|向|为|给|凡|如|若|经)|发放|给予|可以|可申请|应当|须")
+
+
+def _group_of_people(sentence: str) -> tuple[str | None, str]:
+    """The noun phrase naming who a policy is for: the sentence, or its first clause when
+    the clauses after it do not narrow it (`…的个人消费者，每人每类限补1件`)."""
+    if _GROUP_END.search(sentence) and not _NOT_A_GROUP.search(sentence) and \
+            not re.search(r"[，,；;]", sentence):
+        return sentence, "the first sentence"
+    clauses = [c.strip() for c in re.split(r"[，,；;]", sentence)]
+    first, later = clauses[0], clauses[1:]
+    # `…人员，以灵活就业方式就业的，可申请` narrows the group in a later clause: not cut.
+    if later and _GROUP_END.search(first) and not _NOT_A_GROUP.search(first) and \
+            not any(c.endswith("的") for c in later):
+        return first, "the first clause of the first sentence"
+    return None, ""
+
+
+def _without_filler(text: str) -> tuple[str, list[str]]:
+    """The text without clauses that only say the text follows; and what was left out."""
+    kept: list[str] = []
+    dropped: list[str] = []
+    for sentence in split_sentences(text):
+        body = sentence.rstrip("。：:！!")
+        comma = max(body.rfind("，"), body.rfind(","))
+        clause = body[comma + 1:].strip()
+        if not _FILLER.match(clause):
+            kept.append(sentence)
+            continue
+        before = body[:comma].strip() if comma != -1 else ""
+        if len(before) < 10 or _ONLY_PURPOSE.match(before):
+            dropped.append(sentence)
+        else:
+            kept.append(before + "。")
+            dropped.append(clause)
+    return "".join(kept), dropped
 
 
 def _sentence_around(text: str, start: int) -> str:
@@ -815,6 +940,25 @@ def _clause(text: str, start: int, end: int) -> str:
     return clause.rstrip("，,")
 
 
+# Words that start or end the text before a figure without naming anything (`给予`, `成交价的`,
+# `discount is`): a card label is a noun phrase, so they are trimmed off.
+_LABEL_HEAD_ZH = re.compile(r"^(?:对|按照|按|将|为|由|在|并|且|和|给予|发放|可享受|享受|"
+                            r"可获得|获得|可领取|领取|以|约|共计|共)+")
+_LABEL_TAIL_ZH = re.compile(r"(?:的|为|是|达到|达|给予|按|至|到|约|计)+$")
+# Qualifiers that say "per" or "at most" and name nothing by themselves (`每人`, `每户每月最高`).
+_QUALIFIER_ZH = re.compile(r"每[\u4e00-\u9fa5]|最高|最多|最低|不超过|不低于|限|可|补")
+_LABEL_TAIL_EN = re.compile(r"(?:\s+(?:is|are|was|were|be|will|of|to|by|at|up|worth|costs?|get|"
+                            r"gets|receive|receives|could|can|about|around|between|over|under|"
+                            r"from|for|and|or))+$", re.I)
+_LABEL_HEAD_EN = re.compile(r"^(?:(?:it|this|that|there|they|you)\s+(?:is|are|was|were|will be|"
+                            r"can get|could get|get)\s+)?(?:the|a|an)\s+", re.I)
+_NOT_A_NOUN_EN = re.compile(r"^(?:you|we|they|it|he|she|i|this|that|there)$", re.I)
+# A noun phrase right after a figure (`5000元一次性就业补贴`) when no verb is in it.
+_NOUN_AFTER_ZH = re.compile(r"^的?([\u4e00-\u9fa5]{2,12}?)(?=[，,。；;！!？?、）)\s]|$)")
+_VERBS_ZH = re.compile(r"发放|给予|享受|申请|缴纳|办理|领取|购买|使用|提供|补助|"
+                       r"按|的|为|是|由|可|将|至")
+
+
 def _label_before(text: str, start: int, lang: str) -> str:
     """The words before a figure in its clause, when they are a short label."""
     head = text[:start]
@@ -822,9 +966,29 @@ def _label_before(text: str, start: int, lang: str) -> str:
     label = head[cut + 1:].strip()
     label = re.sub(r"^(?:对|按|将|为|由|在|并|且|和|and|the|a|an)\s*", "", label, flags=re.I)
     if lang == "zh":
+        label = _LABEL_TAIL_ZH.sub("", _LABEL_HEAD_ZH.sub("", label))
         return label if 2 <= len(label) <= 20 and not re.search(r"\d", label) else ""
-    words = label.split()
-    return " ".join(words[-5:]) if 1 <= len(words) <= 8 else ""
+    words = _LABEL_TAIL_EN.sub("", " " + label).split()
+    if not 1 <= len(words) <= 8:
+        return ""
+    return _LABEL_HEAD_EN.sub("", " ".join(words[-5:]))
+
+
+def _names_something(label: str, lang: str) -> bool:
+    """Whether a label holds a noun, not only `每人`, `最高` or `You`."""
+    if lang == "zh":
+        return len(_QUALIFIER_ZH.sub("", label)) >= 2
+    return not _NOT_A_NOUN_EN.match(label.strip())
+
+
+def _noun_after(text: str, end: int, lang: str) -> str:
+    """A short noun phrase right after a figure (`一次性就业补贴`), if there is one."""
+    if lang != "zh":
+        return ""
+    m = _NOUN_AFTER_ZH.match(text[end:])
+    if not m or _VERBS_ZH.search(m.group(1)):
+        return ""
+    return m.group(1)
 
 
 def _split_inline_steps(text: str) -> list[str]:

@@ -46,11 +46,31 @@ _TABLE_LABELS = {"索引号": "index", "主题分类": "topic", "发文机关": 
 _BYLINE = re.compile(r"(发布时间|发布日期|发布单位|信息来源|来源|发文机关|(?<![\u4e00-\u9fa5])时间|"
                      r"(?<![\u4e00-\u9fa5])日期)\s*[:：]\s*"
                      r"((?:\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}日?)|[^\s|｜:：]{2,30})")
-# Page furniture that sits inside article bodies on many sites.
-FURNITURE = re.compile(
-    r"^[【\[]?\s*(字[体号]\s*[:：]?\s*[大中小默认\s]*|打印(本页|此页)?|关闭(窗口|本页)?|"
-    r"分享到?\s*[:：]?.*|扫一扫.*|我要纠错|收藏|返回顶部|\[?\s*责任编辑\s*[:：].*|"
-    r"(当前)?位置\s*[:：].*|首页\s*>.*)\s*[】\]]?$|^(【[^】]{0,20}】\s*)+$")
+# Page furniture that sits inside article bodies on many sites: a line made only of such
+# controls, bracketed (`【纠错】【打印】【关闭】`) or not. Any other `【…】` line is a section
+# heading (`【补贴标准】`, `【怎么领】`) and stays.
+_CONTROL = (r"字[体号]\s*[:：]?\s*[大中小默认超\s]*|打印(?:本页|此页|文章|正文)?|"
+            r"关闭(?:窗口|本页)?|"
+            r"(?:我要)?纠错|(?:加入)?收藏(?:本页)?|返回顶部|保存(?:本页)?|视力保护色?|"
+            r"分享到?\s*[:：]?[^【】\[\]]*|扫一扫[^【】\[\]]*|责任编辑\s*[:：][^【】\[\]]*|"
+            r"(?:当前)?位置\s*[:：][^【】\[\]]*|首页\s*>[^【】\[\]]*|上一篇|下一篇")
+_CONTROL_AT = re.compile(_CONTROL)
+_BETWEEN_CONTROLS = re.compile(r"[\s【】\[\]|｜]+")
+
+
+def is_furniture(text: str) -> bool:
+    """Whether a line holds only page controls such as `【打印】【关闭】` or `分享到：微信`."""
+    pos, controls = 0, 0
+    while pos < len(text):  # one control after another, greedily: no backtracking
+        gap = _BETWEEN_CONTROLS.match(text, pos)
+        if gap:
+            pos = gap.end()
+            continue
+        control = _CONTROL_AT.match(text, pos)
+        if not control or control.end() == pos:
+            return False
+        pos, controls = control.end(), controls + 1
+    return controls > 0
 
 
 def decode_page(data: bytes, header_charset: str | None = None) -> tuple[str, str]:
@@ -110,7 +130,7 @@ def read_page(data: bytes, *, header_charset: str | None = None, url: str | None
     if body is not None:
         pictures = len(body.xpath(".//img"))
         tables = len(body.xpath(".//table"))
-        blocks = [b for b in _walk(body) if not FURNITURE.match(b.text)]
+        blocks = [b for b in _walk(body) if not is_furniture(b.text)]
         if tables:
             notes.append(f"tables: {tables} table(s) in the article were not read; "
                          "type what matters from them into the points")
@@ -166,11 +186,20 @@ def _page_meta(root: HtmlElement) -> dict[str, Found]:
     return found
 
 
+_SITE_NAME = re.compile(r"(政府|人民政府|门户网站?|网站|政府网|网|办公厅|办公室|委员会|局|厅|部|"
+                        r"发布|在线|新闻|融媒|GOV\.UK|\.gov\.\w+)$", re.I)
+
+
 def _without_site(title: str) -> str:
     """The title without a site suffix such as `_国务院文件_中国政府网` or ` | Ministry`."""
-    parts = re.split(r"\s*[_|｜]\s*|\s+[-–—]\s+", title)
+    parts = re.split(r"\s*[_|｜]\s*|\s+[-–—]\s+|\s*-{2,}\s*|\s*—{2}\s*", title)
     parts = [p for p in parts if p]
-    return parts[0] if parts else title
+    first = parts[0] if parts else title
+    # `…通知-北京市人民政府`: a dash without spaces ends a title only before a site's name.
+    site = re.match(r"^(.{4,}?)\s*[-–—]\s*([^-–—]{2,30})$", first)
+    if site and _SITE_NAME.search(site.group(2)):
+        return site.group(1)
+    return first
 
 
 def _table_cells(root: HtmlElement) -> Iterator[tuple[str, str]]:
@@ -298,7 +327,7 @@ def _extracted(root: HtmlElement) -> list[Block]:
         if el.tag == "p" and el.getparent() is not None and el.getparent().tag == "item":
             continue
         text = clean("".join(el.itertext()))
-        if not text or FURNITURE.match(text):
+        if not text or is_furniture(text):
             continue
         if el.tag == "head":
             level = re.search(r"\d", el.get("rend") or "h2")

@@ -7,7 +7,7 @@ import re
 from types import MappingProxyType
 
 from .document import Block, Document, Found, clean
-from .html import FURNITURE
+from .html import is_furniture
 
 # Lines a WeChat article carries around its text when it is copied whole.
 _WECHAT_FURNITURE = re.compile(
@@ -45,7 +45,7 @@ def read_text(data: bytes) -> Document:
     meta: dict[str, Found] = {}
     lines = [clean(line) for line in decode_text(data).splitlines()]
     for n, line in enumerate(lines):
-        if not line or _WECHAT_FURNITURE.match(line) or FURNITURE.match(line):
+        if not line or _WECHAT_FURNITURE.match(line) or is_furniture(line):
             continue
         byline = _WECHAT_BYLINE.match(line) if n < 6 else None
         if byline:

@@ -11,6 +11,8 @@ import contextlib
 import re
 from collections.abc import Sequence
 
+from ..weblinks import WEB_ADDRESS_RE, host
+
 _DIGITS_ZH = dict(zip("0123456789", "零幺二三四五六七八九", strict=True))
 _CURRENCY_ZH = {"¥": "元", "￥": "元", "$": "美元", "£": "英镑", "€": "欧元"}
 _CURRENCY_EN = {"¥": "yuan", "￥": "yuan", "$": "dollars", "£": "pounds", "€": "euros"}
@@ -27,7 +29,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "September", "October", "November", "December")
 
 
-_URL = re.compile(r"https?://\S+")
+_URL = WEB_ADDRESS_RE
 
 
 def spoken_text(text: str, language: str) -> str:
@@ -113,7 +115,7 @@ def spoken_chinese(text: str) -> str:
 
 def spoken_english(text: str) -> str:
     """English reading of symbols: 50% -> 50 percent, £150 -> 150 pounds, 2023-01-01 -> a date."""
-    text = re.sub(r"https?://(?:www\.)?([^/\s]+)\S*", r"\1", text)
+    text = WEB_ADDRESS_RE.sub(lambda match: host(match[0]), text)
     text = re.sub(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)",
                   lambda m: f"{_MONTHS[int(m[2]) - 1]} {int(m[3])}, {m[1]}"
                   if 1 <= int(m[2]) <= 12 else m[0], text)

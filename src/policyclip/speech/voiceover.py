@@ -50,15 +50,18 @@ POST_ROLL_MS = 200  # and ends this long after its last
 ZH_SYLLABLES_PER_S = 4.5
 EN_LETTERS_PER_S = 13.0
 CLAUSE_PAUSE_MS = 250
-_CLAUSE = re.compile(r"[，,、；;：:—…]+")
+_CLAUSE = re.compile(r"(?:[，、；：—…]|[,;:](?!\d))+")  # not the comma in 100,000
 # How far a take's reading speed may be from nominal before it is taken for a different text.
 RATE_RANGE = (0.5, 2.0)
 # A sentence whose length is off its share by more than this factor is not matched.
 MAX_RATIO = 2.0
 SIGMA_LOG = 0.2  # spread of a sentence's length around its share (natural reading)
 PAUSE_WEIGHT = 3.0
-INNER_WEIGHT = 5.0
+INNER_WEIGHT = 2.0
 INNER_FREE = 0.6  # pauses inside a sentence up to this share of a typical break cost nothing
+EXTRA_PAUSE_WEIGHT = 4.0  # each notable pause inside a sentence beyond its commas costs this
+NOTABLE_PAUSE_MS = 250
+NOTABLE_SHARE = 0.35
 
 
 # ---------------------------------------------------------------- expected lengths
@@ -353,7 +356,12 @@ def align(runs: Sequence[tuple[int, int]], expected: Sequence[int], take: Path,
     # read as a pause is normal, a sentence-length silence inside one is not.
     inside = INNER_WEIGHT * np.maximum(
         0.0, np.log(np.maximum(pauses, 1.0) / (INNER_FREE * max(typical, 200.0))))
-    plan = _Plan(starts, ends, breaks, inside)
+    # Pauses clearly longer than a breath: a sentence is expected to have about as many of
+    # them as it has commas (a reader pauses at some commas, rarely elsewhere).
+    notable = (pauses >= max(NOTABLE_PAUSE_MS, NOTABLE_SHARE * typical)).astype(np.float64)
+    plan = _Plan(starts, ends, breaks, inside, notable)
+    plan.clauses = [len(_CLAUSE.findall(s.text.strip().rstrip("，,、；;：:—… ")))
+                    for s in sentences]
     steps: list[_Step] = []
     for _ in range(3):  # the reading speed, found again from the sentences as cut
         steps = plan.best(want, rate)
@@ -390,7 +398,8 @@ class _Plan:
     NOISE_MS = 350
 
     def __init__(self, starts: npt.NDArray[np.float64], ends: npt.NDArray[np.float64],
-                 breaks: npt.NDArray[np.float64], inside: npt.NDArray[np.float64]) -> None:
+                 breaks: npt.NDArray[np.float64], inside: npt.NDArray[np.float64],
+                 notable: npt.NDArray[np.float64]) -> None:
         import numpy as np
 
         self.starts, self.ends, self.breaks = starts, ends, breaks
@@ -408,6 +417,11 @@ class _Plan:
         upto = np.concatenate([[0.0], summed])  # [q]: pauses 0..q-2
         since = np.concatenate([summed, [0.0]])  # [p]: pauses 0..p-1
         self.inside = np.where(np.isnan(length), 0.0, upto[None, :] - since[:, None])
+        summed = np.concatenate([[0.0], np.cumsum(notable)])
+        upto = np.concatenate([[0.0], summed])
+        since = np.concatenate([summed, [0.0]])
+        self.notable = np.where(np.isnan(length), 0.0, upto[None, :] - since[:, None])
+        self.clauses: list[int] = []
         extra = np.where(length < self.NOISE_MS, self.NOISE, self.EXTRA)
         self.extra = np.where(np.isnan(length), np.inf, extra + breaks[:, None])
 
@@ -431,7 +445,8 @@ class _Plan:
             if i == n:
                 break
             fit = (self.log_length - math.log(want[i] * rate)) ** 2 / (2 * SIGMA_LOG ** 2)
-            fit = np.where(np.isnan(fit), inf, fit + self.inside)
+            extra = np.maximum(0.0, self.notable - self.clauses[i]) if self.clauses else 0.0
+            fit = np.where(np.isnan(fit), inf, fit + self.inside + EXTRA_PAUSE_WEIGHT * extra)
             through = (value + self.breaks[: self.positions])[:, None] + fit
             origin = np.argmin(through, axis=0)
             matched = through[origin, np.arange(self.positions)]
