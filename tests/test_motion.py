@@ -43,6 +43,22 @@ steps:
 contact: 纳税服务热线12366
 """
 
+# Two-line captions: their box reaches up into the rows a sliding card passes through.
+LONG_CAPTIONS_BRIEF = """\
+title: "Warm Home Discount: money off your winter energy bill"
+issuer: Department for Energy
+language: en-US
+summary: The Warm Home Discount takes a one-off sum off your electricity bill this winter.
+points:
+  - heading: How much
+    text: A one-off discount of 150 pounds on your electricity bill, usually by March.
+    figure:
+      value: "£150"
+      label: off your bill this winter
+  - heading: Who gets it
+    text: Households that get a means-tested benefit, such as Pension Credit or Universal Credit.
+"""
+
 
 @pytest.mark.parametrize(("value", "progress", "shown"), [
     ("2万元", 0.5, "1万元"),
@@ -245,3 +261,25 @@ def test_lively_shows_a_progress_bar_of_the_scenes(painter: frames.FramePainter)
         assert share == pytest.approx(expected, abs=0.05)
     plain = np.asarray(painter.frame(painter.frame_at(painter.timeline.scenes[1].end_ms - 50)))
     assert not ((plain[px(200)].astype(int)[:, 0] - plain[px(200)].astype(int)[:, 1]) > 100).any()
+
+
+def test_a_caption_shows_whole_while_the_card_under_it_moves(tmp_path: Path) -> None:
+    options = RenderOptions(tts="none", motion="lively")
+    prepared = prepare(write_brief(tmp_path, LONG_CAPTIONS_BRIEF), options)
+    lively = painter_for(prepared, options, speak(prepared, options, tmp_path, print))
+    fps, checked = lively.fps, 0
+    for scene in lively.timeline.scenes:
+        first = lively.frame_of(scene.start_ms)
+        # Frames where the card still slides (or its figure counts) but the caption has popped.
+        for number in range(first, first + lively.motion.figure.frames(fps)):
+            state = lively.span_of(number).state
+            if state.cue is None or lively.motion.caption.progress(
+                    number - lively.frame_of(lively.timeline.cues[state.cue].start_ms), fps) < 1:
+                continue
+            tile, (x, y) = lively.caption(state.cue)
+            shown = np.asarray(lively.frame(number))[y:y + tile.height, x:x + tile.width]
+            drawn = np.asarray(tile)
+            solid = drawn[:, :, 3] == 255  # the text (and an opaque box) as the tile has it
+            assert np.array_equal(shown[solid], drawn[:, :, :3][solid]), (scene.index, number)
+            checked += 1
+    assert checked > 10

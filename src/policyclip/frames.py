@@ -379,10 +379,20 @@ class FramePainter:
         caption = self._caption(state, number, settled)
         if card is not None:
             top, band = card
-            if caption is not None and caption[1][1] < top + band.height:
+            if caption is not None and layout.overlap(
+                    (0, top, width, top + band.height),
+                    (0, caption[1][1], width, caption[1][1] + caption[0].height)):
+                # The caption shares rows with the moving card: one band, reaching over all of
+                # both, carries them (the card's band alone would clip the caption to a strip).
+                tile, (x, y) = caption
+                start, end = min(top, y), max(top + band.height, y + tile.height)
+                if (start, end) != (top, top + band.height):
+                    joined = self._rows(data, start, end)
+                    joined.paste(band, (0, top - start))
+                    top, band = start, joined
+                band.paste(tile.convert("RGB"), (x, y - top), tile.getchannel("A"))
                 caption = None
-                self._lay_caption(band, top, state, number, settled)
-            bands.append(card)
+            bands.append((top, band))
         if caption is not None:
             tile, (x, y) = caption
             band = self._rows(data, y, y + tile.height)
@@ -419,14 +429,6 @@ class FramePainter:
         faded = tile.copy()
         faded.putalpha(alpha)
         return faded, place
-
-    def _lay_caption(self, band: Image.Image, top: int, state: ScreenState, number: int,
-                     settled: bool) -> None:
-        """Draw the caption into a band that reaches down over its place."""
-        caption = self._caption(state, number, settled)
-        if caption is not None:
-            tile, (x, y) = caption
-            band.paste(tile.convert("RGB"), (x, y - top), tile.getchannel("A"))
 
     def _card_band(self, state: ScreenState, number: int) -> tuple[int, Image.Image] | None:
         """The rows of the card drawn for frame `number` while something on it moves (it
