@@ -208,3 +208,40 @@ def test_the_preview_shows_the_highlight_where_the_painter_draws_it(tmp_path: Pa
     # (a preview is coded coarsely: CRF 28)
     assert np.abs(np.asarray(decoded).astype(int) - np.asarray(drawn)).mean() < 6
     assert _lit_rows(drawn, painter)
+
+
+def test_a_long_opening_moves_on_to_the_summary_when_it_is_read(tmp_path: Path) -> None:
+    text = STEPS_BRIEF.replace(
+        "summary: 三项扣除标准每月各提高1000元。",
+        "hook: 养娃、养老的个税扣除，又提高了！这一次，三项扣除一起提高，每个家庭都能算出一笔账。\n"
+        "summary: 从2023年1月1日起，三项扣除标准每月各提高1000元，婴幼儿照护、子女教育、赡养老人"
+        "三项一起提高，正在享受扣除的纳税人不用重新申请。")
+    options = RenderOptions(tts="none")
+    prepared = prepare(write_brief(tmp_path, text), options)
+    painter = painter_for(prepared, options, speak(prepared, options, tmp_path, print))
+    title = painter.timeline.scenes[0]
+    assert title.end_ms - title.start_ms >= frames.LONG_OPENING_MS
+    summary = next(c for c in painter.timeline.cues if c.scene == 0 and "2023年1月1日" in c.text)
+    changes = painter.changes[0]
+    assert changes[-1] == (summary.start_ms, drawing.Variant(summary=True))
+    before = np.asarray(painter.frame(painter.frame_at(summary.start_ms - 200))).astype(int)
+    after = np.asarray(painter.frame(painter.frame_at(summary.end_ms - 10))).astype(int)
+    x0, y0, x1, y1 = painter.layout.card_box()
+    assert np.abs(before[y0:y1, x0:x1] - after[y0:y1, x0:x1]).mean() > 5  # the card changed
+    still = painter_for(prepared, RenderOptions(tts="none", motion="none"), painter.timeline)
+    assert len(still.changes[0]) == 1  # without motion, the title card stays as it is
+
+
+def test_lively_shows_a_progress_bar_of_the_scenes(painter: frames.FramePainter) -> None:
+    lively = frames.FramePainter(painter.brief, painter.theme, painter.timeline,
+                                 motion.PRESETS["lively"])
+    px = painter.layout.px
+    for scene in painter.timeline.scenes[:3]:
+        image = np.asarray(lively.frame(lively.frame_at(scene.end_ms - 50))).astype(int)
+        row = image[px(200)]
+        red = (row[:, 0] - row[:, 1]) > 100
+        share = red[px(60):px(1020)].mean()
+        expected = (scene.index + 1) / len(painter.timeline.scenes)
+        assert share == pytest.approx(expected, abs=0.05)
+    plain = np.asarray(painter.frame(painter.frame_at(painter.timeline.scenes[1].end_ms - 50)))
+    assert not ((plain[px(200)].astype(int)[:, 0] - plain[px(200)].astype(int)[:, 1]) > 100).any()

@@ -173,8 +173,7 @@ class FramePainter:
         self._cards: OrderedDict[tuple[object, ...], CardCanvas] = OrderedDict()
         self._layers: OrderedDict[tuple[object, ...], Image.Image] = OrderedDict()
         self._captions: OrderedDict[int, tuple[Image.Image, tuple[int, int]]] = OrderedDict()
-        self._rests: OrderedDict[tuple[object, ...], tuple[Image.Image, bytes]] = OrderedDict()
-        self._backdrops: OrderedDict[tuple[int, bool], Image.Image] = OrderedDict()
+        self._rests: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
         self._masks: dict[int, Image.Image] = {}
         self._mask: Image.Image | None = None
         self.zoom = theme.picture.zoom if not self.motion.still else 0.0
@@ -253,7 +252,7 @@ class FramePainter:
         if key not in self._cards:
             timed = self.timeline.scenes[scene]
             self._cards[key] = drawing.draw_card(self.layout, timed.card, timed.ref, variant)
-            while len(self._cards) > 6:  # the scene before and this one: memory stays flat
+            while len(self._cards) > 4:  # the scene before and this one: memory stays flat
                 self._cards.popitem(last=False)
         self._cards.move_to_end(key)
         return self._cards[key]
@@ -275,7 +274,7 @@ class FramePainter:
         if canvas.picture is not None and zoom > 0:
             image.paste(self._zoomed(canvas.picture, zoom), canvas.picture.box[:2])
         self._layers[key] = image
-        while len(self._layers) > 4:
+        while len(self._layers) > 2:
             self._layers.popitem(last=False)
         return image
 
@@ -342,37 +341,39 @@ class FramePainter:
 
     def _backdrop(self, scene: int, label: bool) -> Image.Image:
         """Background, progress bar, logo and label: everything but the card and caption."""
-        key = (scene if self.motion.progress == "bar" else -1, label)
-        if key not in self._backdrops:
-            image = self.background().copy()
-            if self.motion.progress == "bar":
-                drawing.draw_progress(self.layout, image, scene, len(self.timeline.scenes))
-            logo = drawing.logo_box(self.layout, image.width)
-            # The AI label comes first: where it covers the logo's place, the logo waits.
-            if logo and not (label and layout.overlap(logo, drawing.label_box(self.layout))):
-                drawing.draw_logo(self.layout, image)
-            if label:
-                drawing.draw_label(self.layout, image)
-            self._backdrops[key] = image
-            while len(self._backdrops) > 4:
-                self._backdrops.popitem(last=False)
-        return self._backdrops[key]
+        image = self.background().copy()
+        if self.motion.progress == "bar":
+            drawing.draw_progress(self.layout, image, scene, len(self.timeline.scenes))
+        logo = drawing.logo_box(self.layout, image.width)
+        # The AI label comes first: where it covers the logo's place, the logo waits for it.
+        if logo and not (label and layout.overlap(logo, drawing.label_box(self.layout))):
+            drawing.draw_logo(self.layout, image)
+        if label:
+            drawing.draw_label(self.layout, image)
+        return image
 
-    def _rest(self, state: ScreenState) -> tuple[Image.Image, bytes]:
-        """The state's settled picture without its caption, and its raw bytes."""
+    def _rest(self, state: ScreenState) -> bytes:
+        """The state's settled picture without its caption, as raw RGB (only the bytes are
+        kept: a band is cut from them when it is needed)."""
         key = ("rest", state.scene, state.variant, state.label)
         if key not in self._rests:
-            image = self._backdrop(state.scene, state.label).copy()
+            image = self._backdrop(state.scene, state.label)
             x0, y0, _, _ = self.layout.card_box()
             image.paste(self.card_layer(state.scene, state.variant), (x0, y0), self.mask())
-            self._rests[key] = (image, image.tobytes())
-            while len(self._rests) > 3:
+            self._rests[key] = image.tobytes()
+            while len(self._rests) > 2:
                 self._rests.popitem(last=False)
         return self._rests[key]
 
+    def _rows(self, data: bytes, top: int, bottom: int) -> Image.Image:
+        """Rows top to bottom of a raw RGB frame, as a picture."""
+        width = self.timeline.width
+        return Image.frombytes("RGB", (width, bottom - top),
+                               data[top * width * 3:bottom * width * 3])
+
     def _bytes(self, state: ScreenState, number: int, settled: bool) -> list[bytes | memoryview]:
-        rest, data = self._rest(state)
-        width = rest.width
+        data = self._rest(state)
+        width = self.timeline.width
         bands: list[tuple[int, Image.Image]] = []
         card = None if settled else self._card_band(state, number)
         caption = self._caption(state, number, settled)
@@ -384,7 +385,7 @@ class FramePainter:
             bands.append(card)
         if caption is not None:
             tile, (x, y) = caption
-            band = rest.crop((0, y, width, y + tile.height))
+            band = self._rows(data, y, y + tile.height)
             band.paste(tile.convert("RGB"), (x, 0), tile.getchannel("A"))
             bands.append((y, band))
         pieces: list[bytes | memoryview] = []
@@ -443,8 +444,9 @@ class FramePainter:
         x0, y0, _, y1 = self.layout.card_box()
         slide = self.layout.px(motion.slide_px) if motion.card.kind == "slide-up" else 0
         top, bottom = y0, min(self.timeline.height, y1 + slide)
-        band = self._backdrop(state.scene, state.label).crop((0, top, self.timeline.width,
-                                                               bottom))
+        # Nothing but the background lies under the card's rows (label, logo and progress bar
+        # sit above the card).
+        band = self.background().crop((0, top, self.timeline.width, bottom))
         if leaving < 1:
             previous = self.timeline.scenes[scene.index - 1]
             old = self.card_layer(previous.index, self.changes[previous.index][-1][1])
@@ -494,6 +496,8 @@ class FramePainter:
         if level <= 0:
             return
         if level not in self._masks:
+            if len(self._masks) > 24:
+                self._masks.clear()
             # The same few levels recur at every scene change: each mask is made once.
             mask = self.mask()
             self._masks[level] = mask if level >= 255 else ImageChops.multiply(

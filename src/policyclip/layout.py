@@ -48,9 +48,11 @@ def rgb(colour: str) -> tuple[int, int, int]:
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=8)
 def font(face: FontFace, size: int) -> Font:
-    """A loaded font, cached for the whole render."""
+    """A loaded font. Fitting text tries many sizes, and each loaded size of a CJK font holds
+    megabytes: only the sizes used lately are kept, so memory stays flat while frames are
+    drawn during the encode."""
     try:
         return ImageFont.truetype(str(face.path), size=size, index=face.index)
     except OSError as exc:
