@@ -165,12 +165,11 @@ def encode(
     cuts = ",".join(f"{(start - 0.5) / fps:.6f}" for start in starts[1:]) or "999999"
     script = work / "loops.txt"
     loops = _loops(stretches, settings)
-    script.write_text(f"format=yuv420p{',' + loops if loops else ''},setpts=N/({fps}*TB)",
-                      encoding="utf-8")
+    script.write_text(f"{loops + ',' if loops else ''}setpts=N/({fps}*TB)", encoding="utf-8")
     width, height = size
     cmd = [
         media.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-        "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", str(fps),
+        "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{width}x{height}", "-r", str(fps),
         "-i", "-", "-/vf", str(script), "-an",
         "-c:v", "libx264", "-preset", settings.preset, "-crf", str(settings.crf),
         "-tune", settings.tune, "-x264-params", settings.x264_params, "-pix_fmt", "yuv420p",
@@ -197,9 +196,9 @@ def encode(
                     picture = next(pictures_iter, None)
                     if picture is None:
                         raise RenderError("internal: fewer pictures than the stretches need")
-                    if sum(len(piece) for piece in picture) != width * height * 3:
+                    if sum(len(piece) for piece in picture) != width * height * 3 // 2:
                         raise RenderError(f"internal: a picture that is not {width}x{height} "
-                                          "RGB")
+                                          "yuv420p")
                     for piece in picture:
                         proc.stdin.write(piece)
                 if on_progress:
