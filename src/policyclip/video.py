@@ -2,8 +2,8 @@
 
 The frames painter cuts the video into stretches: a still (one picture held for a number of
 frames) or a moving run (every frame drawn). Every distinct picture is piped to ffmpeg once, as
-raw RGB; ffmpeg converts it to yuv420p once and, for a still, repeats that one converted frame
-(the `loop` filter) for at most `hold_frames` frames. x264 codes this condensed stream with a
+raw yuv420p (converted by the painter); for a still, ffmpeg repeats that one frame (the `loop`
+filter) for at most `hold_frames` frames. x264 codes this condensed stream with a
 key frame forced at the start of every stretch, and the segment muxer writes each stretch to its
 own small MP4. A concat-demuxer list then plays the segments in order, a still's segment as
 many times as its length needs (the last copy cut at an out point), and the final mux copies
@@ -151,8 +151,8 @@ def encode(
 ) -> Path:
     """Code the stretches into MP4 segments in `work/segments` and return the concat list
     that plays them (for `mux`). `pictures` gives one picture per still and one per frame of
-    a moving stretch, in order, each as raw RGB in pieces (the painter replaces only the rows
-    that move); each is converted and coded once."""
+    a moving stretch, in order, each as raw yuv420p in pieces (the painter replaces only the
+    rows that move); each is coded once."""
     if not stretches:
         raise RenderError("nothing to render: the timeline is empty")
     folder = work / "segments"
