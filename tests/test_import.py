@@ -337,6 +337,23 @@ def test_run_in_sub_headings_and_a_sentence_under_the_audience_label(tmp_path: P
         "sentence, not a group of people; type who the policy is for" in result.report
 
 
+@pytest.mark.parametrize(("line", "contact"), [
+    ("三、咨询方式：职工服务热线12351。", "职工服务热线12351"),
+    ("本通知自2025年4月1日起施行。政策咨询电话：12333。", "12333"),
+    ("联系电话：010-66194114。", "010-66194114"),
+    ("杭州市住房保障服务热线：0571-87012345。", "杭州市住房保障服务热线：0571-87012345"),
+    ("Call the helpline on +44 20 7946 0000.", "the helpline on +44 20 7946 0000"),
+    ("Phone: 0300 123 4567", "0300 123 4567"),
+])
+def test_contact_without_numbering_and_lead_ins(tmp_path: Path, line: str, contact: str) -> None:
+    english = line.isascii()
+    text = ("Help with heating costs\nSource: Energy Office\nThe scheme pays part of the winter "
+            "heating bill for households on low incomes.\n" if english else
+            "关于补贴的通知\n来源：某市人社局\n为做好补贴发放工作，市人社局决定发放补贴，每人1500元。\n")
+    _, brief = imported(tmp_path, "notice.txt", text + line + "\n")
+    assert brief["contact"] == contact
+
+
 def test_closing_clause_of_an_introduction_is_left_out(tmp_path: Path) -> None:
     text = ("关于租金补贴办法的解读\n来源：杭州市住房保障和房产管理局\n"
             "近日，市住保房管局印发了《杭州市区公共租赁住房租金补贴办法》（杭房局〔2024〕108号），"
