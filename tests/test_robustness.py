@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -11,8 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import typer
 
 from helpers import SHORT_BRIEF, make_sound, write_brief
+from policyclip import cli, interrupts
+from policyclip.errors import RenderError
 
 LONG_BRIEF = """\
 title: 城乡居民医保缴费提醒
@@ -368,3 +372,20 @@ def test_a_program_that_hangs_anywhere_is_a_clean_error_not_a_traceback(
     assert result.exit_code == 5
     assert "error: espeak-ng did not finish within 30 s" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_failure_after_ctrl_c_is_reported_as_the_interruption(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # Ctrl-C reaches ffmpeg too (same process group): the encode may fail before Python's
+    # KeyboardInterrupt surfaces, or the interrupt may be lost in clean-up. Still exit 130.
+    monkeypatch.setattr(interrupts, "_received", [])
+
+    def render_stopped_by_ctrl_c() -> None:
+        with contextlib.suppress(KeyboardInterrupt):
+            interrupts.interrupt(signal.SIGINT, None)
+        raise RenderError("ffmpeg failed to encode the video: received signal 2")
+
+    with pytest.raises(typer.Exit) as stopped:
+        cli._guard(render_stopped_by_ctrl_c)
+    assert stopped.value.exit_code == 130
+    assert capsys.readouterr().err == "error: interrupted; no output was left half-written\n"

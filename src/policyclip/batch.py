@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, pipeline, speech
+from . import __version__, interrupts, pipeline, speech
 from .errors import PolicyclipError, UsageError
 from .progress import BRIEF_DONE, BRIEF_START, DONE, START, BriefReporter, Emit, Event
 
@@ -431,11 +431,8 @@ def counts(outcome: BatchOutcome) -> dict[str, int]:
 def _terminate_as_interrupt() -> Callable[[], None]:
     """Treat SIGTERM (how CI systems cancel a job) like Ctrl-C while the batch runs, so that
     workers stop cleanly and the reports are still written; returns how to undo it."""
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
     try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
+        previous = signal.signal(signal.SIGTERM, interrupts.interrupt)
     except ValueError:  # not the main thread: leave signals alone
         return lambda: None
 

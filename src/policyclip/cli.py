@@ -9,11 +9,11 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
-from . import __version__, progress
+from . import __version__, interrupts, progress
 from .cache import resolve_cache_dir
 from .errors import PolicyclipError
 
@@ -54,7 +54,19 @@ def _guard(action: Callable[[], T], brief: Path | None = None) -> T:
     """Run a command body; map errors to `error:`/`hint:` lines and exit codes."""
     try:
         return action()
-    except PolicyclipError as exc:
+    except KeyboardInterrupt:
+        _interrupted()
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        if interrupts.received():  # a child stopped by the same Ctrl-C failed first
+            _interrupted()
+        _fail(exc, brief)
+
+
+def _fail(exc: Exception, brief: Path | None) -> NoReturn:
+    """Print why a command failed and exit with its code."""
+    if isinstance(exc, PolicyclipError):
         if _state["debug"]:
             traceback.print_exc()
         for line in exc.lines():
@@ -62,21 +74,21 @@ def _guard(action: Callable[[], T], brief: Path | None = None) -> T:
         if exc.hint:
             _err(f"hint: {exc.hint}")
         raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        _err("error: interrupted; no output was left half-written")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    except subprocess.TimeoutExpired as exc:  # a program run without policyclip's own timeout
+    if isinstance(exc, subprocess.TimeoutExpired):  # a program run without our own timeout
         name = Path(str(exc.cmd[0] if isinstance(exc.cmd, list | tuple) else exc.cmd)).name
         _err(f"error: {name} did not finish within {exc.timeout:g} s")
         raise typer.Exit(EXIT_RENDER) from None
-    except typer.Exit:
-        raise
-    except Exception as exc:
-        if _state["debug"]:
-            raise
-        _err(f"error: internal error: {type(exc).__name__}: {exc}")
-        _err("hint: this is a bug in policyclip; rerun with --debug and report the traceback")
-        raise typer.Exit(EXIT_BUG) from None
+    if _state["debug"]:
+        raise exc
+    _err(f"error: internal error: {type(exc).__name__}: {exc}")
+    _err("hint: this is a bug in policyclip; rerun with --debug and report the traceback")
+    raise typer.Exit(EXIT_BUG) from None
+
+
+def _interrupted() -> NoReturn:
+    """Ctrl-C or SIGTERM stopped the command: say so and exit 130."""
+    _err("error: interrupted; no output was left half-written")
+    raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 def _StderrReporter(quiet: bool) -> progress.BriefReporter:  # the name of the old class
@@ -961,6 +973,7 @@ def cache_clear(cache_dir: CacheDirOpt = None) -> None:
 
 def main() -> None:
     """Entry point of the `policyclip` command."""
+    interrupts.install()
     try:
         app()
     except SystemExit as exc:
