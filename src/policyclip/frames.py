@@ -174,6 +174,8 @@ class FramePainter:
         self._layers: OrderedDict[tuple[object, ...], Image.Image] = OrderedDict()
         self._captions: OrderedDict[int, tuple[Image.Image, tuple[int, int]]] = OrderedDict()
         self._rests: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+        self._rests_yuv: OrderedDict[tuple[object, ...], tuple[bytes, bytes, bytes]] = \
+            OrderedDict()
         self._masks: dict[int, Image.Image] = {}
         self._mask: Image.Image | None = None
         self.zoom = theme.picture.zoom if not self.motion.still else 0.0
@@ -333,11 +335,38 @@ class FramePainter:
         return self._bytes(self.span_of(number).state, number, settled)
 
     def chunks(self, stretches: list[Stretch]) -> Iterator[list[bytes | memoryview]]:
-        """One frame's raw RGB pieces per still and per frame of a moving stretch, in order."""
+        """One frame per still and per frame of a moving stretch, in order, as raw yuv420p
+        pieces (what x264 codes: converting here, once per picture and only the rows that
+        move, spares ffmpeg a queue of full RGB frames)."""
         for stretch in stretches:
             for number in range(stretch.first, stretch.end if stretch.moving else
                                 stretch.first + 1):
-                yield self.frame_bytes(number)
+                yield self.frame_yuv(number)
+
+    def frame_yuv(self, number: int) -> list[bytes | memoryview]:
+        """Frame `number` as raw yuv420p (BT.601, limited range, as ffmpeg converts RGB), in
+        pieces: the state's settled planes with the moving rows' planes in between."""
+        state = self.span_of(number).state
+        data, bands = self._bands(state, number, False)
+        key = ("rest", state.scene, state.variant, state.label)
+        if key not in self._rests_yuv:
+            width, height = self.timeline.width, self.timeline.height
+            self._rests_yuv[key] = _yuv420(Image.frombytes("RGB", (width, height), data))
+            while len(self._rests_yuv) > 2:
+                self._rests_yuv.popitem(last=False)
+        planes = [memoryview(plane) for plane in self._rests_yuv[key]]
+        converted = [(top, _yuv420(band)) for top, band in sorted(bands, key=lambda b: b[0])]
+        width = self.timeline.width
+        pieces: list[bytes | memoryview] = []
+        for index, (plane, row, scale) in enumerate(
+                zip(planes, (width, width // 2, width // 2), (1, 2, 2), strict=True)):
+            at = 0
+            for top, band_planes in converted:
+                pieces.append(plane[at // scale * row:top // scale * row])
+                pieces.append(band_planes[index])
+                at = top + len(band_planes[0]) // width
+            pieces.append(plane[at // scale * row:])
+        return pieces
 
     def _backdrop(self, scene: int, label: bool) -> Image.Image:
         """Background, progress bar, logo and label: everything but the card and caption."""
@@ -371,33 +400,37 @@ class FramePainter:
         return Image.frombytes("RGB", (width, bottom - top),
                                data[top * width * 3:bottom * width * 3])
 
-    def _bytes(self, state: ScreenState, number: int, settled: bool) -> list[bytes | memoryview]:
+    def _bands(self, state: ScreenState, number: int, settled: bool
+               ) -> tuple[bytes, list[tuple[int, Image.Image]]]:
+        """The state's settled picture (raw RGB) and the bands of rows drawn anew for frame
+        `number`, each starting on an even row and an even number of rows tall (so that they
+        convert to yuv420p on their own)."""
         data = self._rest(state)
-        width = self.timeline.width
         bands: list[tuple[int, Image.Image]] = []
         card = None if settled else self._card_band(state, number)
         caption = self._caption(state, number, settled)
-        if card is not None:
-            top, band = card
-            if caption is not None and layout.overlap(
-                    (0, top, width, top + band.height),
-                    (0, caption[1][1], width, caption[1][1] + caption[0].height)):
-                # The caption shares rows with the moving card: one band, reaching over all of
-                # both, carries them (the card's band alone would clip the caption to a strip).
-                tile, (x, y) = caption
-                start, end = min(top, y), max(top + band.height, y + tile.height)
-                if (start, end) != (top, top + band.height):
-                    joined = self._rows(data, start, end)
-                    joined.paste(band, (0, top - start))
-                    top, band = start, joined
-                band.paste(tile.convert("RGB"), (x, y - top), tile.getchannel("A"))
-                caption = None
-            bands.append((top, band))
         if caption is not None:
             tile, (x, y) = caption
-            band = self._rows(data, y, y + tile.height)
-            band.paste(tile.convert("RGB"), (x, 0), tile.getchannel("A"))
-            bands.append((y, band))
+            top = y - y % 2
+            bottom = min(self.timeline.height, y + tile.height + (y + tile.height) % 2)
+            if card is not None and card[0] < bottom and top < card[0] + card[1].height:
+                # The caption shares rows with the moving card: one band reaching over all of
+                # both carries them (the card's band alone clipped the caption to a strip).
+                start, end = min(top, card[0]), max(bottom, card[0] + card[1].height)
+                band = self._rows(data, start, end)
+                band.paste(card[1], (0, card[0] - start))
+                top, card = start, None
+            else:
+                band = self._rows(data, top, bottom)
+            band.paste(tile.convert("RGB"), (x, y - top), tile.getchannel("A"))
+            bands.append((top, band))
+        if card is not None:
+            bands.append(card)
+        return data, bands
+
+    def _bytes(self, state: ScreenState, number: int, settled: bool) -> list[bytes | memoryview]:
+        data, bands = self._bands(state, number, settled)
+        width = self.timeline.width
         pieces: list[bytes | memoryview] = []
         view, row, at = memoryview(data), width * 3, 0
         for top, band in sorted(bands, key=lambda b: b[0]):
@@ -445,7 +478,8 @@ class FramePainter:
             return None
         x0, y0, _, y1 = self.layout.card_box()
         slide = self.layout.px(motion.slide_px) if motion.card.kind == "slide-up" else 0
-        top, bottom = y0, min(self.timeline.height, y1 + slide)
+        top = y0 - y0 % 2
+        bottom = min(self.timeline.height, y1 + slide + (y1 + slide) % 2)
         # Nothing but the background lies under the card's rows (label, logo and progress bar
         # sit above the card).
         band = self.background().crop((0, top, self.timeline.width, bottom))
@@ -568,6 +602,19 @@ class FramePainter:
     def label_box(self) -> tuple[int, int, int, int]:
         """Where the AI label goes."""
         return drawing.label_box(self.layout)
+
+
+# BT.601 studio range, as ffmpeg converts RGB to yuv420p: Pillow's YCbCr is the same matrix at
+# full range (JPEG), so each channel is mapped into 16-235 (luma) and 16-240 (chroma).
+_LUMA = [round(16 + value * 219 / 255) for value in range(256)]
+_CHROMA = [round(128 + (value - 128) * 224 / 255) for value in range(256)]
+
+
+def _yuv420(image: Image.Image) -> tuple[bytes, bytes, bytes]:
+    """An RGB picture (even width and height) as yuv420p planes; chroma averaged 2x2."""
+    luma, blue, red = image.convert("YCbCr").split()
+    return (luma.point(_LUMA).tobytes(), blue.reduce(2).point(_CHROMA).tobytes(),
+            red.reduce(2).point(_CHROMA).tobytes())
 
 
 def storyboard(painter: FramePainter, columns: int = 4, thumb_width: int = 270) -> Image.Image:

@@ -2,8 +2,8 @@
 
 The frames painter cuts the video into stretches: a still (one picture held for a number of
 frames) or a moving run (every frame drawn). Every distinct picture is piped to ffmpeg once, as
-raw RGB; ffmpeg converts it to yuv420p once and, for a still, repeats that one converted frame
-(the `loop` filter) for at most `hold_frames` frames. x264 codes this condensed stream with a
+raw yuv420p (converted by the painter); for a still, ffmpeg repeats that one frame (the `loop`
+filter) for at most `hold_frames` frames. x264 codes this condensed stream with a
 key frame forced at the start of every stretch, and the segment muxer writes each stretch to its
 own small MP4. A concat-demuxer list then plays the segments in order, a still's segment as
 many times as its length needs (the last copy cut at an out point), and the final mux copies
@@ -151,8 +151,8 @@ def encode(
 ) -> Path:
     """Code the stretches into MP4 segments in `work/segments` and return the concat list
     that plays them (for `mux`). `pictures` gives one picture per still and one per frame of
-    a moving stretch, in order, each as raw RGB in pieces (the painter replaces only the rows
-    that move); each is converted and coded once."""
+    a moving stretch, in order, each as raw yuv420p in pieces (the painter replaces only the
+    rows that move); each is coded once."""
     if not stretches:
         raise RenderError("nothing to render: the timeline is empty")
     folder = work / "segments"
@@ -165,12 +165,11 @@ def encode(
     cuts = ",".join(f"{(start - 0.5) / fps:.6f}" for start in starts[1:]) or "999999"
     script = work / "loops.txt"
     loops = _loops(stretches, settings)
-    script.write_text(f"format=yuv420p{',' + loops if loops else ''},setpts=N/({fps}*TB)",
-                      encoding="utf-8")
+    script.write_text(f"{loops + ',' if loops else ''}setpts=N/({fps}*TB)", encoding="utf-8")
     width, height = size
     cmd = [
         media.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-        "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", str(fps),
+        "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{width}x{height}", "-r", str(fps),
         "-i", "-", "-/vf", str(script), "-an",
         "-c:v", "libx264", "-preset", settings.preset, "-crf", str(settings.crf),
         "-tune", settings.tune, "-x264-params", settings.x264_params, "-pix_fmt", "yuv420p",
@@ -197,9 +196,9 @@ def encode(
                     picture = next(pictures_iter, None)
                     if picture is None:
                         raise RenderError("internal: fewer pictures than the stretches need")
-                    if sum(len(piece) for piece in picture) != width * height * 3:
+                    if sum(len(piece) for piece in picture) != width * height * 3 // 2:
                         raise RenderError(f"internal: a picture that is not {width}x{height} "
-                                          "RGB")
+                                          "yuv420p")
                     for piece in picture:
                         proc.stdin.write(piece)
                 if on_progress:
