@@ -147,11 +147,11 @@ def _guess(total_s: int, speech_s: int, engine: str = "espeak", rate: str = "+0%
 
 
 def test_advice_is_the_slowest_rate_that_fits_within_the_cap() -> None:
-    # 70 s with 60 s of speech: at +15% (0.853) it is 10 + 51.2 = 61.2 s, at +20% (0.8147)
-    # 10 + 48.9 = 58.9 s
-    assert estimate.rate_that_fits(_guess(70, 60), 60_000) == ("+20%", 58_880)
+    # 70 s with 60 s of speech: at +20% (0.8147) it is 10 + 48.9 = 58.9 s, inside 60 s but not
+    # the 5% margin (57 s); at +25% (0.7763) 10 + 46.6 = 56.6 s
+    assert estimate.rate_that_fits(_guess(70, 60), 60_000) == ("+25%", 56_580)
     assert estimate.advice(_guess(70, 60), 60_000) == \
-        "speak faster with --rate +20% (estimated 0:59)"
+        "speak faster with --rate +25% (estimated 0:57)"
 
 
 def test_advice_says_what_to_cut_when_no_sensible_rate_fits() -> None:
@@ -168,7 +168,7 @@ def test_the_platform_warning_gives_advice_that_is_true() -> None:
     warning = platforms.duration_warning(
         douyin, 70_000, lambda limit_ms: estimate.advice(_guess(70, 60), limit_ms))
     assert warning == ("the video runs 70 s; 抖音 favours videos of at most 60 s: "
-                       "speak faster with --rate +20% (estimated 0:59)")
+                       "speak faster with --rate +25% (estimated 0:57)")
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -180,7 +180,7 @@ def test_check_prints_the_estimated_length(tmp_path: Path) -> None:
     path = write_brief(tmp_path, BIRTH)
     result = run("check", str(path), "--tts", "espeak")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == (f"ok: {path}: estimated length 1:09 with espeak "
+    assert result.stdout == (f"ok: {path}: estimated length 1:10 with espeak "
                              "(douyin favours at most 1:00)\n")
     result = run("check", str(path), "--tts", "none", "--platform", "generic")
     assert result.stdout == f"ok: {path}: estimated length 0:54 without speech\n"
@@ -192,12 +192,18 @@ def test_check_with_max_length_below_the_estimate_refuses_it(tmp_path: Path) -> 
     assert result.returncode == 3
     assert result.stdout == ""
     assert result.stderr == (
-        f"error: {path}: estimated length 1:09 with espeak is over --max-length 45 s\n"
-        "hint: cut about 24 s (even at --rate +25% it would run 0:55); the longest scenes: "
-        "title 15 s, source 14 s, points[0] 11 s\n"
+        f"error: {path}: estimated length 1:10 with espeak is over --max-length 45 s\n"
+        "hint: cut about 25 s (even at --rate +25% it would run 0:56); the longest scenes: "
+        "title 16 s, source 14 s, points[0] 11 s\n"
         "1 of 1 brief(s) have problems\n")
     result = run("check", str(path), "--tts", "espeak", "--max-length", "62")
-    assert result.stderr.splitlines()[1] == "hint: speak faster with --rate +15% (estimated 1:00)"
+    assert result.stderr.splitlines()[1] == "hint: speak faster with --rate +20% (estimated 0:58)"
+    # 1:10 is under 72 s but within the 5% a real render can run longer: refused, leaning safe
+    result = run("check", str(path), "--tts", "espeak", "--max-length", "72")
+    assert result.returncode == 3
+    assert result.stderr.splitlines()[0] == (
+        f"error: {path}: estimated length 1:10 with espeak is within 5% of --max-length 72 s "
+        "(a render can run that much longer than estimated)")
 
 
 def test_render_refuses_a_brief_over_max_length_before_any_speech(tmp_path: Path) -> None:
@@ -207,8 +213,8 @@ def test_render_refuses_a_brief_over_max_length_before_any_speech(tmp_path: Path
                  "--quiet")
     assert result.returncode == 3
     assert result.stderr.startswith(
-        f"error: {path}: estimated length 1:09 with espeak is over --max-length 30 s\n"
-        "hint: cut about 39 s")
+        f"error: {path}: estimated length 1:10 with espeak is over --max-length 30 s\n"
+        "hint: cut about 40 s")
     assert not out.exists()
 
 
@@ -251,7 +257,7 @@ def test_fit_speeds_up_first_then_leaves_out_the_last_faq_then_steps(tmp_path: P
     prepared = pipeline.prepare(path, options)
     full = pipeline.estimate_length(prepared, options).total_ms
     faster = pipeline.fit_length(prepared, options, full / 1000 - 5)
-    assert (faster.dropped, faster.rate) == ((), "+10%")  # +5% is not enough
+    assert (faster.dropped, faster.rate) == ((), "+15%")  # +10% leaves no margin
     assert faster.prepared is prepared and faster.estimate.total_ms <= full - 5000
     shorter = pipeline.fit_length(prepared, options, full / 1000 * 0.75)
     assert shorter.dropped[:1] == ("faq[2]",)
@@ -289,3 +295,37 @@ def test_render_with_fit_leaves_the_faq_out_and_says_so(tmp_path: Path) -> None:
     srt = (out / "brief.srt").read_text(encoding="utf-8")
     assert "父母都是外地户口" in srt and "怎么取证" not in srt and "原件" not in srt
     assert probe(out / "brief.mp4").duration_s <= 60.5
+
+
+# Written for this test, not in the calibration set: long sentences of several caption cues,
+# where a model that ignores espeak's pause after each cue advised a rate that ran over.
+FRAUD = """\
+title: 防范电信网络诈骗提醒
+issuer: 某市公安局
+summary: 接到陌生来电要求转账，请先挂断再核实。
+points:
+  - heading: 去哪核实
+    text: "可以查询国家金融监督管理总局和中国人民银行官网，也可拨打政务服务便民热线12345热线反映，\\
+      在外地工作的市民可咨询广西壮族自治区人力资源和社会保障厅。"
+  - heading: 怎么举报
+    text: "发现线索请拨打110报警或向国家反诈中心举报，中国证监会各地派出机构也受理，\\
+      内蒙古自治区人力资源和社会保障厅提供帮助。"
+contact: 政务服务便民热线12345
+"""
+
+
+def test_the_advised_rate_makes_a_real_espeak_render_fit(tmp_path: Path) -> None:
+    path = write_brief(tmp_path, FRAUD)
+    options = pipeline.RenderOptions(tts="espeak", preview=True)
+    predicted = pipeline.estimate_length(pipeline.prepare(path, options), options)
+    limit_ms = 60_000
+    assert predicted.total_ms > limit_ms, predicted.total_ms  # the brief needs the advice
+    rate, _ = estimate.rate_that_fits(predicted, limit_ms) or ("none fits", 0)
+    real = pipeline.caption_timeline(path, pipeline.RenderOptions(tts="espeak", rate=rate,
+                                                                  preview=True))
+    assert real.duration_ms <= limit_ms, (rate, real.duration_ms)
+
+
+def test_advice_after_a_render_at_a_rate_names_the_whole_new_rate() -> None:
+    assert estimate.advice(_guess(64, 54, rate="+5%"), 60_000) == \
+        "speak faster with --rate +20% instead of +5% (estimated 0:56)"

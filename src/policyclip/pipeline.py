@@ -279,11 +279,19 @@ def check_length(prepared: Prepared, options: RenderOptions, max_length_s: float
     """The predicted length; with `max_length_s`, a brief predicted longer is refused (exit 3)
     with what would make it fit."""
     predicted = estimate_length(prepared, options)
-    if max_length_s is not None and predicted.total_ms > max_length_s * 1000:
+    if max_length_s is None:
+        return predicted
+    limit_ms = round(max_length_s * 1000)
+    # A speech engine's estimate leans safe: one within the margin of the limit may run over.
+    margin = predicted.engine in estimate.MODELS
+    if predicted.total_ms > (estimate.safe_limit(limit_ms) if margin else limit_ms):
+        over = (f"is over --max-length {max_length_s:g} s" if predicted.total_ms > limit_ms
+                else f"is within {estimate.SAFETY_MARGIN:.0%} of --max-length {max_length_s:g} s"
+                " (a render can run that much longer than estimated)")
         raise InputError(
             f"{prepared.brief.path.name}: estimated length {estimate.clock(predicted.total_ms)} "
-            f"{estimate.spoken_by(predicted)} is over --max-length {max_length_s:g} s",
-            hint=estimate.advice(predicted, round(max_length_s * 1000)))
+            f"{estimate.spoken_by(predicted)} {over}",
+            hint=estimate.advice(predicted, limit_ms))
     return predicted
 
 
