@@ -341,3 +341,21 @@ def test_the_cover_figure_has_its_own_rows_clear_of_title_and_audience(
     assert ink[figure[1]:figure[3]].any() and ink[extra[1]:extra[3]].any()
     assert not ink[figure[3]:extra[1]].any()
     assert not ink[boxes["title"][3]:figure[1]].any()
+
+
+def test_a_caption_taking_over_from_the_one_before_keeps_its_box(
+        painter: frames.FramePainter) -> None:
+    cues, checked = painter.timeline.cues, 0
+    for before, cue in zip(cues, cues[1:]):
+        first = painter.frame_of(cue.start_ms)
+        if painter.frame_of(before.end_ms) < first:
+            continue  # after a pause the caption pops or fades in anew
+        index = cues.index(cue)
+        assert painter.span_of(first).state.cue == index
+        tile, (x, y) = painter.caption(index)
+        shown = np.asarray(painter.frame(first))[y:y + tile.height, x:x + tile.width]
+        drawn = np.asarray(tile)
+        solid = drawn[:, :, 3] == 255  # the new text, whole on its first frame
+        assert np.array_equal(shown[solid], drawn[:, :, :3][solid]), index
+        checked += 1
+    assert checked >= 3
