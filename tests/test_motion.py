@@ -346,11 +346,11 @@ def test_the_cover_figure_has_its_own_rows_clear_of_title_and_audience(
 def test_a_caption_taking_over_from_the_one_before_keeps_its_box(
         painter: frames.FramePainter) -> None:
     cues, checked = painter.timeline.cues, 0
-    for before, cue in zip(cues, cues[1:]):
+    for index in range(1, len(cues)):
+        before, cue = cues[index - 1], cues[index]
         first = painter.frame_of(cue.start_ms)
         if painter.frame_of(before.end_ms) < first:
             continue  # after a pause the caption pops or fades in anew
-        index = cues.index(cue)
         assert painter.span_of(first).state.cue == index
         tile, (x, y) = painter.caption(index)
         shown = np.asarray(painter.frame(first))[y:y + tile.height, x:x + tile.width]
