@@ -283,3 +283,79 @@ def test_a_caption_shows_whole_while_the_card_under_it_moves(tmp_path: Path) -> 
             assert np.array_equal(shown[solid], drawn[:, :, :3][solid]), (scene.index, number)
             checked += 1
     assert checked > 10
+
+
+COVER_BRIEFS = {
+    "zh": """\
+        title: 托育补贴来了：每个孩子每年5000元
+        issuer: 市卫生健康委员会
+        audience: 有未满3周岁婴幼儿且在本市托育机构入托的家庭
+        effective:
+          from: 2026-03-01
+        summary: 每个孩子每年补贴5000元。
+        points:
+          - heading: 补多少
+            text: 每个孩子每年5000元。
+            figure:
+              value: "5000元/年"
+              label: 每个入托孩子的补贴标准
+        """,
+    "en": """\
+        title: "Childcare grant: up to £900 a year for each child"
+        issuer: Department for Education
+        language: en-GB
+        audience: Working parents of children under three who use a registered nursery
+        effective:
+          from: 2026-03-01
+        summary: Parents can get up to £900 a year for each child.
+        points:
+          - heading: How much
+            text: Up to £900 a year for each child.
+            figure:
+              value: "£900"
+              label: for each child in a registered nursery
+        """,
+}
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_cover_figure_has_its_own_rows_clear_of_title_and_audience(
+        tmp_path: Path, language: str) -> None:
+    options = RenderOptions(tts="none")
+    prepared = prepare(write_brief(tmp_path, COVER_BRIEFS[language]), options)
+    painter = painter_for(prepared, options, speak(prepared, options, tmp_path, print))
+    canvas = drawing.draw_card(painter.layout, "title", None, drawing.Variant(cover=True))
+    boxes = canvas.boxes
+    assert set(boxes) == {"title", "figure", "extra"}
+    for a, b in [("title", "figure"), ("figure", "extra"), ("title", "extra")]:
+        assert boxes[a][3] <= boxes[b][1], (a, b, boxes)  # top to bottom, none over another
+    # On the cover itself: ink in each block, and none in the rows between the figure's label
+    # and the audience/dates lines.
+    cover = np.asarray(painter.cover()).astype(int)
+    x0, y0, _, _ = painter.layout.card_box()
+    left, width = canvas.centred
+    card = np.array(drawing.rgb(painter.theme.colors.card))
+    region = cover[y0:, x0 + left:x0 + left + width]
+    ink = np.abs(region - card).max(axis=2).max(axis=1) > 60
+    figure, extra = boxes["figure"], boxes["extra"]
+    assert ink[figure[1]:figure[3]].any() and ink[extra[1]:extra[3]].any()
+    assert not ink[figure[3]:extra[1]].any()
+    assert not ink[boxes["title"][3]:figure[1]].any()
+
+
+def test_a_caption_taking_over_from_the_one_before_keeps_its_box(
+        painter: frames.FramePainter) -> None:
+    cues, checked = painter.timeline.cues, 0
+    for index in range(1, len(cues)):
+        before, cue = cues[index - 1], cues[index]
+        first = painter.frame_of(cue.start_ms)
+        if painter.frame_of(before.end_ms) < first:
+            continue  # after a pause the caption pops or fades in anew
+        assert painter.span_of(first).state.cue == index
+        tile, (x, y) = painter.caption(index)
+        shown = np.asarray(painter.frame(first))[y:y + tile.height, x:x + tile.width]
+        drawn = np.asarray(tile)
+        solid = drawn[:, :, 3] == 255  # the new text, whole on its first frame
+        assert np.array_equal(shown[solid], drawn[:, :, :3][solid]), index
+        checked += 1
+    assert checked >= 3

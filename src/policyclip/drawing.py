@@ -66,6 +66,7 @@ class CardCanvas:
     variant: Variant
     figure: FigureSpot | None = None
     picture: pictures.PictureArea | None = None  # its box in card coordinates
+    boxes: dict[str, Box] = field(default_factory=dict)  # blocks laid out (title card)
     draw: ImageDraw.ImageDraw = field(init=False)
 
     def __post_init__(self) -> None:
@@ -105,6 +106,15 @@ class CardCanvas:
               *, width: int | None = None, spacing: float = 1.3) -> int:
         """Draw lines from (x, y), centred in `width` when given; return the y below them."""
         return draw_lines(self.draw, lines, face, x, y, colour, width=width, spacing=spacing)
+
+
+def ink_height(lines: list[str], face: Font, spacing: float) -> int:
+    """How far below its top row `draw_lines` inks these lines (a CJK font's last line reaches
+    below its nominal line height)."""
+    if not lines:
+        return 0
+    return round(face.size * spacing) * (len(lines) - 1) + max(
+        int(face.getbbox(line)[3]) for line in lines)
 
 
 def draw_lines(draw: ImageDraw.ImageDraw, lines: list[str], face: Font, x: int, y: int,
@@ -190,22 +200,38 @@ def picture_tile(theme: Theme, area: pictures.PictureArea, scale: int = 1) -> Im
 
 def draw_title(c: CardCanvas) -> None:
     """Issuer, title, audience and dates; a long opening then shows the summary under a
-    smaller title."""
+    smaller title. The blocks are laid out top to bottom by their measured heights (recorded
+    in `c.boxes`), so none is drawn over another."""
     brief, sizes, px = c.brief, c.theme.sizes, c.layout.px
     x0, y0, x1, y1 = c.content
     left, width = c.centred
     y = _pill(c, brief.issuer, left, y0, width)
-    extra = []
+    audience = None
     if brief.audience:
-        extra.append(f"{c.layout.words['audience']}：{brief.audience}"
-                     if brief.is_chinese else f"For: {brief.audience}")
+        audience = f"{c.layout.words['audience']}：{brief.audience}" if brief.is_chinese \
+            else f"For: {brief.audience}"
     when = period(brief, c.layout.words)
-    if when:
-        extra.append(when)
     extra_font = font(c.layout.regular, px(sizes.body - 6))
-    extra_lines = [line for part in extra
-                   for line in c.layout.wrap(part, c.layout.regular, int(extra_font.size), width)]
-    extra_height = round(len(extra_lines) * extra_font.size * 1.35)
+
+    def extra_block(parts: list[str | None]) -> tuple[list[str], int]:
+        lines = [line for part in parts if part
+                 for line in c.layout.wrap(part, c.layout.regular, int(extra_font.size), width)]
+        return lines, round(len(lines) * extra_font.size * 1.35)
+
+    extra_lines, extra_height = extra_block([audience, when])
+    figure = next((p.figure for p in brief.points if p.figure), None) \
+        if c.variant.cover and not c.variant.summary else None
+    figure_spot = None
+    if figure is not None:
+        # The title keeps room for about two lines: short of it, the figure is set smaller,
+        # then the audience line makes way (the dates stay).
+        for size, parts in ((170, [audience, when]), (130, [audience, when]), (130, [when])):
+            extra_lines, extra_height = extra_block(parts)
+            figure_spot = _figure_layout(c, figure.value, figure.label, y1 - y,
+                                         size=min(sizes.figure, size))
+            room = y1 - y - px(40) - figure_spot[-1] - px(70) - extra_height
+            if room >= px(sizes.title) * 1.5:
+                break
     if c.variant.summary:
         title_box = (x0, y + px(36), x1, y + px(36) + px(260))
         lines, face = c.layout.fit(brief.title, c.layout.bold, sizes.heading, title_box,
@@ -219,14 +245,13 @@ def draw_title(c: CardCanvas) -> None:
                                    spacing=1.45, grow=1.3)
         c.lines(lines, face, x0, box[1], c.theme.colors.muted, spacing=1.45)
     else:
-        figure = next((p.figure for p in brief.points if p.figure), None) \
-            if c.variant.cover else None
         bottom = y1 - extra_height
-        if figure is not None:
-            # The key figure takes the lower part of the cover's card, the title the rest.
-            bottom = y + (y1 - extra_height - y) * 11 // 20
-            _figure(c, figure.value, figure.label, (x0, bottom, x1, y1 - extra_height),
-                    size=min(c.theme.sizes.figure, 170))
+        if figure_spot is not None:
+            # The key figure, as tall as it measures, sits over the audience and dates; the
+            # title takes the rest.
+            bottom -= px(30) + figure_spot[-1]
+            c.boxes["figure"] = (x0, bottom, x1, bottom + figure_spot[-1])
+            _figure_draw(c, figure_spot, bottom)
         image = first_picture(brief) if c.theme.title_image == "card" and figure is None \
             else None
         if image is not None:
@@ -237,9 +262,12 @@ def draw_title(c: CardCanvas) -> None:
         title_box = (left, y + px(40), left + width, bottom - px(40))
         lines, face = c.layout.fit(brief.title, c.layout.bold, sizes.title, title_box,
                                    max_lines=5, spacing=1.25)
-        block = round(len(lines) * face.size * 1.25)
+        block = ink_height(lines, face, 1.25)
         top = title_box[1] + (title_box[3] - title_box[1] - block) // 2
+        c.boxes["title"] = (left, top, left + width, top + block)
         c.lines(lines, face, left, top, c.theme.colors.text, width=width, spacing=1.25)
+    if extra_lines:
+        c.boxes["extra"] = (left, y1 - extra_height, left + width, y1)
     c.lines(extra_lines, extra_font, left, y1 - extra_height, c.theme.colors.muted,
             width=width, spacing=1.35)
 
@@ -271,11 +299,14 @@ def draw_point(c: CardCanvas) -> None:
         c.lines(lines, face, x0, area[1], c.theme.colors.muted, spacing=1.45)
 
 
-def _figure(c: CardCanvas, value: str, label: str, area: Box, size: int | None = None
-            ) -> None:
-    """The label is drawn; the value's place is kept for the painter (it may count up)."""
+FigureLayout = tuple[str, Font, list[str], Font, int, int]  # value, face, label, ink, height
+
+
+def _figure_layout(c: CardCanvas, value: str, label: str, height: int, size: int | None = None
+                   ) -> FigureLayout:
+    """The key figure's value font, label lines and the block's measured height, within
+    `height` for the label."""
     px = c.layout.px
-    _, y0, _, y1 = area
     left, width = c.centred
     size = px(size or c.theme.sizes.figure)
     face = font(c.layout.bold, size)
@@ -283,15 +314,29 @@ def _figure(c: CardCanvas, value: str, label: str, area: Box, size: int | None =
         size = int(size * 0.9)
         face = font(c.layout.bold, size)
     label_lines, label_font = c.layout.fit(label, c.layout.regular, c.theme.sizes.body,
-                                           (left, y0, left + width, y1), max_lines=2)
+                                           (left, 0, left + width, max(1, height)), max_lines=2)
     # Measure the ink, not the nominal size: digits and slashes reach below the baseline.
     ink_bottom = int(face.getbbox(value)[3])
-    gap = px(28)
-    block = ink_bottom + gap + round(len(label_lines) * label_font.size * 1.3)
-    top = y0 + max(0, (y1 - y0 - block) // 2)
+    block = ink_bottom + px(28) + ink_height(label_lines, label_font, 1.3)
+    return value, face, label_lines, label_font, ink_bottom, block
+
+
+def _figure_draw(c: CardCanvas, spot: FigureLayout, top: int) -> None:
+    """The label is drawn from `top`; the value's place is kept for the painter (it may count
+    up)."""
+    value, face, label_lines, label_font, ink_bottom, _ = spot
+    left, width = c.centred
     c.figure = FigureSpot(value, face, left + width // 2, top, rgb(c.theme.colors.accent))
-    c.lines(label_lines, label_font, left, top + ink_bottom + gap, c.theme.colors.muted,
-            width=width)
+    c.lines(label_lines, label_font, left, top + ink_bottom + c.layout.px(28),
+            c.theme.colors.muted, width=width)
+
+
+def _figure(c: CardCanvas, value: str, label: str, area: Box, size: int | None = None
+            ) -> None:
+    """The key figure centred in `area`."""
+    _, y0, _, y1 = area
+    spot = _figure_layout(c, value, label, y1 - y0, size)
+    _figure_draw(c, spot, y0 + max(0, (y1 - y0 - spot[-1]) // 2))
 
 
 def draw_figure(draw: ImageDraw.ImageDraw, spot: FigureSpot, text: str) -> None:

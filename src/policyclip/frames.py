@@ -166,6 +166,12 @@ class FramePainter:
         self._scene_first = {s.index: self.frame_of(s.start_ms) for s in timeline.scenes}
         self._scene_end = {s.index: self.frame_of(s.end_ms) for s in timeline.scenes}
         self._cue_first = [self.frame_of(c.start_ms) for c in timeline.cues]
+        # A cue that takes over from the one before without a gap changes the text in a box
+        # that stays: only a caption appearing where none was pops or fades in (else the box
+        # would blink out for a frame at every change).
+        self._cue_takes_over = [
+            index > 0 and self.frame_of(timeline.cues[index - 1].end_ms) >= first
+            for index, first in enumerate(self._cue_first)]
         self._variant_first = {
             (scene, variant): self.frame_of(ms)
             for scene, shown in self.changes.items() for ms, variant in shown}
@@ -214,7 +220,9 @@ class FramePainter:
                 if scene.card != "steps":  # a step lights up at once; the rest fades in
                     change = self.frame_of(ms)
                     ranges.append((change, change + motion.card.frames(fps)))
-        ranges += [(first, first + motion.caption.frames(fps)) for first in self._cue_first]
+        ranges += [(first, first + motion.caption.frames(fps))
+                   for first, over in zip(self._cue_first, self._cue_takes_over, strict=True)
+                   if not over]
         return [(max(0, a), min(b, self.total_frames)) for a, b in ranges if b > a]
 
     def stretches(self) -> list[Stretch]:
@@ -448,7 +456,7 @@ class FramePainter:
             return None
         motion = self.motion
         tile, place = self.caption(state.cue)
-        shown = 1.0 if settled else motion.caption.progress(
+        shown = 1.0 if settled or self._cue_takes_over[state.cue] else motion.caption.progress(
             number - self._cue_first[state.cue], self.fps)
         if shown >= 1:
             return tile, place
