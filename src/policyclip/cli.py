@@ -164,6 +164,12 @@ ProgressOpt = Annotated[str, typer.Option(
 CacheDirOpt = Annotated[Path | None, typer.Option(
     "--cache-dir", help="Speech cache folder. Default: $POLICYCLIP_CACHE_DIR, else the user's "
     "cache folder (~/.cache/policyclip on Linux).", show_default=False)]
+RateOpt = Annotated[str | None, typer.Option(
+    "--rate", help="Speaking rate like +10% or -5%. Default: the brief's render.rate.")]
+VoiceOpt = Annotated[str | None, typer.Option("--voice", help="Voice, as for render.")]
+EstimateTtsOpt = Annotated[str, typer.Option(
+    "--tts", help="Speech engine the length is estimated for, as for render (auto: the one a "
+    "render would start with now).")]
 MotionOpt = Annotated[str | None, typer.Option(
     "--motion", help="none, subtle or lively: how much moves (cards entering, captions "
     "appearing, key figures counting up). Default: the theme's motion.preset, else subtle.",
@@ -201,8 +207,7 @@ def render(
     voice: Annotated[str | None, typer.Option(
         "--voice", help="Voice of the chosen engine, e.g. zh-CN-YunxiNeural (edge) or "
         "cmn-latn-pinyin (espeak). Default: the brief's render.voice, else per language.")] = None,
-    rate: Annotated[str | None, typer.Option(
-        "--rate", help="Speaking rate like +10% or -5%. Default: the brief's render.rate.")] = None,
+    rate: RateOpt = None,
     template: TemplateOpt = None,
     theme: Annotated[str | None, typer.Option(
         "--theme", help="Theme name (default, gov-red) or path to a theme .yaml file.")] = None,
@@ -260,12 +265,8 @@ def check(
     template: TemplateOpt = None,
     theme: ThemeOpt = None,
     allow_outside_paths: AllowOutsideOpt = False,
-    tts: Annotated[str, typer.Option(
-        "--tts", help="Speech engine the length is estimated for (as for render; auto: the "
-        "one a render would start with now).")] = "auto",
-    rate: Annotated[str | None, typer.Option(
-        "--rate", help="Speaking rate, as for render. Default: the brief's render.rate.")]
-    = None,
+    tts: EstimateTtsOpt = "auto",
+    rate: RateOpt = None,
     platform: Annotated[str | None, typer.Option(
         "--platform", help="Platform whose favoured length is shown, as for render.")] = None,
     max_length: MaxLengthOpt = None,
@@ -330,12 +331,8 @@ def lint(
         "brief's render.platform, else douyin.")] = None,
     template: TemplateOpt = None,
     theme: ThemeOpt = None,
-    tts: Annotated[str, typer.Option(
-        "--tts", help="Speech engine the length is estimated for, as for check (auto: the one "
-        "a render would start with now).")] = "auto",
-    rate: Annotated[str | None, typer.Option(
-        "--rate", help="Speaking rate, as for render. Default: the brief's render.rate.")]
-    = None,
+    tts: EstimateTtsOpt = "auto",
+    rate: RateOpt = None,
     rules: Annotated[bool, typer.Option("--rules", help="List the rules and exit.")] = False,
 ) -> None:
     """Check briefs for plain language and compliance before anything renders: long spoken
@@ -480,9 +477,8 @@ def captions(
     brief: BriefArg,
     tts: Annotated[str, typer.Option(
         "--tts", help="Speech engine used to time the cues (as for render).")] = "auto",
-    voice: Annotated[str | None, typer.Option("--voice", help="Voice, as for render.")] = None,
-    rate: Annotated[str | None, typer.Option("--rate", help="Speaking rate, as for render.")]
-    = None,
+    voice: VoiceOpt = None,
+    rate: RateOpt = None,
     template: TemplateOpt = None,
     theme: ThemeOpt = None,
     fmt: Annotated[str, typer.Option("--format", help="text (times, scene and lines), srt or "
@@ -541,9 +537,8 @@ def say(
     text: Annotated[str, typer.Argument(help="The words to read, as a brief would write them.",
                                         show_default=False)],
     tts: Annotated[str, typer.Option("--tts", help="Speech engine, as for render.")] = "auto",
-    voice: Annotated[str | None, typer.Option("--voice", help="Voice, as for render.")] = None,
-    rate: Annotated[str | None, typer.Option("--rate", help="Speaking rate, as for render.")]
-    = None,
+    voice: VoiceOpt = None,
+    rate: RateOpt = None,
     language: Annotated[str | None, typer.Option(
         "--language", help="zh-CN, en-US, ...; default: the brief's, else zh-CN when TEXT has "
         "Chinese characters, else en-US.", show_default=False)] = None,
@@ -842,9 +837,8 @@ def batch_command(
     force: Annotated[bool, typer.Option(
         "--force", help="Render even the briefs whose outputs are up to date.")] = False,
     tts: Annotated[str, typer.Option("--tts", help="Speech engine, as for render.")] = "auto",
-    voice: Annotated[str | None, typer.Option("--voice", help="Voice, as for render.")] = None,
-    rate: Annotated[str | None, typer.Option("--rate", help="Speaking rate, as for render.")]
-    = None,
+    voice: VoiceOpt = None,
+    rate: RateOpt = None,
     template: TemplateOpt = None,
     theme: Annotated[str | None, typer.Option("--theme", help="Theme, as for render.")] = None,
     preview: Annotated[bool, typer.Option(
