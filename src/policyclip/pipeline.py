@@ -546,7 +546,7 @@ def _make(prepared: Prepared, options: RenderOptions, music: Path | None, work: 
     mixing = sound.Sound(music_level_lu=look.sound.music_level, duck_db=look.sound.duck,
                          fade_in_ms=look.sound.fade_in_ms, fade_out_ms=look.sound.fade_out_ms)
     if options.preview:
-        sound_settings = sound.SoundSettings(loudness_search=False, audio_bitrate="64k")
+        sound_settings = sound.PREVIEW_SOUND
         video_settings = video.VideoSettings(preset="ultrafast", crf=28, constant_rate=False)
     else:
         sound_settings, video_settings = sound.SoundSettings(), video.VideoSettings()
