@@ -135,9 +135,10 @@ def _glossary_pattern(glossary: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, terms))) if terms else None
 
 
-def words(text: str) -> list[str]:
-    """jieba's words of `text`, in order; joined they give `text` back."""
-    return list(_segmenter().cut(text, True)) if text else []
+def words(text: str, *, guess_unknown: bool = True) -> list[str]:
+    """jieba's words of `text`, in order; joined they give `text` back. Without
+    `guess_unknown`, only dictionary words (jieba's HMM does not join unknown characters)."""
+    return list(_segmenter().cut(text, guess_unknown)) if text else []
 
 
 def _words(run: str) -> list[str]:

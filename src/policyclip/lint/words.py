@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import linebreak
+
 DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -52,6 +54,7 @@ def hsk_levels() -> dict[str, int]:
 
 def words(text: str) -> list[str]:
     """Chinese words of `text` (jieba's dictionary, no guessing of unknown words)."""
-    import rjieba
-
-    return [w for w in rjieba.cut(text, False) if re.search(r"[\u3400-\u9fff]", w)]
+    # The caption stage owns the dictionary: a render in this process may have released
+    # rjieba's shared one, which would then cut every word into single characters.
+    return [w for w in linebreak.words(text, guess_unknown=False)
+            if re.search(r"[\u3400-\u9fff]", w)]
