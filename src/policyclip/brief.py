@@ -26,7 +26,7 @@ from . import media
 from .errors import BriefError
 from .models import Brief, Effective, FaqItem, Figure, Point, RenderDefaults
 from .validation import describe, explain_errors, format_problems, wrong_type
-from .yamlfile import YamlPath, YamlProblem, format_path, read_yaml
+from .yamlfile import YamlPath, YamlProblem, format_path, load_yaml_file, read_yaml
 
 Platform = Literal["douyin", "kuaishou", "channels", "bilibili", "generic"]
 PLATFORMS: tuple[str, ...] = get_args(Platform)
@@ -250,12 +250,7 @@ def load_brief(path: Path, *, allow_outside: bool = False,
         raise BriefError([f"{path}: no such file"])
     if not path.is_file():
         raise BriefError([f"{path}: not a file"])
-    try:
-        doc = read_yaml(path)
-    except YamlProblem as exc:
-        raise BriefError([f"{name}:{exc.line}: {exc.message}"]) from None
-    except OSError as exc:
-        raise BriefError([f"{path}: cannot read ({exc.strerror})"]) from None
+    doc = load_yaml_file(path, lambda message: BriefError([message]), name)
 
     problems = [(line, message) for _, line, message in doc.problems]
     # A rejected value was replaced by None; don't also report it as a type error.

@@ -13,7 +13,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from .errors import ThemeError
 from .resources import builtin_dir, find_font
 from .validation import explain_errors, format_problems
-from .yamlfile import YamlProblem, format_path, read_yaml
+from .yamlfile import YamlProblem, format_path, load_yaml_file, read_yaml
 
 DEFAULT_THEME = "default"
 MIN_CAPTION_CONTRAST = 4.5  # WCAG AA for text; every text the painter draws must reach it
@@ -310,12 +310,7 @@ def read_theme_text(path: Path) -> str:
 
 def load_theme(path: Path) -> Theme:
     """Read and validate a theme file (see find_theme)."""
-    try:
-        doc = read_yaml(path)
-    except YamlProblem as exc:
-        raise ThemeError(f"{path.name}:{exc.line}: {exc.message}") from None
-    except OSError as exc:
-        raise ThemeError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+    doc = load_yaml_file(path, ThemeError, path.name)
     problems = [(line, message) for _, line, message in doc.problems]
     skip = {p for p, _, _ in doc.problems}
     for where, comment in doc.commented.items():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,19 @@ def read_yaml(path: Path) -> YamlDocument:
             line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
         ) from None
     return parse_yaml(text)
+
+
+def load_yaml_file(
+    path: Path, error: Callable[[str], Exception], name: str | None = None
+) -> YamlDocument:
+    """read_yaml, its failures raised as `error(message)`: `NAME:LINE: ...` for what YAML
+    refuses (NAME defaults to the path), `PATH: cannot read it: ...` for what the system does."""
+    try:
+        return read_yaml(path)
+    except YamlProblem as exc:
+        raise error(f"{name or path}:{exc.line}: {exc.message}") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read it: {exc.strerror or exc}") from None
 
 
 def parse_yaml(text: str) -> YamlDocument:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..yamlfile import YamlProblem, format_path, read_yaml
+from ..yamlfile import format_path, load_yaml_file
 from .context import LintContext, build_context
 from .findings import SEVERITIES, Finding, LintConfig, counts, rank, reaches
 from .rules import RULES, Rule
@@ -55,12 +55,7 @@ def load_config(path: Path, base: LintConfig | None = None) -> LintConfig:
     """Read a lint settings file (YAML; keys in docs/lint.md) on top of `base`."""
     config = base or LintConfig()
     name = path.name
-    try:
-        doc = read_yaml(path)
-    except YamlProblem as exc:
-        raise InputError(f"{name}:{exc.line}: {exc.message}") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    doc = load_yaml_file(path, InputError, name)
     data = doc.data if doc.data is not None else {}
     problems: list[str] = [f"{name}:{line}: {message}" for _, line, message in doc.problems]
     if not isinstance(data, dict):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import BriefError, InputError
 from ..resources import builtin_dir
-from ..yamlfile import YamlProblem, read_yaml
+from ..yamlfile import load_yaml_file
 
 PRONOUNCE_FILE = "pronounce.yaml"
 _NUMBER_BEFORE = re.compile(r"[第\d０-９零〇一二三四五六七八九十百千万亿两]$")
@@ -43,12 +43,7 @@ def shared_files(brief_dir: Path | None) -> list[Path]:
 
 @functools.cache
 def _read(path: Path, mtime_ns: int) -> tuple[tuple[str, str], ...]:
-    try:
-        doc = read_yaml(path)
-    except YamlProblem as exc:
-        raise InputError(f"{path}:{exc.line}: {exc.message}") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    doc = load_yaml_file(path, InputError)
     problems = [f"{path}:{line}: {message}" for _, line, message in doc.problems]
     entries: list[tuple[str, str]] = []
     if doc.data is None:
