@@ -359,3 +359,27 @@ def test_a_caption_taking_over_from_the_one_before_keeps_its_box(
         assert np.array_equal(shown[solid], drawn[:, :, :3][solid]), index
         checked += 1
     assert checked >= 3
+
+
+@pytest.mark.parametrize("name", ["baoan-tiexi-xiaofeiquan", "en-small-business-tax",
+                                  "geshui-zhuanxiang-fujia"])
+def test_once_the_cards_are_laid_out_frames_are_drawn_without_the_dictionary(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The render drops the word dictionary (about 30 MB) before x264 starts; a card that
+    # broke its lines again while frames are drawn would load it back beside the encoder.
+    from policyclip import linebreak
+
+    options = RenderOptions(tts="none")
+    prepared = prepare(Path(__file__).parents[1] / "examples" / f"{name}.yaml", options)
+    painter = painter_for(prepared, options, speak(prepared, options, tmp_path, print))
+    painter.lay_out_cards()
+    linebreak.release_dictionary()
+
+    def no_dictionary() -> None:
+        raise AssertionError("the word dictionary was needed while frames were drawn")
+
+    monkeypatch.setattr(linebreak, "_segmenter", no_dictionary)
+    stretches = painter.stretches()
+    assert sum(1 for _ in painter.chunks(stretches)) == sum(
+        s.count if s.moving else 1 for s in stretches)

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from PIL import Image, ImageChops, ImageDraw
+from PIL import Image, ImageDraw
 
 from . import drawing, layout, pictures
 from .drawing import CardCanvas, Variant
@@ -182,7 +182,6 @@ class FramePainter:
         self._rests: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
         self._rests_yuv: OrderedDict[tuple[object, ...], tuple[bytes, bytes, bytes]] = \
             OrderedDict()
-        self._masks: dict[int, Image.Image] = {}
         self._mask: Image.Image | None = None
         self.zoom = theme.picture.zoom if not self.motion.still else 0.0
 
@@ -243,6 +242,13 @@ class FramePainter:
             else:
                 stretches.append(Stretch(first, end - first, moves))
         return stretches
+
+    def lay_out_cards(self) -> None:
+        """Lay out every card the video shows, once: every line break is then remembered by the
+        layout, so drawing the frames later needs no word dictionary (it can be released)."""
+        for scene, variant in dict.fromkeys((s.scene, s.variant) for s in self.states):
+            timed = self.timeline.scenes[scene]
+            drawing.draw_card(self.layout, timed.card, timed.ref, variant)
 
     # ------------------------------------------------------------ pieces
 
@@ -539,14 +545,12 @@ class FramePainter:
         level = round(255 * alpha)
         if level <= 0:
             return
-        if level not in self._masks:
-            if len(self._masks) > 24:
-                self._masks.clear()
-            # The same few levels recur at every scene change: each mask is made once.
-            mask = self.mask()
-            self._masks[level] = mask if level >= 255 else ImageChops.multiply(
-                mask, Image.new("L", mask.size, level))
-        image.paste(layer, at, self._masks[level])
+        mask = self.mask()
+        if level < 255:
+            # Made for each frame (half a millisecond): kept, the levels of a fade held a
+            # megabyte each.
+            mask = mask.point([value * level // 255 for value in range(256)])
+        image.paste(layer, at, mask)
 
     # ------------------------------------------------------------ outside the video
 

@@ -569,6 +569,10 @@ def _make(prepared: Prepared, options: RenderOptions, music: Path | None, work: 
         package = editor_package.draw(painter, plan_, work / "package") if options.package \
             else None
         stretches = painter.stretches()
+        if not options.preview:
+            # x264 needs most memory at full size: the dictionary goes before it starts.
+            painter.lay_out_cards()
+            release_memory()
         # Each frame is drawn as x264 asks for it: drawing and coding run side by side.
         report.stage("encoding video")
         listing = video.encode(
