@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import SHORT_BRIEF, ebur128, make_sound, stream_durations, write_brief
+from helpers import SHORT_BRIEF, ebur128, make_sound, probe, stream_durations, write_brief
 from policyclip import media
 from policyclip import sound as mixing
 from policyclip.errors import BriefError, InputError
@@ -102,6 +103,8 @@ def test_preview_sound_comes_near_the_target_in_one_pass(folder: Path) -> None:
     integrated, peak, _ = ebur128(result.outputs["video"])
     assert abs(integrated - TARGET) <= 1.5  # a gain and a limiter, not searched
     assert peak <= PEAK_MAX
+    # Mono at 16 kHz: the AAC codes five times faster, and plays at the target on both speakers.
+    assert re.match(r"aac \(LC\) .*16000 Hz, mono", probe(result.outputs["video"]).audio)
     # Set, not measured again: the metadata does not claim figures nobody measured.
     assert meta(result)["loudness"] == {"integrated_lufs": None, "true_peak_dbtp": None,
                                         "lra": None, "target_lufs": TARGET}

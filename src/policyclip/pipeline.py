@@ -553,7 +553,7 @@ def _make(prepared: Prepared, options: RenderOptions, music: Path | None, work: 
 
     def make_sound() -> sound.Soundtrack:
         narration_wav = work / "narration.wav"
-        sound.mix_narration(plan_, work, narration_wav)
+        sound.narration_track(plan_, work, narration_wav, sound_settings)
         return sound.soundtrack(plan_, narration_wav, work, music=music, sound=mixing,
                                 settings=sound_settings)
 
@@ -581,7 +581,8 @@ def _make(prepared: Prepared, options: RenderOptions, music: Path | None, work: 
             on_progress=lambda done: report.progress(done, plan_.duration_ms))
         del painter
         frames.release_caches()
-        release_memory()
+        if not options.preview:  # a preview holds little: not worth a garbage collection
+            release_memory()
         report.progress(plan_.duration_ms, plan_.duration_ms)
         soundtrack = sound_job.result()
     return Made(prepared, plan_, listing, soundtrack, mixing, music, cover, digest, work,
