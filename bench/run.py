@@ -9,7 +9,9 @@ settings), the whole `policyclip render` (default motion, and `--motion none`),
 `render --preview`, and the straightforward
 MoviePy approach (a CompositeVideoClip of a background and RGBA caption clips written with
 write_videofile). Peak memory is the largest sum of resident memory over the whole process tree,
-sampled every 20 ms. `--long` adds a 10-minute brief to show that memory does not grow with
+sampled every 20 ms (a child caught before it runs its own program shares the render's memory
+and is not counted twice). The renders are timed twice: with the speech synthesized (a first
+render) and with it cached (rendering again after an edit). `--long` adds a 10-minute brief to show that memory does not grow with
 length. The table is written into docs/performance.md unless --no-write.
 """
 
@@ -92,12 +94,18 @@ def run_measured(cmd: list[str]) -> tuple[float, float]:
     def sample() -> None:
         nonlocal peak
         root = psutil.Process(proc.pid)
+        command = root.cmdline()
         while not stop.is_set():
             try:
                 tree = [root, *root.children(recursive=True)]
                 total = 0
                 for member in tree:
                     with contextlib.suppress(psutil.Error):
+                        # A child started by the render shares the render's memory until it
+                        # runs its program (vfork): counted, it doubled the render's memory
+                        # in a sample now and then.
+                        if member is not root and member.cmdline() == command:
+                            continue
                         total += member.memory_info().rss
                 peak = max(peak, total)
             except psutil.Error:
