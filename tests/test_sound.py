@@ -110,6 +110,22 @@ def test_preview_sound_comes_near_the_target_in_one_pass(folder: Path) -> None:
                                         "lra": None, "target_lufs": TARGET}
 
 
+def test_a_preview_keeps_the_music_in_time_and_in_tune(folder: Path) -> None:
+    # The preview lays the narration out at espeak's own rate and resamples while encoding:
+    # music mixed at one rate and read at another would play slower and lower.
+    make_sound(folder / "a3k.wav", "sine=f=3000:sample_rate=44100,volume=-20dB", 3)
+    brief = write_brief(folder, SHORT_BRIEF, "tuned.yaml")
+    result = render_brief(brief, folder / "tuned", RenderOptions(
+        tts="espeak", preview=True, music=folder / "a3k.wav"))
+    durations = stream_durations(result.outputs["video"])
+    assert durations["audio"] == pytest.approx(durations["video"], abs=0.1)
+    samples = decode(result.outputs["video"])
+    spectrum = np.abs(np.fft.rfft(samples.astype(np.float64)))
+    freqs = np.fft.rfftfreq(len(samples), 1 / 48_000)
+    band = (freqs > 1500) & (freqs < 6000)
+    assert freqs[band][spectrum[band].argmax()] == pytest.approx(3000, abs=5)
+
+
 def test_metadata_names_the_music_and_how_it_was_set(loud: RenderResult,
                                                      faint: RenderResult) -> None:
     for result, name in ((loud, "loud.m4a"), (faint, "faint.ogg")):

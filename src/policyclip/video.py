@@ -100,11 +100,12 @@ def _loops(stretches: Sequence[Stretch], settings: VideoSettings) -> str:
     Listed from the last still to the first, so that every `start` counts input frames."""
     filters = []
     picture = 0
-    offset = loop_start_offset()
     for stretch in stretches:
         repeats = coded_frames(stretch, settings) - 1
         if not stretch.moving and repeats > 0:
-            filters.append(f"loop=loop={repeats}:size=1:start={picture + offset}")
+            # Asked only when a loop is needed: a preview codes each still once, and an
+            # ffmpeg run costs it about 50 ms.
+            filters.append(f"loop=loop={repeats}:size=1:start={picture + loop_start_offset()}")
         picture += stretch.count if stretch.moving else 1
     return ",".join(reversed(filters))
 
