@@ -364,8 +364,8 @@ def soundtrack(
         gain = round(min(high, max(low, gain)), 2)
         mixed = work / "mix.f32"
         mix_music(timeline, narration_wav, music, mixed, sound=sound, music_gain_db=gain)
-        with wave.open(str(narration_wav), "rb") as voice:
-            raw = mix_format(voice.getframerate())  # the mix is at the narration's rate
+        with wave.open(str(narration_wav), "rb") as track:
+            raw = mix_format(track.getframerate())  # the mix is at the narration's rate
         measured = media.measure_loudness(mixed, input_args=raw, audio_filter=layout,
                                           true_peak=search)
         loudness = _encode_at_target(mixed, raw, layout, measured, out, settings)
