@@ -166,10 +166,12 @@ def colour_distance(a: tuple[int, ...], b: tuple[int, ...]) -> int:
 
 def ebur128(path: Path) -> tuple[float, float, float]:
     """Integrated loudness (LUFS), true peak (dBTP) and loudness range (LU) of a file's sound,
-    as ffmpeg's `ebur128` filter (peak=true) measures them; -70 LUFS and -inf for silence."""
+    as ffmpeg's `ebur128` filter (peak=true) measures them; -70 LUFS and -inf for silence. A
+    mono track is measured as it plays, on both speakers (dual mono)."""
     result = subprocess.run(
         [ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path), "-vn", "-af",
-         "ebur128=peak=true:framelog=quiet", "-f", "null", "-"], capture_output=True, check=True)
+         "ebur128=peak=true:dualmono=true:framelog=quiet", "-f", "null", "-"],
+        capture_output=True, check=True)
     summary = result.stderr.decode(errors="replace").rsplit("Summary:", 1)[1]
     found = re.search(r"I:\s+(\S+) LUFS.*?LRA:\s+(\S+) LU.*?Peak:\s+(\S+) dBFS", summary, re.S)
     assert found, summary

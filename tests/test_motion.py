@@ -343,19 +343,66 @@ def test_the_cover_figure_has_its_own_rows_clear_of_title_and_audience(
     assert not ink[boxes["title"][3]:figure[1]].any()
 
 
-def test_a_caption_taking_over_from_the_one_before_keeps_its_box(
+def _in_frame(tile: Image.Image, at: tuple[int, int], size: tuple[int, int]) -> np.ndarray:
+    """The tile's RGBA pixels placed on an empty frame of `size`."""
+    canvas = Image.new("RGBA", size)
+    canvas.paste(tile, at)
+    return np.asarray(canvas).astype(int)
+
+
+def test_a_caption_taking_over_dissolves_in_a_box_that_stays(
         painter: frames.FramePainter) -> None:
     cues, checked = painter.timeline.cues, 0
+    size = (painter.timeline.width, painter.timeline.height)
+    last = painter.motion.caption.frames(painter.fps) - 1
     for index in range(1, len(cues)):
         before, cue = cues[index - 1], cues[index]
         first = painter.frame_of(cue.start_ms)
         if painter.frame_of(before.end_ms) < first:
             continue  # after a pause the caption pops or fades in anew
-        assert painter.span_of(first).state.cue == index
-        tile, (x, y) = painter.caption(index)
-        shown = np.asarray(painter.frame(first))[y:y + tile.height, x:x + tile.width]
-        drawn = np.asarray(tile)
-        solid = drawn[:, :, 3] == 255  # the new text, whole on its first frame
-        assert np.array_equal(shown[solid], drawn[:, :, :3][solid]), index
+        if painter.frame_of(painter.timeline.scenes[cue.scene].start_ms) > first - 4:
+            continue  # the card moves too: its rows are checked elsewhere
+        old, new = _in_frame(*painter.caption(index - 1), size), _in_frame(
+            *painter.caption(index), size)
+        fill = np.unique(new.reshape(-1, 4)[new.reshape(-1, 4)[:, 3] > 0], axis=0,
+                         return_counts=True)
+        box = fill[0][fill[1].argmax()]  # the box's colour, its commonest pixel
+        shared = (old == box).all(axis=2) & (new == box).all(axis=2)
+        text = (new[:, :, 3] == 255) & ~(new == box).all(axis=2)
+        settled = np.asarray(painter.draw(painter.span_of(first).state)).astype(int)
+        whole = np.asarray(painter.frame(first + last)).astype(int)
+        on_tile = new[:, :, 3] > 0
+        assert np.array_equal(whole[on_tile], settled[on_tile]), index  # on its last frame
+        for number in range(first - 1, first + last):
+            shown = np.asarray(painter.frame(number)).astype(int)
+            # Where both captions have their box, the box never changes: no blink, no pulse.
+            assert np.abs(shown[shared] - settled[shared]).max() <= 2, (index, number)
+        # ...while the new text arrives over the first frames.
+        arriving = np.abs(np.asarray(painter.frame(first)).astype(int)[text] - settled[text])
+        assert arriving.mean() > 20, index
         checked += 1
     assert checked >= 3
+
+
+@pytest.mark.parametrize("name", ["baoan-tiexi-xiaofeiquan", "en-small-business-tax",
+                                  "geshui-zhuanxiang-fujia"])
+def test_once_the_cards_are_laid_out_frames_are_drawn_without_the_dictionary(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The render drops the word dictionary (about 30 MB) before x264 starts; a card that
+    # broke its lines again while frames are drawn would load it back beside the encoder.
+    from policyclip import linebreak
+
+    options = RenderOptions(tts="none")
+    prepared = prepare(Path(__file__).parents[1] / "examples" / f"{name}.yaml", options)
+    painter = painter_for(prepared, options, speak(prepared, options, tmp_path, print))
+    painter.lay_out_cards()
+    linebreak.release_dictionary()
+
+    def no_dictionary() -> None:
+        raise AssertionError("the word dictionary was needed while frames were drawn")
+
+    monkeypatch.setattr(linebreak, "_segmenter", no_dictionary)
+    stretches = painter.stretches()
+    assert sum(1 for _ in painter.chunks(stretches)) == sum(
+        s.count if s.moving else 1 for s in stretches)

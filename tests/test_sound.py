@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import SHORT_BRIEF, ebur128, make_sound, stream_durations, write_brief
+from helpers import SHORT_BRIEF, ebur128, make_sound, probe, stream_durations, write_brief
 from policyclip import media
 from policyclip import sound as mixing
 from policyclip.errors import BriefError, InputError
@@ -102,9 +103,27 @@ def test_preview_sound_comes_near_the_target_in_one_pass(folder: Path) -> None:
     integrated, peak, _ = ebur128(result.outputs["video"])
     assert abs(integrated - TARGET) <= 1.5  # a gain and a limiter, not searched
     assert peak <= PEAK_MAX
+    # Mono at 16 kHz: the AAC codes five times faster, and plays at the target on both speakers.
+    assert re.match(r"aac \(LC\) .*16000 Hz, mono", probe(result.outputs["video"]).audio)
     # Set, not measured again: the metadata does not claim figures nobody measured.
     assert meta(result)["loudness"] == {"integrated_lufs": None, "true_peak_dbtp": None,
                                         "lra": None, "target_lufs": TARGET}
+
+
+def test_a_preview_keeps_the_music_in_time_and_in_tune(folder: Path) -> None:
+    # The preview lays the narration out at espeak's own rate and resamples while encoding:
+    # music mixed at one rate and read at another would play slower and lower.
+    make_sound(folder / "a3k.wav", "sine=f=3000:sample_rate=44100,volume=-20dB", 3)
+    brief = write_brief(folder, SHORT_BRIEF, "tuned.yaml")
+    result = render_brief(brief, folder / "tuned", RenderOptions(
+        tts="espeak", preview=True, music=folder / "a3k.wav"))
+    durations = stream_durations(result.outputs["video"])
+    assert durations["audio"] == pytest.approx(durations["video"], abs=0.1)
+    samples = decode(result.outputs["video"])
+    spectrum = np.abs(np.fft.rfft(samples.astype(np.float64)))
+    freqs = np.fft.rfftfreq(len(samples), 1 / 48_000)
+    band = (freqs > 1500) & (freqs < 6000)
+    assert freqs[band][spectrum[band].argmax()] == pytest.approx(3000, abs=5)
 
 
 def test_metadata_names_the_music_and_how_it_was_set(loud: RenderResult,

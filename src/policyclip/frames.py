@@ -10,12 +10,13 @@ frame --at T` shows what the video shows, mid-animation included.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from PIL import Image, ImageChops, ImageDraw
+from PIL import Image, ImageDraw
 
 from . import drawing, layout, pictures
 from .drawing import CardCanvas, Variant
@@ -166,9 +167,10 @@ class FramePainter:
         self._scene_first = {s.index: self.frame_of(s.start_ms) for s in timeline.scenes}
         self._scene_end = {s.index: self.frame_of(s.end_ms) for s in timeline.scenes}
         self._cue_first = [self.frame_of(c.start_ms) for c in timeline.cues]
-        # A cue that takes over from the one before without a gap changes the text in a box
-        # that stays: only a caption appearing where none was pops or fades in (else the box
-        # would blink out for a frame at every change).
+        # A cue that takes over from the one before without a gap dissolves into it in a box
+        # that stays (the two captions are mixed, not the new one faded in from nothing,
+        # which made the box blink out for a frame at every change); a caption appearing
+        # where none was pops or fades in.
         self._cue_takes_over = [
             index > 0 and self.frame_of(timeline.cues[index - 1].end_ms) >= first
             for index, first in enumerate(self._cue_first)]
@@ -182,7 +184,6 @@ class FramePainter:
         self._rests: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
         self._rests_yuv: OrderedDict[tuple[object, ...], tuple[bytes, bytes, bytes]] = \
             OrderedDict()
-        self._masks: dict[int, Image.Image] = {}
         self._mask: Image.Image | None = None
         self.zoom = theme.picture.zoom if not self.motion.still else 0.0
 
@@ -220,9 +221,7 @@ class FramePainter:
                 if scene.card != "steps":  # a step lights up at once; the rest fades in
                     change = self.frame_of(ms)
                     ranges.append((change, change + motion.card.frames(fps)))
-        ranges += [(first, first + motion.caption.frames(fps))
-                   for first, over in zip(self._cue_first, self._cue_takes_over, strict=True)
-                   if not over]
+        ranges += [(first, first + motion.caption.frames(fps)) for first in self._cue_first]
         return [(max(0, a), min(b, self.total_frames)) for a, b in ranges if b > a]
 
     def stretches(self) -> list[Stretch]:
@@ -243,6 +242,13 @@ class FramePainter:
             else:
                 stretches.append(Stretch(first, end - first, moves))
         return stretches
+
+    def lay_out_cards(self) -> None:
+        """Lay out every card the video shows, once: every line break is then remembered by the
+        layout, so drawing the frames later needs no word dictionary (it can be released)."""
+        for scene, variant in dict.fromkeys((s.scene, s.variant) for s in self.states):
+            timed = self.timeline.scenes[scene]
+            drawing.draw_card(self.layout, timed.card, timed.ref, variant)
 
     # ------------------------------------------------------------ pieces
 
@@ -456,7 +462,7 @@ class FramePainter:
             return None
         motion = self.motion
         tile, place = self.caption(state.cue)
-        shown = 1.0 if settled or self._cue_takes_over[state.cue] else motion.caption.progress(
+        shown = 1.0 if settled else motion.caption.progress(
             number - self._cue_first[state.cue], self.fps)
         if shown >= 1:
             return tile, place
@@ -466,9 +472,10 @@ class FramePainter:
             place = (place[0] + (tile.width - size[0]) // 2,
                      place[1] + (tile.height - size[1]) // 2)
             tile = tile.resize(size, Image.Resampling.BILINEAR)
-        alpha = tile.getchannel("A").point(lambda value: round(value * shown))
+        if self._cue_takes_over[state.cue]:
+            return _dissolve(*self.caption(state.cue - 1), tile, place, shown)
         faded = tile.copy()
-        faded.putalpha(alpha)
+        faded.putalpha(tile.getchannel("A").point(_alpha_scale(round(shown * 255))))
         return faded, place
 
     def _card_band(self, state: ScreenState, number: int) -> tuple[int, Image.Image] | None:
@@ -539,14 +546,12 @@ class FramePainter:
         level = round(255 * alpha)
         if level <= 0:
             return
-        if level not in self._masks:
-            if len(self._masks) > 24:
-                self._masks.clear()
-            # The same few levels recur at every scene change: each mask is made once.
-            mask = self.mask()
-            self._masks[level] = mask if level >= 255 else ImageChops.multiply(
-                mask, Image.new("L", mask.size, level))
-        image.paste(layer, at, self._masks[level])
+        mask = self.mask()
+        if level < 255:
+            # Made for each frame (half a millisecond): kept, the levels of a fade held a
+            # megabyte each.
+            mask = mask.point([value * level // 255 for value in range(256)])
+        image.paste(layer, at, mask)
 
     # ------------------------------------------------------------ outside the video
 
@@ -610,6 +615,29 @@ class FramePainter:
     def label_box(self) -> tuple[int, int, int, int]:
         """Where the AI label goes."""
         return drawing.label_box(self.layout)
+
+
+@functools.cache
+def _alpha_scale(level: int) -> list[int]:
+    """A `point` table scaling an alpha channel by level/255 (made once per level)."""
+    return [round(value * level / 255) for value in range(256)]
+
+
+def _dissolve(before: Image.Image, before_at: tuple[int, int], after: Image.Image,
+              after_at: tuple[int, int], progress: float
+              ) -> tuple[Image.Image, tuple[int, int]]:
+    """One caption tile that, laid over any picture, shows `before` dissolving into `after`
+    (`progress` of the way), and its place. The two are mixed with premultiplied alpha: where
+    both have the box, the box stays exactly as it is, and only the text changes."""
+    x0, y0 = min(before_at[0], after_at[0]), min(before_at[1], after_at[1])
+    x1 = max(before_at[0] + before.width, after_at[0] + after.width)
+    y1 = max(before_at[1] + before.height, after_at[1] + after.height)
+    layers = []
+    for tile, (x, y) in ((before, before_at), (after, after_at)):
+        layer = Image.new("RGBa", (x1 - x0, y1 - y0))
+        layer.paste(tile.convert("RGBa"), (x - x0, y - y0))
+        layers.append(layer)
+    return Image.blend(layers[0], layers[1], progress).convert("RGBA"), (x0, y0)
 
 
 # BT.601 studio range, as ffmpeg converts RGB to yuv420p: Pillow's YCbCr is the same matrix at

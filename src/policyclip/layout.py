@@ -48,11 +48,11 @@ def rgb(colour: str) -> tuple[int, int, int]:
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=4)
 def font(face: FontFace, size: int) -> Font:
-    """A loaded font. Fitting text tries many sizes, and each loaded size of a CJK font holds
-    megabytes: only the sizes used lately are kept, so memory stays flat while frames are
-    drawn during the encode."""
+    """A loaded font. Each loaded size of a CJK font holds about 4 MB (FreeType maps the file
+    once per size), and loading one takes about a millisecond: only the sizes used lately are
+    kept, so memory stays flat while frames are drawn during the encode."""
     try:
         return ImageFont.truetype(str(face.path), size=size, index=face.index)
     except OSError as exc:
@@ -69,6 +69,9 @@ class Layout:
         self.bold = resolve_font(theme.fonts.bold)
         self.regular = resolve_font(theme.fonts.regular)
         self.words = WORDS["zh" if brief.is_chinese else "en"]
+        # Every line break a card needs, remembered: fitting tries many sizes, and once each
+        # card has been laid out (FramePainter.lay_out_cards) the word dictionary can go.
+        self._wrapped: dict[tuple[str, FontFace, int, int], list[str]] = {}
 
     def px(self, value: float) -> int:
         """A length on the 1080-wide design grid, in output pixels."""
@@ -92,6 +95,12 @@ class Layout:
 
     def wrap(self, text: str, face: FontFace, size: int, max_width: int) -> list[str]:
         """Break text into lines no wider than max_width pixels with this font."""
+        key = (text, face, size, max_width)
+        if key not in self._wrapped:
+            self._wrapped[key] = self._wrap(text, face, size, max_width)
+        return list(self._wrapped[key])
+
+    def _wrap(self, text: str, face: FontFace, size: int, max_width: int) -> list[str]:
         loaded = font(face, size)
         units = max(2.0, max_width / size)
         while True:

@@ -553,7 +553,7 @@ def _make(prepared: Prepared, options: RenderOptions, music: Path | None, work: 
 
     def make_sound() -> sound.Soundtrack:
         narration_wav = work / "narration.wav"
-        sound.mix_narration(plan_, work, narration_wav)
+        sound.narration_track(plan_, work, narration_wav, sound_settings)
         return sound.soundtrack(plan_, narration_wav, work, music=music, sound=mixing,
                                 settings=sound_settings)
 
@@ -569,6 +569,10 @@ def _make(prepared: Prepared, options: RenderOptions, music: Path | None, work: 
         package = editor_package.draw(painter, plan_, work / "package") if options.package \
             else None
         stretches = painter.stretches()
+        if not options.preview:
+            # x264 needs most memory at full size: the dictionary goes before it starts.
+            painter.lay_out_cards()
+            release_memory()
         # Each frame is drawn as x264 asks for it: drawing and coding run side by side.
         report.stage("encoding video")
         listing = video.encode(
@@ -577,7 +581,8 @@ def _make(prepared: Prepared, options: RenderOptions, music: Path | None, work: 
             on_progress=lambda done: report.progress(done, plan_.duration_ms))
         del painter
         frames.release_caches()
-        release_memory()
+        if not options.preview:  # a preview holds little: not worth a garbage collection
+            release_memory()
         report.progress(plan_.duration_ms, plan_.duration_ms)
         soundtrack = sound_job.result()
     return Made(prepared, plan_, listing, soundtrack, mixing, music, cover, digest, work,

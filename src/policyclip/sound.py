@@ -35,8 +35,6 @@ TRUE_PEAK_AIM_DBTP = -1.2
 # The limiter's first ceiling: AAC adds up to about a decibel to speech peaks, and aiming low
 # enough the first time saves a second encode.
 TRUE_PEAK_CEILING_DBTP = -2.5
-STEREO = "aformat=channel_layouts=stereo"  # measured as it will be encoded
-MIX_FORMAT = ("-f", "f32le", "-ar", str(media.SAMPLE_RATE), "-ac", "2")  # the music mix file
 LOOP_CROSSFADE_MS = 60  # where looped music joins itself
 MIN_SWELL_MS = 100  # music comes back only in pauses that leave it this long at full level
 MUSIC_GAIN_RANGE_DB = (-60.0, 40.0)
@@ -52,25 +50,61 @@ class SoundSettings:
     # true-peak measurement before encoding.
     loudness_search: bool = True
     audio_bitrate: str = "128k"
-    # A preview checks timing, not sound: at half the rate it codes faster, and its loudness
-    # is set but not measured again (the measurement costs as much as the coding).
+    # The rate the narration is laid out, mixed and encoded at, and the channels encoded.
     sample_rate: int = media.SAMPLE_RATE
+    channels: int = 2
+    # Measure the AAC after encoding (what the metadata reports). A preview's is not measured.
     measure: bool = True
+    # Lay the narration out at the clips' own rate when they share one (espeak's 22.05 kHz):
+    # no resampling in Python; ffmpeg brings the track to `sample_rate` as it encodes.
+    keep_clip_rate: bool = False
+
+    @property
+    def target_lufs(self) -> float:
+        """The loudness aimed at, as measured on the channels encoded: a mono track plays on
+        both speakers 3 dB louder than it measures (EBU R 128's dual mono), so it aims lower."""
+        return LOUDNESS_TARGET_LUFS - (3.0 if self.channels == 1 else 0.0)
 
 
-PREVIEW_SOUND = SoundSettings(loudness_search=False, audio_bitrate="64k",
-                              sample_rate=media.SAMPLE_RATE // 2, measure=False)
+# A preview checks timing, not sound: mono at 16 kHz (speech stays intelligible; espeak's voice
+# ends near 11 kHz anyway) codes about five times faster than the delivered stereo at 48 kHz,
+# and its loudness is set but not measured again (the measurement costs as much as the coding).
+PREVIEW_SOUND = SoundSettings(loudness_search=False, audio_bitrate="32k", sample_rate=16_000,
+                              channels=1, measure=False, keep_clip_rate=True)
 
 
-def mix_narration(timeline: Timeline, speech_dir: Path, out: Path) -> None:
-    """Lay every narration clip at its time on one mono WAV track as long as the video.
+def mix_format(rate: int) -> tuple[str, ...]:
+    """ffmpeg's input options for the raw music mix (stereo float32) at `rate`."""
+    return ("-f", "f32le", "-ar", str(rate), "-ac", "2")
+
+
+def narration_track(timeline: Timeline, speech_dir: Path, out: Path,
+                    settings: SoundSettings) -> None:
+    """The narration laid out on one mono WAV track (`mix_narration`) at the rate `settings`
+    ask for."""
+    rate = settings.sample_rate
+    if settings.keep_clip_rate:
+        rates = set()
+        for clip in timeline.audio:
+            try:
+                with wave.open(str(speech_dir / clip.path), "rb") as wav:
+                    rates.add(wav.getframerate())
+            except (OSError, EOFError, wave.Error):
+                rates.add(0)  # not a plain WAV: decoded at the rate asked for
+        rate = rates.pop() if len(rates) == 1 and 0 not in rates else rate
+    mix_narration(timeline, speech_dir, out, rate)
+
+
+def mix_narration(timeline: Timeline, speech_dir: Path, out: Path,
+                  rate: int = media.SAMPLE_RATE) -> None:
+    """Lay every narration clip at its time on one mono WAV track (at `rate`) as long as the
+    video.
 
     Clips follow one another, so the track is written front to back one clip at a time:
     memory stays the size of one clip whatever the length of the video.
     """
     import numpy as np
 
-    rate = media.SAMPLE_RATE
     total = round(timeline.duration_ms * rate / 1000)
     written = 0
     with wave.open(str(out), "wb") as track:
@@ -276,25 +310,26 @@ def mix_music(
     timeline: Timeline, narration_wav: Path, music: Path, out: Path, *, sound: Sound,
     music_gain_db: float,
 ) -> None:
-    """Narration plus the music (looped or trimmed, faded, ducked) as raw stereo float32
-    (`MIX_FORMAT`), written block by block so memory stays flat however long the video."""
+    """Narration plus the music (looped or trimmed, faded, ducked) as raw stereo float32 at
+    the narration's rate (`mix_format`), written block by block so memory stays flat however
+    long the video."""
     import numpy as np
 
-    rate = media.SAMPLE_RATE
     spans = speech_spans(timeline, sound)
     level = 10.0 ** (music_gain_db / 20.0)
-    with wave.open(str(narration_wav), "rb") as voice, out.open("wb") as sink, \
-            contextlib.closing(looped_music(music, rate)) as stream:
-        total = voice.getnframes()
-        feed = _Feed(stream)
-        for first in range(0, total, rate):
-            count = min(rate, total - first)
-            speech = np.frombuffer(voice.readframes(count), dtype="<i2").astype(np.float32)
-            # Mono to stereo at -3 dB a side, as ffmpeg upmixes: the loudness stays the same.
-            speech = np.pad(speech * (math.sqrt(0.5) / 32768.0), (0, count - len(speech)))
-            gain = (level * music_envelope(timeline, sound, spans, first, count, rate))
-            block = feed.take(count) * gain.astype(np.float32)[:, None] + speech[:, None]
-            sink.write(block.astype("<f4").tobytes())
+    with wave.open(str(narration_wav), "rb") as voice, out.open("wb") as sink:
+        rate = voice.getframerate()
+        with contextlib.closing(looped_music(music, rate)) as stream:
+            feed = _Feed(stream)
+            for first in range(0, voice.getnframes(), rate):
+                pcm = voice.readframes(rate)
+                speech = np.frombuffer(pcm, dtype="<i2").astype(np.float32)
+                count = len(speech)
+                # Mono to stereo at -3 dB a side, as ffmpeg upmixes: the loudness stays the same.
+                speech *= math.sqrt(0.5) / 32768.0
+                gain = level * music_envelope(timeline, sound, spans, first, count, rate)
+                block = feed.take(count) * gain.astype(np.float32)[:, None] + speech[:, None]
+                sink.write(block.astype("<f4").tobytes())
 
 
 def soundtrack(
@@ -312,12 +347,15 @@ def soundtrack(
     settings = settings or SoundSettings()
     search = settings.loudness_search
     out = work / "sound.m4a"
+    # Everything is measured, limited and encoded in the channels delivered: a limiter set
+    # on two channels lets their sum peak 3 dB higher once a mono encoder adds them.
+    layout = f"aformat=channel_layouts={'mono' if settings.channels == 1 else 'stereo'}"
     try:
-        voice = media.measure_loudness(narration_wav, audio_filter=STEREO, true_peak=search) \
+        voice = media.measure_loudness(narration_wav, audio_filter=layout, true_peak=search) \
             if timeline.audio else media.Loudness(None, None, None)
         if music is None:
             return Soundtrack(out, _encode_at_target(
-                narration_wav, (), STEREO, voice, out, settings))
+                narration_wav, (), layout, voice, out, settings))
         bed = media.measure_loudness(music, true_peak=False)
         gain = 0.0
         if voice.integrated_lufs is not None and bed.integrated_lufs is not None:
@@ -326,8 +364,11 @@ def soundtrack(
         gain = round(min(high, max(low, gain)), 2)
         mixed = work / "mix.f32"
         mix_music(timeline, narration_wav, music, mixed, sound=sound, music_gain_db=gain)
-        measured = media.measure_loudness(mixed, input_args=MIX_FORMAT, true_peak=search)
-        loudness = _encode_at_target(mixed, MIX_FORMAT, "", measured, out, settings)
+        with wave.open(str(narration_wav), "rb") as track:
+            raw = mix_format(track.getframerate())  # the mix is at the narration's rate
+        measured = media.measure_loudness(mixed, input_args=raw, audio_filter=layout,
+                                          true_peak=search)
+        loudness = _encode_at_target(mixed, raw, layout, measured, out, settings)
         mixed.unlink()
         return Soundtrack(out, loudness, gain)
     except OSError as exc:
@@ -370,7 +411,8 @@ def _encode_at_target(
     ceiling = TRUE_PEAK_CEILING_DBTP
     got = measured
     for _ in range(3 if search else 1):
-        chain = _gain_chain(source, input_args, prefix, measured, ceiling, search)
+        chain = _gain_chain(source, input_args, prefix, measured, ceiling, settings.target_lufs,
+                            search)
         _encode_aac(source, input_args, chain, out, settings)
         if not settings.measure:
             return media.Loudness(None, None, None)
@@ -383,13 +425,13 @@ def _encode_at_target(
 
 def _gain_chain(
     source: Path, input_args: tuple[str, ...], prefix: str, measured: media.Loudness,
-    ceiling: float, search: bool = True,
+    ceiling: float, target: float = LOUDNESS_TARGET_LUFS, search: bool = True,
 ) -> str:
     """The filters that bring `source` to the target with true peaks at most `ceiling`; without
     `search`, a gain and a limiter that come near it."""
     assert measured.integrated_lufs is not None
     lead = f"{prefix}," if prefix else ""
-    gain = LOUDNESS_TARGET_LUFS - measured.integrated_lufs
+    gain = target - measured.integrated_lufs
     if not search:
         return f"{lead}volume={gain:.2f}dB,{_limiter(ceiling)}"
     source_peak = -math.inf if measured.true_peak_dbtp is None else measured.true_peak_dbtp
@@ -403,7 +445,7 @@ def _gain_chain(
                                        true_peak=False)
         if check.integrated_lufs is None:
             break
-        error = LOUDNESS_TARGET_LUFS - check.integrated_lufs
+        error = target - check.integrated_lufs
         if abs(error) <= LOUDNESS_TOLERANCE_LU:
             break
         tried.append((gain, check.integrated_lufs))
@@ -425,7 +467,7 @@ def _encode_aac(
         # The "fast" coder encodes speech three times faster than the default two-loop search,
         # at no audible cost at this bitrate.
         ["-y", *input_args, "-i", str(source), "-vn", "-af", audio_filter, "-c:a", "aac",
-         "-aac_coder", "fast", "-b:a", settings.audio_bitrate, "-ac", "2",
+         "-aac_coder", "fast", "-b:a", settings.audio_bitrate, "-ac", str(settings.channels),
          "-ar", str(rate), "-f", "mp4", str(out)],
         timeout=3600)
     if result.returncode != 0:

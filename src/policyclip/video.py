@@ -100,11 +100,12 @@ def _loops(stretches: Sequence[Stretch], settings: VideoSettings) -> str:
     Listed from the last still to the first, so that every `start` counts input frames."""
     filters = []
     picture = 0
-    offset = loop_start_offset()
     for stretch in stretches:
         repeats = coded_frames(stretch, settings) - 1
         if not stretch.moving and repeats > 0:
-            filters.append(f"loop=loop={repeats}:size=1:start={picture + offset}")
+            # Asked only when a loop is needed: a preview codes each still once, and an
+            # ffmpeg run costs it about 50 ms.
+            filters.append(f"loop=loop={repeats}:size=1:start={picture + loop_start_offset()}")
         picture += stretch.count if stretch.moving else 1
     return ",".join(reversed(filters))
 
@@ -190,6 +191,7 @@ def encode(
         except OSError as exc:
             raise RenderError(f"cannot start ffmpeg: {exc.strerror or exc}") from None
         assert proc.stdin is not None
+        _widen_pipe(proc.stdin.fileno())
         try:
             for stretch in stretches:
                 for _ in range(stretch.count if stretch.moving else 1):
@@ -225,6 +227,15 @@ def encode(
     path = folder / "video.ffconcat"
     path.write_text(listing(stretches, segments, fps, settings), encoding="utf-8")
     return path
+
+
+def _widen_pipe(descriptor: int) -> None:
+    """Let the pipe to ffmpeg hold a megabyte (Linux; 64 kB by default): a picture is then
+    handed over in a few writes instead of dozens of switches between the two processes."""
+    with contextlib.suppress(ImportError, AttributeError, OSError):
+        import fcntl
+
+        fcntl.fcntl(descriptor, fcntl.F_SETPIPE_SZ, 1 << 20)
 
 
 def mux(video_list: Path, sound: Path, out: Path, duration_ms: int,
