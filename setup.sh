@@ -2,9 +2,8 @@
 # Set up policyclip on this machine and render the bundled example brief.
 #
 # Installs the system parts (espeak-ng for offline speech, a CJK font, Python's venv module) with
-# apt-get on Debian/Ubuntu or Homebrew on macOS, and on Debian Chromium, in which the tests play
-# the rendered videos; creates .venv with policyclip and its test tools, then renders
-# examples/liushui-lianfei.yaml into ./out. Safe to run again.
+# apt-get on Debian/Ubuntu or Homebrew on macOS, creates .venv with policyclip and its test tools,
+# then renders examples/liushui-lianfei.yaml into ./out. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -30,25 +29,11 @@ if command -v apt-get >/dev/null; then
   python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
   command -v espeak-ng >/dev/null || packages+=(espeak-ng)
   has_cjk_font || packages+=(fonts-noto-cjk)
-  updated=0
   if [ ${#packages[@]} -gt 0 ]; then
     say "installing ${packages[*]}"
     as_root apt-get update -qq
-    updated=1
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       "${packages[@]}" >/dev/null
-  fi
-  # Headless Chromium plays the rendered videos in the tests (tests/test_browser.py). Debian
-  # packages it; Ubuntu only as a snap, so there it is left out and that test is skipped.
-  if ! command -v chromium >/dev/null; then
-    [ "$updated" -eq 1 ] || as_root apt-get update -qq
-    if apt-cache show chromium >/dev/null 2>&1; then
-      say "installing chromium (for the tests)"
-      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        chromium >/dev/null
-    else
-      say "no chromium package here: the browser test will be skipped"
-    fi
   fi
 elif command -v brew >/dev/null; then
   command -v espeak-ng >/dev/null || brew install espeak-ng

@@ -35,7 +35,7 @@ BROWSER = find_chromium()
 REQUIRED = bool(os.environ.get("POLICYCLIP_REQUIRE_CHROMIUM"))
 pytestmark = pytest.mark.skipif(
     BROWSER is None and not REQUIRED,
-    reason="no chromium on PATH (apt-get install chromium; ./setup.sh installs it)")
+    reason="no chromium on PATH (apt-get install chromium; .ci/run installs it)")
 
 # Three scenes with three different cards (title, point, source). The `figures` template and
 # a faster voice make the shortest video of this kind (about 10 s): it is played in real time.
@@ -290,11 +290,6 @@ def test_presents_the_frames_in_time(played: dict[str, Played], form: str) -> No
     assert time - position < 0.1, f"frame {time} shown at {position}"  # measured: under 0.06
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "Chromium schedules frames by the average of the last 32 frame durations "
-    "(media/filters/video_renderer_algorithm.cc): over the preview's stills, each held as one "
-    "frame, that average is long, so after a still it skips moving frames (2-3 of 27 here) "
-    "and, on longer briefs, shows some frames early (up to 0.5 s on a 30 s brief)"))
 def test_preview_presents_every_frame_in_time(played: dict[str, Played]) -> None:
     run = played["preview"]
     presented = run.seen["presented"]

@@ -547,7 +547,9 @@ def _make(prepared: Prepared, options: RenderOptions, music: Path | None, work: 
                          fade_in_ms=look.sound.fade_in_ms, fade_out_ms=look.sound.fade_out_ms)
     if options.preview:
         sound_settings = sound.PREVIEW_SOUND
-        video_settings = video.VideoSettings(preset="ultrafast", crf=28, constant_rate=False)
+        # 15 fps (the canvas), a key frame a second: a still costs a second of x264's
+        # quickest preset, then stream copies.
+        video_settings = video.VideoSettings(preset="ultrafast", crf=28, hold_frames=15)
     else:
         sound_settings, video_settings = sound.SoundSettings(), video.VideoSettings()
 

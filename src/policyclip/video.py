@@ -44,10 +44,10 @@ class VideoSettings:
     tune: str = "stillimage"
     # A still is coded for at most this many frames (a key frame, then copies of it that cost
     # x264 almost nothing) and that segment is repeated by stream copy: a key frame a second.
+    # The frame rate stays constant: a still coded as one long frame (variable frame rate, as
+    # previews once were) made Chromium, which paces frames by the average of the last 32,
+    # skip moving frames after it and show the next screens up to half a second early.
     hold_frames: int = 30
-    # True: constant frame rate (each still's segment repeated until its end). False, for
-    # previews: each still is coded as one frame held until the next (variable frame rate).
-    constant_rate: bool = True
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def coded_frames(stretch: Stretch, settings: VideoSettings) -> int:
     """How many frames of the stretch x264 codes."""
     if stretch.moving:
         return stretch.count
-    return min(stretch.count, settings.hold_frames if settings.constant_rate else 1)
+    return min(stretch.count, settings.hold_frames)
 
 
 @functools.cache
@@ -121,16 +121,10 @@ def listing(stretches: Sequence[Stretch], segments: Sequence[str], fps: int,
             # Half a frame before the cut: the copy keeps exactly `outpoint` frames.
             lines.append(f"outpoint {(outpoint - 0.5) / fps:.9f}")
 
-    for number, (stretch, name) in enumerate(zip(stretches, segments, strict=True)):
+    for stretch, name in zip(stretches, segments, strict=True):
         coded = coded_frames(stretch, settings)
         if stretch.moving or coded == stretch.count:
             entry(name, stretch.count)
-        elif not settings.constant_rate:
-            if number == len(stretches) - 1:  # the video ends with a frame on its last tick
-                entry(name, stretch.count - 1)
-                entry(name, 1)
-            else:
-                entry(name, stretch.count)
         else:
             copies, rest = divmod(stretch.count, coded)
             for _ in range(copies):
