@@ -158,8 +158,9 @@ def test_transparent_png_shows_the_fill_through(
     card = (0xFF, 0xFF, 0xFF)
     text = (0x14, 0x21, 0x3D)
     fill = tuple(round(c + (t - c) * 0.08) for c, t in zip(card, text, strict=True))
+    # (The preview is coded coarsely, at CRF 28 with x264's quickest preset: a level or 15 off.)
     for corner in (area[2:8, 2:8], area[2:8, -8:-2], area[-8:-2, 2:8], area[-8:-2, -8:-2]):
-        assert _near(corner, fill, 10).all()  # not black, not a blur of the disc
+        assert _near(corner, fill, 16).all()  # not black, not a blur of the disc
 
 
 def test_slow_zoom_moves_closer_during_its_scene_only(

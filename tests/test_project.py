@@ -54,6 +54,7 @@ def test_every_declared_dependency_is_imported() -> None:
 
 def test_ci_runs_ruff_and_mypy_before_the_tests() -> None:
     lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
-    tests = lines.index(".venv/bin/python -m pytest -q")
+    # The README's test command, with the browser test required to run (not skipped).
+    tests = lines.index("POLICYCLIP_REQUIRE_CHROMIUM=1 .venv/bin/python -m pytest -q")
     assert ".venv/bin/ruff check ." in lines[:tests]
     assert ".venv/bin/mypy" in lines[:tests]
