@@ -366,7 +366,7 @@ class FramePainter:
         if key not in self._rests_yuv:
             width, height = self.timeline.width, self.timeline.height
             self._rests_yuv[key] = _yuv420(Image.frombytes("RGB", (width, height), data))
-            while len(self._rests_yuv) > 2:
+            while len(self._rests_yuv) > 1:  # only the current state is drawn from
                 self._rests_yuv.popitem(last=False)
         planes = [memoryview(plane) for plane in self._rests_yuv[key]]
         converted = [(top, _yuv420(band)) for top, band in sorted(bands, key=lambda b: b[0])]
@@ -404,7 +404,7 @@ class FramePainter:
             x0, y0, _, _ = self.layout.card_box()
             image.paste(self.card_layer(state.scene, state.variant), (x0, y0), self.mask())
             self._rests[key] = image.tobytes()
-            while len(self._rests) > 2:
+            while len(self._rests) > 1:  # frames come in order: one state at a time
                 self._rests.popitem(last=False)
         return self._rests[key]
 
