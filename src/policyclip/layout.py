@@ -48,7 +48,7 @@ def rgb(colour: str) -> tuple[int, int, int]:
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=3)
 def font(face: FontFace, size: int) -> Font:
     """A loaded font. Each loaded size of a CJK font holds about 4 MB (FreeType maps the file
     once per size), and loading one takes about a millisecond: only the sizes used lately are

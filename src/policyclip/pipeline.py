@@ -556,6 +556,9 @@ def _make(prepared: Prepared, options: RenderOptions, music: Path | None, work: 
     def make_sound() -> sound.Soundtrack:
         narration_wav = work / "narration.wav"
         sound.narration_track(plan_, work, narration_wav, sound_settings)
+        # The clips were read in this thread's own heap, which would keep them while it waits
+        # on ffmpeg beside the encoder.
+        trim_heap()
         return sound.soundtrack(plan_, narration_wav, work, music=music, sound=mixing,
                                 settings=sound_settings)
 
@@ -643,14 +646,20 @@ def _save_cover(painter: frames.FramePainter, platform: platforms.Platform, out:
 
 
 def release_memory() -> None:
-    """Return freed memory to the system (glibc keeps it otherwise), and drop the word
-    dictionary once every line is broken: the encoder runs beside this process."""
-    import contextlib
-    import ctypes
+    """Drop the word dictionary once every line is broken, and return freed memory to the
+    system: the encoder runs beside this process."""
     import gc
 
     release_dictionary()
     gc.collect()
+    trim_heap()
+
+
+def trim_heap() -> None:
+    """Return the free memory of every heap of this process to the system (glibc keeps it)."""
+    import contextlib
+    import ctypes
+
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
