@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+
+from .errors import PolicyclipError
 
 
 def write_atomic(target: Path, data: bytes) -> None:
@@ -38,3 +42,21 @@ def current_umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def copy_into(sources: Sequence[Path], dest: Path, *, overwrite: bool,
+              error: type[PolicyclipError]) -> list[Path]:
+    """Copy files into folder `dest` (made when missing) and return the copies; nothing is
+    copied when one would replace a file and `overwrite` is off. Failures raise `error`."""
+    targets = [dest / source.name for source in sources]
+    for target in targets:
+        if target.exists() and not overwrite:
+            raise error(f"{target} already exists", hint="pass --force to overwrite it")
+    for source, target in zip(sources, targets, strict=True):
+        try:
+            dest.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        except OSError as exc:
+            raise error(f"cannot copy {source.name} to {dest}: {exc.strerror or exc}") \
+                from None
+    return targets

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .cards import CARDS
 from .errors import TemplateError
+from .files import copy_into
 from .models import Brief, Scene, Script
 from .resources import builtin_dir
 
@@ -148,21 +148,7 @@ def copy_template(name: str, dest: Path, *, overwrite: bool = False) -> list[Pat
     if info is None:
         raise TemplateError(f"no template named '{name}'",
                             hint=f"built-in templates: {', '.join(sorted(builtin_names()))}")
-    copied = []
-    for source in info.files:
-        target = dest / source.name
-        if target.exists() and not overwrite:
-            raise TemplateError(f"{target} already exists", hint="pass --force to overwrite it")
-    for source in info.files:
-        target = dest / source.name
-        try:
-            dest.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-        except OSError as exc:
-            raise TemplateError(f"cannot copy {source.name} to {dest}: {exc.strerror or exc}") \
-                from None
-        copied.append(target)
-    return copied
+    return copy_into(info.files, dest, overwrite=overwrite, error=TemplateError)
 
 
 def write_script(brief: Brief, template: str | None = None) -> Script:

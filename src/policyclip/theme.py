@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from . import files
 from .errors import ThemeError
 from .resources import builtin_dir, find_font
 from .validation import explain_errors, format_problems
@@ -264,16 +264,7 @@ def list_themes() -> list[tuple[str, Path]]:
 def copy_theme(name: str, dest: Path, *, overwrite: bool = False) -> Path:
     """Copy theme `name` into folder `dest`; return the new file."""
     source = find_theme(name, None)
-    target = dest / source.name
-    if target.exists() and not overwrite:
-        raise ThemeError(f"{target} already exists", hint="pass --force to overwrite it")
-    try:
-        dest.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-    except OSError as exc:
-        raise ThemeError(f"cannot copy {source.name} to {dest}: {exc.strerror or exc}") \
-            from None
-    return target
+    return files.copy_into([source], dest, overwrite=overwrite, error=ThemeError)[0]
 
 
 def builtin_themes() -> list[str]:
