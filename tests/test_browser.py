@@ -202,13 +202,18 @@ def played(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Played]:
     results = {name: render_brief(brief, folder / name,
                                   replace(options, cache_dir=folder / "speech"))
                for name, options in FORMS.items()}
-    # Drawings are taken in the middle of every scene: the cards differ, so a frozen or black
-    # picture cannot match ffmpeg's at all three.
+    # Drawings are taken in every scene (the cards differ, so a frozen or black picture cannot
+    # match ffmpeg's at all three), in the middle of its longest screen state: nothing moves
+    # there, so a frame presented a tick off still shows the same picture (a caption change
+    # mid-scene dissolves over several frames).
     targets = {}
     for name, result in results.items():
         times = packet_times(result.outputs["video"])
-        targets[name] = [shown_at(times, (scene.start_ms + scene.end_ms) / 2000)
-                         for scene in result.timeline.scenes]
+        states = screen_states(result.timeline)
+        held = [max((s for s in states if s.scene == scene.index),
+                    key=lambda s: s.end_ms - s.start_ms) for scene in result.timeline.scenes]
+        targets[name] = [shown_at(times, (state.start_ms + state.end_ms) / 2000)
+                         for state in held]
     page = folder / "play.html"
     page.write_text(PAGE, encoding="utf-8")
     videos = [{"src": result.outputs["video"].relative_to(folder).as_posix(),
