@@ -221,7 +221,8 @@ def test_an_ffmpeg_timeout_while_joining_is_a_render_error(
     monkeypatch.setattr(media, "run_ffmpeg",
                         lambda args, timeout=None: real(args, timeout=0.2))
     with pytest.raises(RenderError, match=r"ffmpeg failed to join video and sound: .*took longer"):
-        video.mux(tmp_path / "v.ffconcat", tmp_path / "a.m4a", tmp_path / "out.mp4", 1000)
+        video.mux(video.CodedVideo(tmp_path / "v.h264", 30), tmp_path / "a.m4a",
+                  tmp_path / "out.mp4", 1000)
 
 
 def test_ffmpeg_writing_much_to_stderr_never_blocks_reading_its_samples(

@@ -400,7 +400,7 @@ class Made:
 
     prepared: Prepared
     timeline: Timeline
-    video: Path  # the concat list of the coded video (video.mux copies it)
+    video: video.CodedVideo  # the coded video's stream (video.mux copies it)
     soundtrack: sound.Soundtrack
     mixing: sound.Sound
     music: Path | None
@@ -581,7 +581,7 @@ def _make(prepared: Prepared, options: RenderOptions, music: Path | None, work: 
             release_memory()
         # Each frame is drawn as x264 asks for it: drawing and coding run side by side.
         report.stage("encoding video")
-        listing = video.encode(
+        coded = video.encode(
             stretches, painter.chunks(stretches), work,
             size=(plan_.width, plan_.height), fps=plan_.fps, settings=video_settings,
             on_progress=lambda done: report.progress(done, plan_.duration_ms))
@@ -591,7 +591,7 @@ def _make(prepared: Prepared, options: RenderOptions, music: Path | None, work: 
             release_memory()
         report.progress(plan_.duration_ms, plan_.duration_ms)
         soundtrack = sound_job.result()
-    return Made(prepared, plan_, listing, soundtrack, mixing, music, cover, digest, work,
+    return Made(prepared, plan_, coded, soundtrack, mixing, music, cover, digest, work,
                 package)
 
 

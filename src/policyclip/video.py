@@ -3,15 +3,14 @@
 The frames painter cuts the video into stretches: a still (one picture held for a number of
 frames) or a moving run (every frame drawn). Every distinct picture is piped to ffmpeg once, as
 raw yuv420p (converted by the painter); for a still, ffmpeg repeats that one frame (the `loop`
-filter) for at most `hold_frames` frames. x264 codes this condensed stream with a
-key frame forced at the start of every stretch, and the segment muxer writes each stretch to its
-own small MP4. A concat-demuxer list then plays the segments in order, a still's segment as
-many times as its length needs (the last copy cut at an out point), and the final mux copies
-that list and the soundtrack into the MP4: a still held for ten seconds is coded for one.
-What makes the copy exact (probed on this machine, see docs/performance.md): stretch lengths
-in whole frames, a `duration` line for every list entry, an out point half a frame before the
-end of a cut copy, MP4 segments with a time base of one frame, key frames forced half a frame
-before each stretch starts.
+filter) for at most `hold_frames` frames. x264 codes this condensed stream as a raw H.264
+stream, with a key frame forced at the start of every stretch and a delimiter before every
+picture. The stream is then played out to the video's full length by copying its pictures: a
+still's coded pictures as many times as its length needs (the last copy cut short), a moving
+run's once. The final mux copies that stream and the soundtrack into the MP4, its frames timed
+by the frame rate: a still held for ten seconds is coded for one.
+Why copying is exact: every stretch opens with an IDR picture, which refers to nothing before
+it, and x264 codes no B-frames, so a copy cut after any picture decodes cleanly.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import functools
 import os
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +42,7 @@ class VideoSettings:
     x264_params: str = "bframes=0:mbtree=0:rc-lookahead=1"
     tune: str = "stillimage"
     # A still is coded for at most this many frames (a key frame, then copies of it that cost
-    # x264 almost nothing) and that segment is repeated by stream copy: a key frame a second.
+    # x264 almost nothing) and those pictures are copied until it ends: a key frame a second.
     # The frame rate stays constant: a still coded as one long frame (variable frame rate, as
     # previews once were) made Chromium, which paces frames by the average of the last 32,
     # skip moving frames after it and show the next screens up to half a second early.
@@ -96,7 +95,7 @@ def loop_start_offset() -> int:
 
 
 def _loops(stretches: Sequence[Stretch], settings: VideoSettings) -> str:
-    """ffmpeg filters that repeat each still's one input frame until its segment is full.
+    """ffmpeg filters that repeat each still's one input frame as often as it is coded.
     Listed from the last still to the first, so that every `start` counts input frames."""
     filters = []
     picture = 0
@@ -110,28 +109,84 @@ def _loops(stretches: Sequence[Stretch], settings: VideoSettings) -> str:
     return ",".join(reversed(filters))
 
 
-def listing(stretches: Sequence[Stretch], segments: Sequence[str], fps: int,
-            settings: VideoSettings) -> str:
-    """The ffconcat list that plays the segments to the video's full length."""
-    lines = ["ffconcat version 1.0"]
+@dataclass(frozen=True)
+class CodedVideo:
+    """The video's raw H.264 stream at its full length (for `mux`) and its frame rate."""
 
-    def entry(name: str, frames: int, outpoint: int | None = None) -> None:
-        lines.extend([f"file '{name}'", f"duration {frames / fps:.9f}"])
-        if outpoint is not None:
-            # Half a frame before the cut: the copy keeps exactly `outpoint` frames.
-            lines.append(f"outpoint {(outpoint - 0.5) / fps:.9f}")
+    path: Path
+    fps: int
 
-    for stretch, name in zip(stretches, segments, strict=True):
-        coded = coded_frames(stretch, settings)
-        if stretch.moving or coded == stretch.count:
-            entry(name, stretch.count)
-        else:
+
+# Every coded picture opens with an access unit delimiter (x264's `aud`): where one picture's
+# bytes end and the next one's begin. The start code's bytes cannot occur inside a unit (H.264
+# escapes them), so the delimiter is found by searching the bytes alone.
+_DELIMITER = b"\x00\x00\x01\x09"
+_IDR_PICTURE = 5  # the NAL unit type of a slice of an IDR picture
+
+
+def access_units(path: Path, chunk_size: int = 1 << 20) -> Iterator[bytes]:
+    """The pictures of a raw H.264 stream whose every picture opens with a delimiter, in order,
+    read a chunk at a time."""
+    buffer = bytearray()
+    with path.open("rb") as stream:
+        while chunk := stream.read(chunk_size):
+            buffer += chunk
+            taken = 0
+            # The buffer starts at a delimiter: the next one is at least four bytes on.
+            while (found := buffer.find(_DELIMITER, taken + 4)) >= 0:
+                cut = found - 1 if buffer[found - 1] == 0 else found  # a 4-byte start code
+                yield bytes(buffer[taken:cut])
+                taken = cut
+            del buffer[:taken]
+    if buffer:
+        yield bytes(buffer)
+
+
+def is_idr(unit: bytes) -> bool:
+    """Whether a coded picture is an IDR picture (decodable with nothing before it)."""
+    found = unit.find(b"\x00\x00\x01")
+    while 0 <= found < len(unit) - 3:
+        nal_type = unit[found + 3] & 0x1F
+        if nal_type == _IDR_PICTURE:
+            return True
+        if nal_type in (1, 5):  # the picture's first slice: it is not one
+            return False
+        found = unit.find(b"\x00\x00\x01", found + 3)
+    return False
+
+
+def play_out(condensed: Path, stretches: Sequence[Stretch], settings: VideoSettings,
+             out: Path) -> None:
+    """Write the video's full stream to `out`: each still's coded pictures repeated until its
+    length is reached (the last copy cut short), each moving run's pictures once."""
+    units = access_units(condensed)
+    with out.open("wb") as sink:
+        for stretch in stretches:
+            coded = coded_frames(stretch, settings)
+            first = next(units, None)
+            if first is None or not is_idr(first):
+                raise RenderError("internal: the coded video does not open a stretch with a "
+                                  "key frame" if first else
+                                  "internal: fewer coded frames than the stretches need")
+            if stretch.moving:
+                sink.write(first)
+                for _ in range(coded - 1):
+                    sink.write(_next_unit(units))
+                continue
+            held = [first, *(_next_unit(units) for _ in range(coded - 1))]
             copies, rest = divmod(stretch.count, coded)
             for _ in range(copies):
-                entry(name, coded)
-            if rest:
-                entry(name, rest, outpoint=rest)
-    return "\n".join(lines) + "\n"
+                sink.writelines(held)
+            sink.writelines(held[:rest])
+    if next(units, None) is not None:
+        raise RenderError("internal: more coded frames than the stretches need")
+
+
+def _next_unit(units: Iterator[bytes]) -> bytes:
+    unit = next(units, None)
+    if unit is None:
+        raise RenderError("internal: fewer coded frames than the stretches need")
+    return unit
 
 
 def encode(
@@ -143,15 +198,13 @@ def encode(
     fps: int,
     settings: VideoSettings = VideoSettings(),
     on_progress: Callable[[int], None] | None = None,
-) -> Path:
-    """Code the stretches into MP4 segments in `work/segments` and return the concat list
-    that plays them (for `mux`). `pictures` gives one picture per still and one per frame of
-    a moving stretch, in order, each as raw yuv420p in pieces (the painter replaces only the
-    rows that move); each is coded once."""
+) -> CodedVideo:
+    """Code the stretches and play them out to the video's full length in `work` (for `mux`).
+    `pictures` gives one picture per still and one per frame of a moving stretch, in order,
+    each as raw yuv420p in pieces (the painter replaces only the rows that move); each is
+    coded once."""
     if not stretches:
         raise RenderError("nothing to render: the timeline is empty")
-    folder = work / "segments"
-    folder.mkdir(exist_ok=True)
     starts, position = [], 0
     for stretch in stretches:
         starts.append(position)
@@ -161,20 +214,20 @@ def encode(
     script = work / "loops.txt"
     loops = _loops(stretches, settings)
     script.write_text(f"{loops + ',' if loops else ''}setpts=N/({fps}*TB)", encoding="utf-8")
+    condensed = work / "condensed.h264"
     width, height = size
     cmd = [
         media.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
         "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{width}x{height}", "-r", str(fps),
         "-i", "-", "-/vf", str(script), "-an",
         "-c:v", "libx264", "-preset", settings.preset, "-crf", str(settings.crf),
-        "-tune", settings.tune, "-x264-params", settings.x264_params, "-pix_fmt", "yuv420p",
+        # A delimiter before every picture: where `play_out` cuts the stream.
+        "-tune", settings.tune, "-x264-params", f"{settings.x264_params}:aud=1",
+        "-pix_fmt", "yuv420p",
         # One x264 thread a core (its default is 1.5 a core): as fast here, and each extra
         # thread holds frames of 1080x1920 in memory.
         "-threads", str(max(2, os.cpu_count() or 2)),
-        "-force_key_frames", cuts,
-        "-f", "segment", "-segment_times", cuts, "-segment_format", "mp4",
-        "-segment_format_options", f"video_track_timescale={fps}", "-reset_timestamps", "1",
-        str(folder / "seg-%05d.mp4"),
+        "-force_key_frames", cuts, "-f", "h264", str(condensed),
     ]
     pictures_iter = iter(pictures)
     # stderr goes to a file: ffmpeg never blocks on a full pipe while frames are written.
@@ -213,14 +266,13 @@ def encode(
                     proc.stdin.close()
         errors.seek(0)
         stderr = errors.read().decode(errors="replace").strip()
-    segments = sorted(p.name for p in folder.glob("seg-*.mp4"))
-    if code != 0 or len(segments) != len(stretches):
-        reason = stderr.splitlines()[-1] if stderr else \
-            f"exit code {code}, {len(segments)} segments for {len(stretches)} stretches"
+    if code != 0:
+        reason = stderr.splitlines()[-1] if stderr else f"exit code {code}"
         raise RenderError(f"ffmpeg failed to encode the video: {reason}")
-    path = folder / "video.ffconcat"
-    path.write_text(listing(stretches, segments, fps, settings), encoding="utf-8")
-    return path
+    played = CodedVideo(work / "video.h264", fps)
+    play_out(condensed, stretches, settings, played.path)
+    condensed.unlink()
+    return played
 
 
 def _widen_pipe(descriptor: int) -> None:
@@ -232,12 +284,21 @@ def _widen_pipe(descriptor: int) -> None:
         fcntl.fcntl(descriptor, fcntl.F_SETPIPE_SZ, 1 << 20)
 
 
-def mux(video_list: Path, sound: Path, out: Path, duration_ms: int,
+def mux(coded: CodedVideo, sound: Path, out: Path, duration_ms: int,
         metadata: dict[str, str] | None = None) -> None:
-    """Join the coded video (its concat list) and the soundtrack into `out`, both copied, with
-    the metadata and the index at the front (+faststart)."""
-    args = ["-y", "-f", "concat", "-safe", "0", "-i", str(video_list), "-i", str(sound),
-            "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-t", f"{duration_ms / 1000:.3f}",
+    """Join the coded video and the soundtrack into `out`, both copied, with the metadata and
+    the index at the front (+faststart)."""
+    # A raw stream carries no times. Its demuxer stamps frames in 1/1200000 s with rounding
+    # that drifts a tick every hundred frames or so; `setts` stamps frame N at exactly N/fps,
+    # in a track timed as the MP4 muxer times a stream counted in frames (15360 at 15 and 30).
+    fps = coded.fps
+    timescale = fps
+    while timescale < 10_000:
+        timescale *= 2
+    args = ["-y", "-f", "h264", "-framerate", str(fps), "-i", str(coded.path),
+            "-i", str(sound), "-map", "0:v:0", "-map", "1:a:0", "-c", "copy",
+            "-bsf:v", f"setts=ts=N/({fps}*TB):duration=1/({fps}*TB)",
+            "-t", f"{duration_ms / 1000:.3f}", "-video_track_timescale", str(timescale),
             "-movflags", "+faststart+use_metadata_tags"]
     for key, value in (metadata or {}).items():
         args += ["-metadata", f"{key}={value}"]
