@@ -112,6 +112,35 @@ def test_a_signal_stops_a_render_and_all_its_ffmpeg_at_once(tmp_path: Path,
     assert not out.exists() or list(out.iterdir()) == []
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="the numerals helper is forked on Linux")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_during_start_up_stops_the_numerals_helper_too(tmp_path: Path,
+                                                                 signum: int) -> None:
+    brief = write_brief(tmp_path, LONG_BRIEF)
+    command = [sys.executable, "-m", "policyclip", "render", str(brief), "--out", "out",
+               "--tts", "espeak", "--no-cache"]
+    proc = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    try:
+        # The helper is a fork of the render: the same command line.
+        deadline = time.monotonic() + 60
+        helpers: list[int] = []
+        while not helpers and time.monotonic() < deadline and proc.poll() is None:
+            helpers = [pid for pid in _children(proc.pid)
+                       if _cmdline(pid) == _cmdline(proc.pid)]
+        assert helpers, "no helper was started"
+        proc.send_signal(signum)
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, stderr
+    assert b"Traceback" not in stderr
+    time.sleep(0.2)
+    assert not [pid for pid in helpers if _alive(pid)], "the helper outlived the render"
+
+
 def test_an_error_while_encoding_stops_the_sound_job_at_once(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from policyclip import pipeline, video

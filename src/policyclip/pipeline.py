@@ -34,7 +34,7 @@ from .cache import SpeechCache, SpeechStats
 from .errors import InputError, RenderError, ThemeError
 from .linebreak import caption_rules, release_dictionary
 from .models import Brief, Narration, Script, Sentence, Timeline, Utterance
-from .speech import pronounce, voiceover
+from .speech import numerals, pronounce, voiceover
 from .speech.silent import SilentEngine
 
 if TYPE_CHECKING:
@@ -494,9 +494,20 @@ def render_brief(
     path: Path, out_dir: Path, options: RenderOptions, reporter: Reporter | None = None
 ) -> RenderResult:
     """Run every stage for one brief and place the outputs in `out_dir` atomically."""
-    report = reporter or QuietReporter()
+    # Numerals are read once the start-up is over: a helper process loads the number reader
+    # beside it (speech/numerals.py). It is stopped as soon as it is known to be of no use.
+    with numerals.helper_loading():
+        if options.tts == "none" or options.voiceover:
+            numerals.stop_helper()
+        return _render(path, out_dir, options, reporter or QuietReporter())
+
+
+def _render(path: Path, out_dir: Path, options: RenderOptions, report: Reporter
+            ) -> RenderResult:
     report.stage(f"reading {path}")
     prepared = prepare(path, options)
+    if prepared.take is not None or not prepared.brief.is_chinese:
+        numerals.stop_helper()
     requested = (prepared, options)  # what the outputs' inputs digest describes
     fit_note = None
     if options.fit_s is not None:
@@ -538,6 +549,7 @@ def _make(prepared: Prepared, options: RenderOptions, music: Path | None, work: 
     look = prepared.look
     report.stage(f"speaking {len(prepared.sentences)} sentences")
     plan_ = speak(prepared, options, work, warn, spoken)
+    numerals.stop_helper()  # every numeral is read: its memory goes before the encode
     real = estimate.measured(plan_, _rate(prepared, options))
     too_long = platforms.duration_warning(prepared.platform, plan_.duration_ms,
                                           lambda limit_ms: estimate.advice(real, limit_ms))

@@ -17,7 +17,7 @@ from ..cache import CachedSpeech, SpeechCache, speech_key
 from ..models import Narration, Sentence, Utterance
 from . import pronounce, registry
 from .base import EngineUnavailable, SpeechEngine
-from .normalize import says_nothing, spoken_parts
+from .normalize import reads_numerals, says_nothing, spoken_parts
 from .silent import SilentEngine
 
 ENGINES = ("auto", *registry.engine_names())
@@ -220,14 +220,26 @@ class _Cached:
 
 
 def _speak_all(cached: _Cached, sentences: Sequence[Sentence], workdir: Path) -> Narration:
-    def one(index: int, sentence: Sentence) -> Utterance:
-        return cached.utterance([cue.text for cue in sentence.cues],
+    def one(index: int) -> Utterance:
+        return cached.utterance([cue.text for cue in sentences[index].cues],
                                 workdir / f"speech-{index:04d}.wav")
 
-    # map() hands back the utterances in order. When collecting them reaches a sentence that
-    # failed, its error comes out here and the sentences not yet started are cancelled.
+    # Reading a numeral loads cn2an, which takes 0.2 s: the first sentence with one is started
+    # first, and while it loads, the other threads speak the sentences without one.
+    numbered = [index for index, sentence in enumerate(sentences)
+                if reads_numerals(sentence.text, cached.language)]
+    order = numbered[:1] + [index for index in range(len(sentences)) if index not in numbered] \
+        + numbered[1:]
     with ThreadPoolExecutor(max_workers=max(1, cached.speaker.concurrency)) as pool:
-        utterances = list(pool.map(one, range(len(sentences)), sentences))
+        started = {index: pool.submit(one, index) for index in order}
+        try:
+            utterances = [started[index].result() for index in range(len(sentences))]
+        except BaseException:
+            # The first failing sentence (in reading order) is the error; those not yet
+            # started are not started.
+            for future in started.values():
+                future.cancel()
+            raise
     return Narration(engine=cached.name, voice=cached.voice, utterances=tuple(utterances))
 
 

@@ -7,11 +7,11 @@ signs, per-unit slashes) have been rewritten here.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Sequence
 
 from ..weblinks import WEB_ADDRESS_RE, host
+from .numerals import read_numerals
 
 _DIGITS_ZH = dict(zip("0123456789", "零幺二三四五六七八九", strict=True))
 _CURRENCY_ZH = {"¥": "元", "￥": "元", "$": "美元", "£": "英镑", "€": "欧元"}
@@ -47,6 +47,11 @@ def spoken_parts(shown: Sequence[str], language: str) -> list[str]:
     return parts
 
 
+def reads_numerals(text: str, language: str) -> bool:
+    """Whether reading `text` aloud needs cn2an (Chinese with a numeral), slow to load."""
+    return language.lower().startswith("zh") and re.search(r"\d", text) is not None
+
+
 def says_nothing(text: str, language: str) -> bool:
     """True when `text` has nothing to read aloud: emoji, or in Chinese a bare link (links are
     not read in Chinese). Decided without the number-reading rules, which are slow to load."""
@@ -75,8 +80,6 @@ def _spell(word: str) -> str:
 
 def spoken_chinese(text: str) -> str:
     """Chinese reading of numbers and symbols: 2000元/月 -> 两千元每月, 12366 -> 幺二三六六."""
-    import cn2an
-
     text = _URL.sub("", text)
     # Abbreviations inside Chinese: MCN -> 艾姆西艾恩, App -> 诶披披 (longer words stay English).
     text = re.sub(r"(?<![A-Za-z])(?:[A-Z]{2,6}|[A-Za-z]{2,5})(?![A-Za-z])",
@@ -106,9 +109,9 @@ def spoken_chinese(text: str) -> str:
     text = re.sub(r"(\d+(?:\.\d+)?)‰", r"千分之\1", text)
     text = text.replace("&", "和").replace("+", "加").replace("@", "")
     text = re.sub(r"[#*_~|<>^]", " ", text)
-    # cn2an rejects some odd mixes; then the text is read as it stands.
-    with contextlib.suppress(ValueError, KeyError):
-        text = cn2an.transform(text, "an2cn")
+    # cn2an reads numerals (any Unicode digit) and nothing else, and it is slow to load.
+    if reads_numerals(text, "zh"):
+        text = read_numerals(text)
     # 二千 / 二万 / 二亿 at the head of a number is read 两.
     return re.sub(r"(?<![一二三四五六七八九十百千万零点两])二(?=[千万亿])", "两", text)
 
