@@ -106,7 +106,7 @@ def engine_version(name: str) -> str:
 def reading_version() -> str:
     """What decides how shown text is read aloud: the rules in normalize.py and cn2an's version.
     Speech cache keys hold it beside the shown text, so a cache hit needs no rewriting
-    (importing cn2an alone takes 0.3 s, a quarter of a warm `policyclip frame`)."""
+    (importing cn2an alone takes 0.2-0.3 s, a quarter of a warm `policyclip frame`)."""
     from importlib.metadata import version
     from importlib.resources import files
 
