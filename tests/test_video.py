@@ -73,13 +73,18 @@ def test_a_stream_that_does_not_fit_the_stretches_is_refused(
         played(tmp_path, units, stretches, hold_frames=3)
 
 
-def test_encode_and_mux_give_every_picture_for_exactly_its_frames(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fps", [15, 30])
+def test_encode_and_mux_give_every_picture_for_exactly_its_frames(tmp_path: Path,
+                                                                   fps: int) -> None:
     """Real x264 and ffmpeg: stills longer and shorter than `hold_frames` (with a copy cut
-    short), a moving run, a one-frame still; decoded frame by frame, each shows its picture."""
-    width, height, fps = 64, 32, 15
+    short), a moving run, a one-frame still, and a long still (the raw stream's own stamps
+    drift after about a hundred frames); decoded frame by frame, each shows its picture, and
+    every frame is stamped exactly on its place."""
+    width, height = 64, 32
     stretches = [Stretch(0, 11, False), Stretch(11, 3, True), Stretch(14, 1, False),
-                 Stretch(15, 2, False), Stretch(17, 9, False)]
-    shades = [30, 60, 90, 120, 150, 190, 220]  # one per picture piped: 4 stills, 3 moving
+                 Stretch(15, 2, False), Stretch(17, 9, False), Stretch(26, 250, False)]
+    shades = [30, 60, 90, 120, 150, 190, 220, 100]  # one per picture piped: 5 stills, 3 moving
+    expected = [30] * 11 + [60, 90, 120] + [150] + [190] * 2 + [220] * 9 + [100] * 250
 
     def picture(shade: int) -> list[bytes]:
         return [bytes([shade]) * (width * height), bytes([128]) * (width * height // 2)]
@@ -88,21 +93,23 @@ def test_encode_and_mux_give_every_picture_for_exactly_its_frames(tmp_path: Path
                          fps=fps, settings=VideoSettings(preset="ultrafast", hold_frames=4))
     sound = tmp_path / "a.m4a"
     subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i",
-                    "anullsrc=r=16000:cl=mono", "-t", "2", "-c:a", "aac", str(sound)], check=True)
+                    "anullsrc=r=16000:cl=mono", "-t", "20", "-c:a", "aac", str(sound)],
+                   check=True)
     out = tmp_path / "v.mp4"
-    video.mux(coded, sound, out, duration_ms=26 * 1000 // fps + 1)
+    video.mux(coded, sound, out, duration_ms=len(expected) * 1000 // fps + 1)
     decoded = subprocess.run(
         [ffmpeg_exe(), "-v", "error", "-i", str(out), "-map", "0:v", "-f", "rawvideo",
          "-pix_fmt", "yuv420p", "-"], capture_output=True, check=True)
     assert decoded.stderr == b""
     frames = np.frombuffer(decoded.stdout, np.uint8).reshape(-1, height * 3 // 2, width)
     frames = frames[:, :height]  # the luma plane, where each picture's shade is
-    expected = [30] * 11 + [60, 90, 120] + [150] + [190] * 2 + [220] * 9
     assert len(frames) == len(expected)
     assert np.abs(frames.mean(axis=(1, 2)) - expected).max() < 2
     stamps = subprocess.run(
         [ffmpeg_exe(), "-v", "error", "-i", str(out), "-map", "0:v", "-c", "copy", "-f",
          "framecrc", "-"], capture_output=True, text=True, check=True).stdout
+    assert "#tb 0: 1/15360" in stamps
     rows = [line.split(",") for line in stamps.splitlines() if not line.startswith("#")]
     tick = 15360 // fps
     assert [int(row[2]) for row in rows] == [n * tick for n in range(len(expected))]
+    assert {int(row[3]) for row in rows} == {tick}

@@ -21,6 +21,7 @@ from . import (
     frames,
     media,
     motion,
+    numerals,
     platforms,
     script,
     sound,
@@ -34,7 +35,7 @@ from .cache import SpeechCache, SpeechStats
 from .errors import InputError, RenderError, ThemeError
 from .linebreak import caption_rules, release_dictionary
 from .models import Brief, Narration, Script, Sentence, Timeline, Utterance
-from .speech import numerals, pronounce, voiceover
+from .speech import pronounce, voiceover
 from .speech.silent import SilentEngine
 
 if TYPE_CHECKING:
@@ -494,12 +495,13 @@ def render_brief(
     path: Path, out_dir: Path, options: RenderOptions, reporter: Reporter | None = None
 ) -> RenderResult:
     """Run every stage for one brief and place the outputs in `out_dir` atomically."""
+    report = reporter or QuietReporter()
+    if options.tts == "none" or options.voiceover:  # nothing is synthesized
+        return _render(path, out_dir, options, report)
     # Numerals are read once the start-up is over: a helper process loads the number reader
-    # beside it (speech/numerals.py). It is stopped as soon as it is known to be of no use.
+    # beside it (numerals.py). It is stopped as soon as it is known to be of no more use.
     with numerals.helper_loading():
-        if options.tts == "none" or options.voiceover:
-            numerals.stop_helper()
-        return _render(path, out_dir, options, reporter or QuietReporter())
+        return _render(path, out_dir, options, report)
 
 
 def _render(path: Path, out_dir: Path, options: RenderOptions, report: Reporter

@@ -221,8 +221,10 @@ def encode(
         "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{width}x{height}", "-r", str(fps),
         "-i", "-", "-/vf", str(script), "-an",
         "-c:v", "libx264", "-preset", settings.preset, "-crf", str(settings.crf),
-        # A delimiter before every picture: where `play_out` cuts the stream.
-        "-tune", settings.tune, "-x264-params", f"{settings.x264_params}:aud=1",
+        # A delimiter before every picture (where `play_out` cuts the stream), and no B-frames
+        # whatever the settings: a copy cut after any picture decodes cleanly, and the mux
+        # stamps frames in coding order.
+        "-tune", settings.tune, "-x264-params", f"{settings.x264_params}:bframes=0:aud=1",
         "-pix_fmt", "yuv420p",
         # One x264 thread a core (its default is 1.5 a core): as fast here, and each extra
         # thread holds frames of 1080x1920 in memory.
@@ -297,7 +299,8 @@ def mux(coded: CodedVideo, sound: Path, out: Path, duration_ms: int,
         timescale *= 2
     args = ["-y", "-f", "h264", "-framerate", str(fps), "-i", str(coded.path),
             "-i", str(sound), "-map", "0:v:0", "-map", "1:a:0", "-c", "copy",
-            "-bsf:v", f"setts=ts=N/({fps}*TB):duration=1/({fps}*TB)",
+            # The delimiters have done their work: MP4 samples go without them.
+            "-bsf:v", f"setts=ts=N/({fps}*TB):duration=1/({fps}*TB),filter_units=remove_types=9",
             "-t", f"{duration_ms / 1000:.3f}", "-video_track_timescale", str(timescale),
             "-movflags", "+faststart+use_metadata_tags"]
     for key, value in (metadata or {}).items():

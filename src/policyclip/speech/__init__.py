@@ -104,14 +104,16 @@ def engine_version(name: str) -> str:
 
 @functools.cache
 def reading_version() -> str:
-    """What decides how shown text is read aloud: the rules in normalize.py and cn2an's version.
-    Speech cache keys hold it beside the shown text, so a cache hit needs no rewriting
-    (importing cn2an alone takes 0.2-0.3 s, a quarter of a warm `policyclip frame`)."""
+    """What decides how shown text is read aloud: the rules in normalize.py, how numerals.py
+    asks cn2an, and cn2an's version. Speech cache keys hold it beside the shown text, so a
+    cache hit needs no rewriting (importing cn2an alone takes 0.2-0.3 s, a quarter of a warm
+    `policyclip frame`)."""
     from importlib.metadata import version
     from importlib.resources import files
 
     try:
-        rules = files(__package__).joinpath("normalize.py").read_bytes()
+        rules = files(__package__).joinpath("normalize.py").read_bytes() + \
+            files("policyclip").joinpath("numerals.py").read_bytes()
     except OSError:  # installed without sources: the release names the rules
         from .. import __version__
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..numerals import read_numerals
 from ..weblinks import WEB_ADDRESS_RE, host
-from .numerals import read_numerals
 
 _DIGITS_ZH = dict(zip("0123456789", "零幺二三四五六七八九", strict=True))
 _CURRENCY_ZH = {"¥": "元", "￥": "元", "$": "美元", "£": "英镑", "€": "欧元"}
