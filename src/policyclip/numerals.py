@@ -8,7 +8,8 @@ helper answers one JSON line per JSON line it is given, ignores Ctrl-C (the rend
 and ends when its input closes (when the render ends, however it ends). A helper that cannot
 start, dies or does not answer in time is stopped, and numerals are read in the render's own
 process from then on, as they are everywhere outside a render. One render at a time per
-process uses the helper.
+process uses the helper. This module stands outside the speech package so that the helper
+imports little besides cn2an (the package's `__init__` loads the engines).
 """
 
 from __future__ import annotations

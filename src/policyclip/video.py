@@ -41,8 +41,9 @@ class VideoSettings:
     # 35.7 dB on the benchmark brief) for a file 5% larger. See docs/performance.md.
     x264_params: str = "bframes=0:mbtree=0:rc-lookahead=1"
     tune: str = "stillimage"
-    # A still is coded for at most this many frames (a key frame, then copies of it that cost
-    # x264 almost nothing) and those pictures are copied until it ends: a key frame a second.
+    # A still is coded for at most this many frames (a key frame, then frames that repeat it,
+    # cheap to code but not free: about 1.4 ms each at 540x960) and those pictures are copied
+    # until it ends: a key frame a second.
     # The frame rate stays constant: a still coded as one long frame (variable frame rate, as
     # previews once were) made Chromium, which paces frames by the average of the last 32,
     # skip moving frames after it and show the next screens up to half a second early.
