@@ -1,12 +1,12 @@
-"""Play rendered videos in real headless Chromium and check, from inside the page, what a
-viewer's browser does with them (issue 13: every output must play in Chromium).
+"""Play rendered videos in real headless Chromium and check, from inside the page, what a viewer's
+browser does with them (issue 13: every output must play in Chromium).
 
-The MP4s are made unusually (each still coded once and repeated by stream copy; the preview
-holds each still as one frame, a variable frame rate), so the browser's own demuxer, decoders
-and compositor are asked: no media error, the end is reached in real time, the duration and
-size are right, every frame is decoded, frames are presented in time, the pictures presented
-are the ones ffmpeg decodes at the same times, and the sound is decoded to the end and heard.
-The three videos play at once, at normal speed, in one browser (about 10 s).
+The MP4s are made unusually (each still coded for a few frames, whose pictures are then copied
+to its length), so the browser's own demuxer, decoders and compositor are asked: no media error,
+the end is reached in real time, the duration and size are right, every frame is decoded, frames
+are presented in time, the pictures presented are the ones ffmpeg decodes at the same times, and
+the sound is decoded to the end and heard. The three videos play at once, at normal speed, in
+one browser (about 10 s).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import io
 import json
 import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,7 @@ class Played:
     result: RenderResult
     seen: dict[str, Any]
     targets: list[float]
+    replay: Callable[[], dict[str, Any]]  # plays it again, alone: what Chromium reports
 
     @property
     def video(self) -> Path:
@@ -219,14 +221,23 @@ def played(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Played]:
     videos = [{"src": result.outputs["video"].relative_to(folder).as_posix(),
                "targets": targets[name]} for name, result in results.items()]
     longest = max(result.timeline.duration_ms for result in results.values()) / 1000
-    seen = evaluate_in_page(
-        BROWSER, page, f"playAll({json.dumps(videos)})", timeout=longest + 30,
-        # Nothing plays without a user's gesture, and a page read from a file may not read
-        # back the pixels of another file's video unless files may read files.
-        flags=("--autoplay-policy=no-user-gesture-required",
-               "--allow-file-access-from-files"))
-    return {name: Played(result, report, targets[name])
-            for (name, result), report in zip(results.items(), seen, strict=True)}
+
+    def play(chosen: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        reports: list[dict[str, Any]] = evaluate_in_page(
+            BROWSER, page, f"playAll({json.dumps(chosen)})", timeout=longest + 30,
+            # Nothing plays without a user's gesture, and a page read from a file may not read
+            # back the pixels of another file's video unless files may read files.
+            flags=("--autoplay-policy=no-user-gesture-required",
+                   "--allow-file-access-from-files"))
+        return reports
+
+    def replay(video: dict[str, Any]) -> Callable[[], dict[str, Any]]:
+        return lambda: play([video])[0]
+
+    seen = play(videos)
+    return {name: Played(result, report, targets[name], replay(video))
+            for (name, result), report, video in zip(results.items(), seen, videos,
+                                                     strict=True)}
 
 
 def summary(seen: dict[str, Any]) -> dict[str, Any]:
@@ -283,8 +294,12 @@ def shown_early(presented: list[list[float]]) -> tuple[float, float]:
 @pytest.mark.parametrize("form", FORMS)
 def test_presents_the_frames_in_time(played: dict[str, Played], form: str) -> None:
     run = played[form]
-    presented = run.seen["presented"]
     coded = frames_due(run)
+    presented = run.seen["presented"]
+    if presented[-1][1] < 0.97 * coded:
+        # A machine busy with other work drops frames at random (the three videos play at
+        # once); a pacing fault, like the variable frame rate's, drops them on every playback.
+        presented = run.replay()["presented"]
     # presentedFrames counts every frame handed to the compositor, also those between two
     # callbacks. A frame has two (four in the preview) refreshes of the screen and is mostly a
     # copy of a held picture: a busy machine may skip a few (up to 5 of 300 seen), a frozen or
