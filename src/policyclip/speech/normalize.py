@@ -21,10 +21,12 @@ _UNITS_ZH = {"km²": "平方公里", "km": "公里", "㎡": "平方米", "m²": 
 _PER_UNIT = "元人次户月年日天周小时时件台辆吨斤公里米"
 _UNIT_CHARS = "万亿千百元角块个人次户家项条款件岁天周年月日号时分秒倍名所座辆台份套层亩吨斤克米%％‰"
 _NUMBER_UNIT = f"(?:[{_UNIT_CHARS}])"
-# Landlines start with 0 (0755-8888 1234, 0300 200 3200), mobiles are 3-4-4 digits, US 3-3-4.
-_PHONE = (r"(?<![\d.])(?:[（(]0\d{2,3}[）)]\s?\d{3,4}(?:[ -]\d{3,4})?"
-          r"|0\d{2,4}(?:[ -]\d{3,4}){1,3}|1\d{2}[ -]\d{4}[ -]\d{4}"
-          r"|\d{3}-\d{3}-\d{4})(?![\d.])")
+# Landlines start with 0 (0755-8888 1234, 024-22345678, (0571)8888 8888, 0300 200 3200),
+# mobiles are 3-4-4 digits, US 3-3-4. A number may end a sentence (a full stop, not a decimal
+# point, after it).
+_PHONE = (r"(?<![\d.])(?:[（(]0\d{2,3}[）)]\s?\d{3,4}(?:[ -]?\d{3,4})?"
+          r"|0\d{2,3}[ -]\d{7,8}|0\d{2,4}(?:[ -]\d{3,4}){1,3}|1\d{2}[ -]\d{4}[ -]\d{4}"
+          r"|\d{3}-\d{3}-\d{4})(?!\d|\.\d)")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 
