@@ -164,11 +164,10 @@ def play_out(condensed: Path, stretches: Sequence[Stretch], settings: VideoSetti
     with out.open("wb") as sink:
         for stretch in stretches:
             coded = coded_frames(stretch, settings)
-            first = next(units, None)
-            if first is None or not is_idr(first):
+            first = _next_unit(units)
+            if not is_idr(first):
                 raise RenderError("internal: the coded video does not open a stretch with a "
-                                  "key frame" if first else
-                                  "internal: fewer coded frames than the stretches need")
+                                  "key frame")
             if stretch.moving:
                 sink.write(first)
                 for _ in range(coded - 1):

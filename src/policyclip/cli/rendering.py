@@ -76,7 +76,6 @@ def render(
     .cover.jpg beside it (and <stem>.package/ with --package). Outputs appear only when
     complete."""
     from .. import batch, pipeline
-    from ..cache import resolve_cache_dir
 
     _check_options(tts, rate, platform, motion)
     options = pipeline.RenderOptions(tts=tts, voice=voice, rate=rate, template=template,
