@@ -12,6 +12,7 @@ one browser (about 10 s).
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import json
 import os
@@ -136,7 +137,7 @@ class Played:
     result: RenderResult
     seen: dict[str, Any]
     targets: list[float]
-    replay: Callable[[], dict[str, Any]]  # plays it again, alone: what Chromium reports
+    replay: Callable[[], dict[str, Any]]  # plays it again, alone (once): what Chromium reports
 
     @property
     def video(self) -> Path:
@@ -232,7 +233,7 @@ def played(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Played]:
         return reports
 
     def replay(video: dict[str, Any]) -> Callable[[], dict[str, Any]]:
-        return lambda: play([video])[0]
+        return functools.cache(lambda: play([video])[0])  # played again once at most
 
     seen = play(videos)
     return {name: Played(result, report, targets[name], replay(video))
@@ -314,6 +315,11 @@ def test_presents_the_frames_in_time(played: dict[str, Played], form: str) -> No
 def test_shows_the_pictures_ffmpeg_decodes(played: dict[str, Played], form: str) -> None:
     run = played[form]
     drawings = run.seen["drawings"]
+    late = [time - target for (time, _), target in zip(drawings, run.targets, strict=False)]
+    if any(delay >= 0.2 for delay in late):
+        # Frames dropped by a busy machine (the three videos start at once): as for the
+        # frames presented, a fault of the file shows again when it plays on its own.
+        drawings = run.replay()["drawings"]
     assert len(drawings) == len(run.targets), summary(run.seen)
     decoded = [decoded_at(run.video, time) for time, _ in drawings]
     for (time, url), target, own in zip(drawings, run.targets, decoded, strict=True):
